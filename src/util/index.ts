@@ -1,0 +1,3 @@
+export { LoomError, showValue } from './errors.js';
+export { Rng } from './rng.js';
+export { writeFileAtomic } from './atomic-file.js';
