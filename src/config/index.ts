@@ -1,0 +1,3 @@
+export { configSchema } from './schema.js';
+export type { LoomConfig, DataConfig, ModelConfig, OptimizerConfig, ScheduleConfig } from './schema.js';
+export { loadConfig, readConfigFile, applyOverrides, validateConfig } from './load.js';

@@ -1,0 +1,166 @@
+/**
+ * The training config, validated by zod. Objects are strict: an unknown key is refused, so a typo
+ * never silently falls back to a default.
+ */
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const nonNegative = z.number().nonnegative();
+const probability = z.number().min(0).lt(1);
+
+export const dataSchema = z.discriminatedUnion('name', [
+  z.strictObject({
+    name: z.literal('fashion-mnist'),
+    /** Directory of the four IDX files; default: Debian's /usr/share/datasets/fashion-mnist. */
+    dir: z.string().min(1).optional(),
+    limitTrain: positiveInt.optional(),
+    limitTest: positiveInt.optional(),
+  }),
+  z.strictObject({ name: z.literal('fashion-mnist-subset') }),
+  z.strictObject({
+    name: z.literal('blobs'),
+    classes: positiveInt.min(2),
+    dims: positiveInt,
+    trainSize: positiveInt,
+    testSize: positiveInt,
+    separation: z.number().positive().optional(),
+    seed: z.number().int().optional(),
+  }),
+  z.strictObject({
+    name: z.literal('linear'),
+    dims: positiveInt,
+    trainSize: positiveInt,
+    testSize: positiveInt,
+    noise: nonNegative.optional(),
+    seed: z.number().int().optional(),
+  }),
+  z.strictObject({
+    name: z.literal('text'),
+    /** A .txt or .txt.gz file; default: the shipped public-domain text. */
+    path: z.string().min(1).optional(),
+    context: positiveInt,
+    stride: positiveInt.optional(),
+    valFraction: z.number().gt(0).lt(1).optional(),
+  }),
+]);
+
+export const modelSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('logreg') }),
+  z.strictObject({
+    type: z.literal('mlp'),
+    hidden: z.array(positiveInt).optional(),
+    activation: z.enum(['relu', 'tanh', 'gelu']).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('cnn'),
+    channels: z.tuple([positiveInt, positiveInt]).optional(),
+    hidden: z.tuple([positiveInt, positiveInt]).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('resnet'),
+    stages: z.array(positiveInt).min(1).optional(),
+    width: positiveInt.optional(),
+    groups: positiveInt.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('transformer'),
+    layers: positiveInt.optional(),
+    heads: positiveInt.optional(),
+    width: positiveInt.optional(),
+    context: positiveInt.optional(),
+    mlpRatio: positiveInt.optional(),
+  }),
+]);
+
+const lrFields = {
+  /** Base learning rate (before the schedule and any batch-size scaling). */
+  lr: z.number().positive(),
+  /** Batch-size scaling of `lr`: linear (Goyal et al. 2017) or sqrt, relative to `referenceBatch`. */
+  scaleLr: z.enum(['none', 'linear', 'sqrt']).optional(),
+  referenceBatch: positiveInt.optional(),
+};
+const adamFields = {
+  beta1: probability.optional(),
+  beta2: probability.optional(),
+  eps: z.number().positive().optional(),
+  weightDecay: nonNegative.optional(),
+};
+
+export const optimizerSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('sgd'),
+    ...lrFields,
+    momentum: nonNegative.optional(),
+    dampening: probability.optional(),
+    nesterov: z.boolean().optional(),
+    weightDecay: nonNegative.optional(),
+  }),
+  z.strictObject({ type: z.literal('adam'), ...lrFields, ...adamFields }),
+  z.strictObject({ type: z.literal('adamw'), ...lrFields, ...adamFields }),
+  z.strictObject({
+    type: z.literal('lars'),
+    ...lrFields,
+    momentum: nonNegative.optional(),
+    weightDecay: nonNegative.optional(),
+    trustCoefficient: z.number().positive().optional(),
+    excludeBiases: z.boolean().optional(),
+  }),
+  z.strictObject({ type: z.literal('lamb'), ...lrFields, ...adamFields }),
+]);
+
+const warmup = { warmupSteps: z.number().int().nonnegative().optional() };
+export const scheduleSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('constant'), ...warmup }),
+  z.strictObject({ type: z.literal('step'), stepSize: positiveInt, gamma: z.number().positive(), ...warmup }),
+  z.strictObject({
+    type: z.literal('multistep'),
+    milestones: z.array(positiveInt).min(1),
+    gamma: z.number().positive(),
+    ...warmup,
+  }),
+  z.strictObject({ type: z.literal('cosine'), minLr: nonNegative.optional(), ...warmup }),
+]);
+
+export const trainSchema = z
+  .strictObject({
+    /** Passes over the training set; give this or `steps`. */
+    epochs: positiveInt.optional(),
+    /** Total optimizer steps; give this or `epochs`. */
+    steps: positiveInt.optional(),
+    batchSize: positiveInt.default(128),
+    /** Evaluate on the test split every N steps (default: once per epoch, and at the end). */
+    evalEvery: positiveInt.optional(),
+    evalBatchSize: positiveInt.default(1000),
+    /** Limit evaluation to the first N test samples (default: all). */
+    evalLimit: positiveInt.optional(),
+    /** Emit a step record (and a plain progress line off a TTY) every N steps. */
+    logEvery: positiveInt.default(50),
+  })
+  .refine((t) => (t.epochs === undefined) !== (t.steps === undefined), {
+    message: 'give exactly one of train.epochs and train.steps',
+  });
+
+export const outputSchema = z.strictObject({
+  /** Directory for metrics.jsonl, checkpoints and the final summary. */
+  dir: z.string().min(1).optional(),
+  /** Write a checkpoint every N steps (and always at the end) when `dir` is set. */
+  checkpointEvery: positiveInt.optional(),
+});
+
+export const configSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  seed: z.number().int().nonnegative().default(1),
+  backend: z.enum(['wasm', 'cpu']).optional(),
+  data: dataSchema,
+  model: modelSchema,
+  optimizer: optimizerSchema,
+  schedule: scheduleSchema.default({ type: 'constant' }),
+  train: trainSchema,
+  output: outputSchema.default({}),
+});
+
+export type LoomConfig = z.infer<typeof configSchema>;
+export type DataConfig = z.infer<typeof dataSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type OptimizerConfig = z.infer<typeof optimizerSchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;

@@ -1,0 +1,67 @@
+/**
+ * The metrics stream of a run: every record goes to in-process listeners and, when a path is
+ * given, to a JSON-lines file (one object per line, appended, so a resumed run continues it).
+ */
+import { EventEmitter } from 'node:events';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface StepRecord {
+  readonly type: 'step';
+  readonly step: number;
+  readonly epoch: number;
+  readonly loss: number;
+  readonly lr: number;
+  /** Training throughput over the steps since the previous record. */
+  readonly samplesPerSec: number;
+  /** Seconds since this process started training. */
+  readonly elapsedSec: number;
+}
+
+export interface EvalRecord {
+  readonly type: 'eval';
+  readonly step: number;
+  readonly epoch: number;
+  /** Mean loss per example (per token for sequence models). */
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly count: number;
+  readonly elapsedSec: number;
+}
+
+export interface CheckpointRecord {
+  readonly type: 'checkpoint';
+  readonly step: number;
+  readonly path: string;
+}
+
+export type MetricRecord = StepRecord | EvalRecord | CheckpointRecord;
+
+interface MetricEvents {
+  step: [StepRecord];
+  eval: [EvalRecord];
+  checkpoint: [CheckpointRecord];
+}
+
+export class MetricsStream extends EventEmitter<MetricEvents> {
+  constructor(private readonly jsonlPath?: string) {
+    super();
+    if (jsonlPath) mkdirSync(dirname(jsonlPath), { recursive: true });
+  }
+
+  /** Sends a record to listeners; `persist` also appends it to the JSONL file. */
+  publish(record: MetricRecord, persist = true): void {
+    if (persist && this.jsonlPath) appendFileSync(this.jsonlPath, `${JSON.stringify(record)}\n`);
+    switch (record.type) {
+      case 'step':
+        this.emit('step', record);
+        break;
+      case 'eval':
+        this.emit('eval', record);
+        break;
+      case 'checkpoint':
+        this.emit('checkpoint', record);
+        break;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Builds a training run from a validated config (the composition root of single-worker training):
+ * backend, data, model, optimizer, schedule, metrics, checkpoints, and resume.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { join } from 'node:path';
+import type { LoomConfig } from '../config/schema.js';
+import { validateConfig } from '../config/load.js';
+import { initBackend } from '../compute/index.js';
+import { loadDataset, type DatasetSplit } from '../data/index.js';
+import { createModel, type Model } from '../nn/index.js';
+import { createOptimizer, createSchedule, scaledLearningRate, type Optimizer } from '../optim/index.js';
+import { LoomError, showValue } from '../util/errors.js';
+import { loadCheckpoint, type Checkpoint } from './checkpoint.js';
+import { MetricsStream } from './metrics.js';
+import { stepsPerEpoch, Trainer } from './trainer.js';
+
+export interface PreparedRun {
+  readonly config: LoomConfig;
+  readonly data: DatasetSplit;
+  readonly model: Model;
+  readonly optimizer: Optimizer;
+  readonly trainer: Trainer;
+  readonly metrics: MetricsStream;
+  readonly totalSteps: number;
+  readonly startStep: number;
+  readonly baseLr: number;
+  readonly checkpointPath: string | null;
+}
+
+export interface PrepareOptions {
+  /** Resume from this checkpoint (must be of the same model and optimizer). */
+  readonly resume?: string;
+}
+
+export async function prepareRun(config: LoomConfig, options: PrepareOptions = {}): Promise<PreparedRun> {
+  await initBackend(config.backend ? { backend: config.backend } : {});
+  const data = loadDataset(config.data);
+  const model = createModel(config.model, {
+    inputShape: data.train.inputShape,
+    numClasses: data.train.numClasses,
+    seed: config.seed,
+  });
+  const { batchSize } = config.train;
+  const perEpoch = stepsPerEpoch(data.train.size, batchSize);
+  const totalSteps = config.train.steps ?? (config.train.epochs ?? 1) * perEpoch;
+  const baseLr = effectiveLearningRate(config);
+  const optimizer = createOptimizer(optimizerSpec(config), {
+    length: model.params.length,
+    segments: model.segments.map((s) => ({ offset: s.offset, size: s.size })),
+  });
+  const schedule = createSchedule(config.schedule, baseLr, totalSteps);
+
+  let startStep = 0;
+  if (options.resume) {
+    const ckpt = loadCheckpoint(options.resume);
+    checkResumable(ckpt, config, model, options.resume);
+    model.params.set(ckpt.params);
+    optimizer.loadState({ step: ckpt.optimizer.step, buffers: ckpt.optimizer.buffers });
+    startStep = ckpt.step;
+  }
+
+  const dir = config.output.dir;
+  const metrics = new MetricsStream(dir ? join(dir, 'metrics.jsonl') : undefined);
+  const checkpointPath = dir ? join(dir, 'checkpoint.ckpt') : null;
+  const vocabulary = 'vocabulary' in data.train ? (data.train as { vocabulary: unknown }).vocabulary : undefined;
+  const trainer = new Trainer({
+    model,
+    optimizer,
+    schedule,
+    train: data.train,
+    test: data.test,
+    batchSize,
+    totalSteps,
+    seed: config.seed,
+    ...(config.train.evalEvery ? { evalEvery: config.train.evalEvery } : {}),
+    evalBatchSize: config.train.evalBatchSize,
+    ...(config.train.evalLimit ? { evalLimit: config.train.evalLimit } : {}),
+    logEvery: config.train.logEvery,
+    metrics,
+    startStep,
+    ...(checkpointPath
+      ? {
+          checkpoint: {
+            path: checkpointPath,
+            ...(config.output.checkpointEvery ? { every: config.output.checkpointEvery } : {}),
+            config,
+            ...(vocabulary !== undefined ? { extra: { vocabulary } } : {}),
+          },
+        }
+      : {}),
+  });
+  return { config, data, model, optimizer, trainer, metrics, totalSteps, startStep, baseLr, checkpointPath };
+}
+
+/** The learning rate after the config's batch-size scaling rule. */
+export function effectiveLearningRate(config: LoomConfig): number {
+  const { lr, scaleLr = 'none', referenceBatch = 256 } = config.optimizer;
+  if (scaleLr === 'none') return lr;
+  return scaledLearningRate(lr, config.train.batchSize, referenceBatch, scaleLr);
+}
+
+function optimizerSpec(config: LoomConfig) {
+  const { lr: _lr, scaleLr: _scale, referenceBatch: _ref, ...spec } = config.optimizer;
+  return spec;
+}
+
+/** Refuses a checkpoint that does not belong to this run's model and optimizer. */
+function checkResumable(ckpt: Checkpoint, config: LoomConfig, model: Model, path: string): void {
+  const saved = readSavedConfig(ckpt, path);
+  if (!isDeepStrictEqual(saved.model, config.model) || ckpt.params.length !== model.params.length) {
+    throw new LoomError(
+      `checkpoint ${path} is of model ${showValue(saved.model)} (${ckpt.params.length} params) ` +
+        `but the config asks for ${showValue(config.model)} (${model.params.length} params)`,
+    );
+  }
+  if (saved.optimizer.type !== config.optimizer.type) {
+    throw new LoomError(
+      `checkpoint ${path} was trained with optimizer ${showValue(saved.optimizer.type)} but the config asks for ${showValue(config.optimizer.type)}`,
+    );
+  }
+}
+
+/** The config stored in a checkpoint, validated like a user config. */
+export function readSavedConfig(ckpt: Checkpoint, path: string): LoomConfig {
+  try {
+    return validateConfig(ckpt.config);
+  } catch (err) {
+    throw new LoomError(`checkpoint ${path} holds an invalid config: ${(err as Error).message}`, { cause: err });
+  }
+}
