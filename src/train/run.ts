@@ -36,11 +36,7 @@ export interface PrepareOptions {
 export async function prepareRun(config: LoomConfig, options: PrepareOptions = {}): Promise<PreparedRun> {
   await initBackend(config.backend ? { backend: config.backend } : {});
   const data = loadDataset(config.data);
-  const model = createModel(config.model, {
-    inputShape: data.train.inputShape,
-    numClasses: data.train.numClasses,
-    seed: config.seed,
-  });
+  const model = buildModel(config, data);
   const { batchSize } = config.train;
   const perEpoch = stepsPerEpoch(data.train.size, batchSize);
   const totalSteps = config.train.steps ?? (config.train.epochs ?? 1) * perEpoch;
@@ -91,6 +87,15 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
       : {}),
   });
   return { config, data, model, optimizer, trainer, metrics, totalSteps, startStep, baseLr, checkpointPath };
+}
+
+/** The config's model, shaped for the data (initialised from the config's seed). */
+export function buildModel(config: LoomConfig, data: DatasetSplit): Model {
+  return createModel(config.model, {
+    inputShape: data.train.inputShape,
+    numClasses: data.train.numClasses,
+    seed: config.seed,
+  });
 }
 
 /** The learning rate after the config's batch-size scaling rule. */

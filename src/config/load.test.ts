@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { applyOverrides, validateConfig } from './load.js';
+
+const base = {
+  data: { name: 'fashion-mnist-subset' },
+  model: { type: 'mlp' },
+  optimizer: { type: 'sgd', lr: 0.1 },
+  train: { epochs: 1 },
+};
+
+function errorOf(raw: unknown): string {
+  try {
+    validateConfig(raw);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('config validation', () => {
+  it('accepts a minimal config and fills defaults', () => {
+    const config = validateConfig(base);
+    expect(config.seed).toBe(1);
+    expect(config.train.batchSize).toBe(128);
+    expect(config.schedule).toEqual({ type: 'constant' });
+  });
+
+  it('refuses an unknown key, naming its path', () => {
+    expect(errorOf({ ...base, optimizer: { type: 'sgd', lr: 0.1, momentun: 0.9 } })).toBe(
+      'unknown config key optimizer.momentun',
+    );
+    expect(errorOf({ ...base, epochz: 3 })).toBe('unknown config key epochz');
+  });
+
+  it('refuses a negative learning rate, naming key and value', () => {
+    const message = errorOf({ ...base, optimizer: { type: 'sgd', lr: -0.1 } });
+    expect(message).toMatch(/^config key optimizer\.lr = -0\.1 is invalid: /);
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses an unknown model type and a missing key', () => {
+    expect(errorOf({ ...base, model: { type: 'vgg' } })).toMatch(/^config key model\.type = "vgg" is invalid/);
+    expect(errorOf({ ...base, optimizer: { type: 'sgd' } })).toMatch(/^config key optimizer\.lr is missing/);
+  });
+
+  it('requires exactly one of epochs and steps', () => {
+    expect(errorOf({ ...base, train: { epochs: 1, steps: 10 } })).toMatch(/exactly one of train\.epochs and train\.steps/);
+  });
+});
+
+describe('--set overrides', () => {
+  it('parses values as YAML and creates nested keys', () => {
+    const raw = applyOverrides(base, ['optimizer.lr=0.05', 'model.hidden=[64, 32]', 'output.dir=runs/x', 'optimizer.nesterov=true']);
+    const config = validateConfig(raw);
+    expect(config.optimizer.lr).toBe(0.05);
+    expect(config.model).toEqual({ type: 'mlp', hidden: [64, 32] });
+    expect(config.output.dir).toBe('runs/x');
+    expect(base.optimizer.lr).toBe(0.1);
+  });
+
+  it('refuses an override without =', () => {
+    expect(() => applyOverrides(base, ['optimizer.lr'])).toThrow(/bad override "optimizer.lr"/);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Stochastic gradient descent with momentum (Polyak 1964, "Some methods of speeding up the
+ * convergence of iteration methods"), Nesterov momentum in the form of Sutskever et al. 2013, "On
+ * the importance of initialization and momentum in deep learning" (ICML), and L2 weight decay,
+ * all in PyTorch's convention (torch.optim.SGD):
+ *
+ *   d = g + wd*w
+ *   buf = d on the first step, else mu*buf + (1 - dampening)*d
+ *   u = nesterov ? d + mu*buf : buf          (u = d without momentum)
+ *   w = w - lr*u
+ */
+import type { Optimizer, OptimizerLayout, OptimizerState } from './optimizer.js';
+import { resolveLayout } from './layout.js';
+import { checkStepArgs, restoreState, snapshotState } from './state.js';
+import { checkBoolean, checkFraction, checkNonNegative, checkUnitInterval, invalidOption, withDefaults } from './validate.js';
+
+export interface SgdOptions {
+  /** Momentum factor mu in [0, 1); 0 turns momentum (and its state buffer) off. */
+  readonly momentum?: number;
+  /** Fraction of the gradient held back from the momentum buffer, in [0, 1]. */
+  readonly dampening?: number;
+  /** Nesterov momentum; needs momentum > 0 and dampening 0 (as PyTorch). */
+  readonly nesterov?: boolean;
+  /** L2 penalty coefficient, added to the gradient as wd*w. */
+  readonly weightDecay?: number;
+}
+
+export const SGD_DEFAULTS: Readonly<Required<SgdOptions>> = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 };
+
+export class SgdOptimizer implements Optimizer {
+  readonly kind = 'sgd';
+  readonly length: number;
+  readonly options: Readonly<Required<SgdOptions>>;
+  /** Null without momentum. */
+  private readonly momentumBuffer: Float32Array | null;
+  private steps = 0;
+
+  constructor(layout: OptimizerLayout, options: SgdOptions = {}) {
+    const o = withDefaults(SGD_DEFAULTS, options);
+    checkFraction('sgd', 'momentum', o.momentum);
+    checkUnitInterval('sgd', 'dampening', o.dampening);
+    checkBoolean('sgd', 'nesterov', o.nesterov);
+    checkNonNegative('sgd', 'weightDecay', o.weightDecay);
+    if (o.nesterov && o.momentum === 0) {
+      throw invalidOption('sgd', 'nesterov', true, 'false when momentum is 0 (Nesterov needs momentum > 0)');
+    }
+    if (o.nesterov && o.dampening !== 0) {
+      throw invalidOption('sgd', 'dampening', o.dampening, '0 with nesterov');
+    }
+    this.options = o;
+    this.length = resolveLayout('sgd', layout).length;
+    this.momentumBuffer = o.momentum > 0 ? new Float32Array(this.length) : null;
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  step(params: Float32Array, grads: Float32Array, lr: number): void {
+    checkStepArgs(this.kind, this.length, params, grads, lr);
+    const n = this.length;
+    const wd = this.options.weightDecay;
+    const buf = this.momentumBuffer;
+    if (buf === null) {
+      for (let i = 0; i < n; i++) {
+        const w = params[i]!;
+        params[i] = w - lr * (grads[i]! + wd * w);
+      }
+    } else {
+      const mu = this.options.momentum;
+      const first = this.steps === 0;
+      // buf = carry*buf + gain*d; first step buf = d exactly (carry 0, gain 1).
+      const carry = first ? 0 : mu;
+      const gain = first ? 1 : 1 - this.options.dampening;
+      // u = dWeight*d + bufWeight*buf: (0, 1) plain momentum, (1, mu) Nesterov.
+      const dWeight = this.options.nesterov ? 1 : 0;
+      const bufWeight = this.options.nesterov ? mu : 1;
+      for (let i = 0; i < n; i++) {
+        const w = params[i]!;
+        const d = grads[i]! + wd * w;
+        const b = carry * buf[i]! + gain * d;
+        buf[i] = b;
+        params[i] = w - lr * (dWeight * d + bufWeight * b);
+      }
+    }
+    this.steps++;
+  }
+
+  state(): OptimizerState {
+    return snapshotState(this.kind, this.steps, this.buffers());
+  }
+
+  loadState(state: OptimizerState): void {
+    this.steps = restoreState(this.kind, state, this.buffers());
+  }
+
+  private buffers(): Record<string, Float32Array> {
+    return this.momentumBuffer === null ? {} : { momentum: this.momentumBuffer };
+  }
+}
