@@ -44,12 +44,13 @@ export function partitionDirichlet(options: DirichletPartitionOptions): Partitio
   checkPositive('alpha', alpha);
   checkNonNegativeInt('minSize', minSize);
   checkNonNegativeInt('maxDraws', maxDraws);
+  if (maxDraws < 1) throw new LoomError('maxDraws must be at least 1, got 0');
   if (minSize * numClients > numSamples) {
     throw new LoomError(`minSize ${minSize} x ${numClients} clients exceeds the ${numSamples} samples`);
   }
   const byClass = indicesByClass(labels, numClasses);
   const rng = Rng.derive(seed, 0xd1c);
-  for (let draw = 0; draw < Math.max(1, maxDraws); draw++) {
+  for (let draw = 0; draw < maxDraws; draw++) {
     const clients = drawOnce(rng, byClass, numClients, alpha, options.balance ?? false, numSamples);
     if (Math.min(...clients.map((c) => c.length)) >= minSize) return toPartition(clients);
   }

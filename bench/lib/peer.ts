@@ -1,0 +1,32 @@
+/**
+ * Runs a peer baseline script (PyTorch, Optuna...) from the shared peers directory with Debian's
+ * Python and returns the JSON lines it prints.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const PEERS_DIR = resolve(process.env.LOOM_PEERS_DIR ?? join(REPO_ROOT, '..', 'shared', 'peers'));
+export const PEER_PYTHON = process.env.LOOM_PEER_PYTHON ?? '/usr/bin/python3';
+const INSTALL_LINE = 'apt-get install -y python3-torch python3-optuna libopenblas0-pthread';
+
+/** Throws with the install line when the peer cannot run here. */
+export function checkPeerAvailable(script: string, pythonModule: string): void {
+  const path = join(PEERS_DIR, script);
+  if (!existsSync(path)) throw new Error(`peer script not found: ${path} (set LOOM_PEERS_DIR)`);
+  const probe = spawnSync(PEER_PYTHON, ['-c', `import ${pythonModule}`], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new Error(`${PEER_PYTHON} cannot import ${pythonModule}; install the peers: ${INSTALL_LINE}`);
+}
+
+export function runPeer<T>(script: string, args: readonly string[], timeoutMs = 600_000): T[] {
+  const result = spawnSync(PEER_PYTHON, [join(PEERS_DIR, script), ...args], { encoding: 'utf8', timeout: timeoutMs });
+  if (result.status !== 0) {
+    throw new Error(`peer ${script} ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop()}`);
+  }
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.trim().startsWith('{'))
+    .map((line) => JSON.parse(line) as T);
+}

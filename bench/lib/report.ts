@@ -1,0 +1,39 @@
+/** Output of a benchmark: an aligned table, a JSON file under bench/out/, and a last JSON line. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export function printTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): void {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
+  for (const [n, row] of cells.entries()) {
+    process.stdout.write(`${row.map((c, i) => String(c).padStart(widths[i])).join('  ')}\n`);
+    if (n === 0) process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  }
+}
+
+/** Writes bench/out/<name>.json (with machine and date) and prints `summary` as the last line. */
+export function finish(name: string, summary: Record<string, unknown>, details: unknown): void {
+  const dir = fileURLToPath(new URL('../out/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const record = {
+    date: new Date().toISOString(),
+    machine: `${cpus()[0]?.model.trim()} x${cpus().length}`,
+    node: process.version,
+    summary,
+    details,
+  };
+  writeFileSync(`${dir}${name}.json`, `${JSON.stringify(record, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function formatNumber(value: number): string {
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(3);
+}

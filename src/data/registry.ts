@@ -1,0 +1,80 @@
+/**
+ * One entry point from a config's `data` section to a train/test split. The config layer validates
+ * the spec's shape (zod); the loaders below check their own arguments again, with LoomErrors,
+ * for callers that build specs in code.
+ */
+import { LoomError, showValue } from '../util/errors.js';
+import type { DatasetSplit } from './dataset.js';
+import { loadFashionMnist, loadFashionMnistSubset } from './fashion-mnist.js';
+import { makeBlobs, makeLinearRegression } from './synthetic.js';
+import { loadShippedText, loadText, makeTextDatasets, type TextDatasetSplit } from './text.js';
+
+export interface FashionMnistSpec {
+  readonly name: 'fashion-mnist';
+  readonly dir?: string;
+  readonly limitTrain?: number;
+  readonly limitTest?: number;
+}
+export interface FashionMnistSubsetSpec {
+  readonly name: 'fashion-mnist-subset';
+}
+export interface BlobsSpec {
+  readonly name: 'blobs';
+  readonly classes: number;
+  readonly dims: number;
+  readonly trainSize: number;
+  readonly testSize: number;
+  readonly separation?: number;
+  readonly seed?: number;
+}
+export interface LinearSpec {
+  readonly name: 'linear';
+  readonly dims: number;
+  readonly trainSize: number;
+  readonly testSize: number;
+  readonly noise?: number;
+  readonly seed?: number;
+}
+export interface TextSpec {
+  readonly name: 'text';
+  /** A .txt or .txt.gz file; default: the shipped Moby-Dick chapters. */
+  readonly path?: string;
+  readonly context: number;
+  readonly stride?: number;
+  readonly valFraction?: number;
+}
+
+export type DatasetSpec = FashionMnistSpec | FashionMnistSubsetSpec | BlobsSpec | LinearSpec | TextSpec;
+
+export const DATASET_NAMES: readonly DatasetSpec['name'][] = [
+  'fashion-mnist',
+  'fashion-mnist-subset',
+  'blobs',
+  'linear',
+  'text',
+];
+
+/** Loads the dataset a spec names. For text, `test` is the validation split and both carry `vocabulary`. */
+export function loadDataset(spec: TextSpec): TextDatasetSplit;
+export function loadDataset(spec: DatasetSpec): DatasetSplit;
+export function loadDataset(spec: DatasetSpec): DatasetSplit {
+  switch (spec.name) {
+    case 'fashion-mnist':
+      return loadFashionMnist(spec);
+    case 'fashion-mnist-subset':
+      return loadFashionMnistSubset();
+    case 'blobs':
+      return makeBlobs(spec);
+    case 'linear':
+      return makeLinearRegression(spec);
+    case 'text': {
+      const text = spec.path === undefined ? loadShippedText() : loadText(spec.path);
+      const name = spec.path === undefined ? 'moby-dick' : 'text';
+      return makeTextDatasets(text, { ...spec, name });
+    }
+    default:
+      throw new LoomError(
+        `unknown dataset ${showValue((spec as { name?: unknown }).name)}; known: ${DATASET_NAMES.join(', ')}`,
+      );
+  }
+}
