@@ -21,22 +21,23 @@ export function resolveLayout(owner: string, layout: OptimizerLayout): ResolvedS
     throw layoutError(owner, `length=${showValue(length)}, expected an integer >= 0`);
   }
   const given = layout.segments ?? [{ offset: 0, size: length }];
-  const sorted = [...given].sort((a, b) => a.offset - b.offset);
+  for (const { offset, size } of given) {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0) {
+      throw layoutError(owner, `segment offset=${showValue(offset)} size=${showValue(size)} is not a range`);
+    }
+  }
+  const sorted = given.filter((s) => s.size > 0).sort((a, b) => a.offset - b.offset);
   const starts: number[] = [];
   const ends: number[] = [];
   const isVector: boolean[] = [];
   let next = 0;
   for (const segment of sorted) {
     const { offset, size } = segment;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || size < 0) {
-      throw layoutError(owner, `segment offset=${showValue(offset)} size=${showValue(size)} is not a range`);
-    }
     if (offset !== next) {
       const what = offset < next ? 'overlaps the previous one' : `leaves [${next}, ${offset}) uncovered`;
       throw layoutError(owner, `segment at offset ${offset} ${what}; segments must tile [0, ${length})`);
     }
     next = offset + size;
-    if (size === 0) continue;
     starts.push(offset);
     ends.push(next);
     isVector.push(segment.shape !== undefined && segment.shape.length <= 1);
