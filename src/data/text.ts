@@ -21,6 +21,8 @@ export class TextDataset implements Dataset {
   readonly size: number;
   readonly inputShape: readonly number[];
   readonly numClasses: number;
+  /** A window has one target per position, not one label, so partitioners get none. */
+  readonly labels: undefined = undefined;
 
   constructor(
     name: string,
