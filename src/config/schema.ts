@@ -90,7 +90,7 @@ export const optimizerSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('sgd'),
     ...lrFields,
-    momentum: nonNegative.optional(),
+    momentum: probability.optional(),
     dampening: probability.optional(),
     nesterov: z.boolean().optional(),
     weightDecay: nonNegative.optional(),
@@ -100,7 +100,7 @@ export const optimizerSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('lars'),
     ...lrFields,
-    momentum: nonNegative.optional(),
+    momentum: probability.optional(),
     weightDecay: nonNegative.optional(),
     trustCoefficient: z.number().positive().optional(),
     excludeBiases: z.boolean().optional(),

@@ -41,10 +41,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
   const perEpoch = stepsPerEpoch(data.train.size, batchSize);
   const totalSteps = config.train.steps ?? (config.train.epochs ?? 1) * perEpoch;
   const baseLr = effectiveLearningRate(config);
-  const optimizer = createOptimizer(optimizerSpec(config), {
-    length: model.params.length,
-    segments: model.segments.map((s) => ({ offset: s.offset, size: s.size })),
-  });
+  const optimizer = createOptimizer(optimizerSpec(config), { length: model.params.length, segments: model.segments });
   const schedule = createSchedule(config.schedule, baseLr, totalSteps);
 
   let startStep = 0;
@@ -52,7 +49,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     const ckpt = loadCheckpoint(options.resume);
     checkResumable(ckpt, config, model, options.resume);
     model.params.set(ckpt.params);
-    optimizer.loadState({ step: ckpt.optimizer.step, buffers: ckpt.optimizer.buffers });
+    optimizer.loadState({ kind: ckpt.optimizer.kind, step: ckpt.optimizer.step, buffers: ckpt.optimizer.buffers });
     startStep = ckpt.step;
   }
 

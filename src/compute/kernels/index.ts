@@ -1,14 +1,34 @@
-/** Kernels Loom registers into TensorFlow.js's wasm backend (filled in by the kernel modules). */
-export interface KernelReplacement {
-  /** TensorFlow.js kernel name, e.g. `BatchMatMul`. */
-  readonly kernel: string;
-  /** `replaced` (wasm had a slow one) or `added` (wasm had none). */
-  readonly action: 'replaced' | 'added';
-  /** Why, in a few words. */
-  readonly reason: string;
-}
+/**
+ * Kernels Loom registers into TensorFlow.js's wasm backend: faster replacements for slow ones
+ * and the ones it lacks that training needs. One file per kernel.
+ */
+import { batchMatMulKernel } from './batch-matmul.js';
+import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+import { avgPoolGradKernel } from './avg-pool-grad.js';
+import { cpuFallbackKernel } from './cpu-fallback.js';
+import { fusedMatMulKernel } from './fused-matmul.js';
+import { maxPoolGradKernel } from './max-pool-grad.js';
+import { installWasmKernel, type KernelReplacement, type LoomWasmKernel } from './registry.js';
+import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
-/** Registers every Loom kernel for the wasm backend once; returns what it changed. */
+export type { KernelReplacement, LoomWasmKernel } from './registry.js';
+
+/** Every kernel Loom installs for wasm, in installation order. */
+export const WASM_KERNELS: readonly LoomWasmKernel[] = [
+  batchMatMulKernel,
+  fusedMatMulKernel,
+  conv2dBackpropFilterKernel,
+  conv2dBackpropInputKernel,
+  unsortedSegmentSumKernel,
+  maxPoolGradKernel,
+  avgPoolGradKernel,
+  cpuFallbackKernel('Einsum', 'missing on wasm'),
+  cpuFallbackKernel('DepthwiseConv2dNativeBackpropInput', 'missing on wasm (depthwise conv gradient)'),
+  cpuFallbackKernel('DepthwiseConv2dNativeBackpropFilter', 'missing on wasm (depthwise conv gradient)'),
+];
+
+/** Registers every Loom kernel for the wasm backend (idempotent); returns what it changed. */
 export function registerWasmKernels(): KernelReplacement[] {
-  return [];
+  return WASM_KERNELS.map(installWasmKernel);
 }

@@ -1,0 +1,77 @@
+/**
+ * One running communicator operation: its tag, its abort signal (timeout and caller's signal),
+ * its traffic counts, and the peers it is waiting on right now, so a timeout can say whom it
+ * waited for.
+ */
+import { LoomError } from '../util/errors.js';
+import type { Link } from './link.js';
+import type { TrafficRecorder } from './stats.js';
+import type { Transport } from './transport.js';
+
+export class OpContext implements Link {
+  readonly rank: number;
+  readonly size: number;
+  private readonly waits = new Map<number, string>();
+  private nextWait = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly transport: Transport,
+    readonly tag: number,
+    readonly signal: AbortSignal,
+    private readonly traffic: TrafficRecorder,
+    readonly now: () => number,
+  ) {
+    this.rank = transport.rank;
+    this.size = transport.size;
+  }
+
+  /** "rank 1 (recv of 4096 bytes), rank 3 (send of 4096 bytes)" or "no peer". */
+  describeWaits(): string {
+    return this.waits.size === 0 ? 'no peer' : [...this.waits.values()].join(', ');
+  }
+
+  async send(to: number, data: Float32Array | Uint8Array): Promise<void> {
+    const id = this.wait(`rank ${to} (send of ${data.byteLength} bytes)`);
+    try {
+      await this.transport.send(to, this.tag, data, { signal: this.signal });
+    } finally {
+      this.waits.delete(id);
+    }
+    this.traffic.sent(data.byteLength);
+  }
+
+  recv(from: number, into: Float32Array): Promise<void> {
+    return this.receiveExactly(from, into, false);
+  }
+
+  recvAdd(from: number, into: Float32Array): Promise<void> {
+    return this.receiveExactly(from, into, true);
+  }
+
+  /** Receives up to into.byteLength bytes; resolves with the byte count. */
+  async receive(from: number, into: Float32Array | Uint8Array, accumulate: boolean): Promise<number> {
+    const id = this.wait(`rank ${from} (recv of ${into.byteLength} bytes)`);
+    let bytes: number;
+    try {
+      bytes = await this.transport.recv(from, this.tag, into, { signal: this.signal, accumulate });
+    } finally {
+      this.waits.delete(id);
+    }
+    this.traffic.received(bytes);
+    return bytes;
+  }
+
+  private async receiveExactly(from: number, into: Float32Array, accumulate: boolean): Promise<void> {
+    const bytes = await this.receive(from, into, accumulate);
+    if (bytes !== into.byteLength) {
+      throw new LoomError(`${this.name} on rank ${this.rank}: rank ${from} sent ${bytes} bytes where ${into.byteLength} were expected (do all ranks pass buffers of the same length?)`);
+    }
+  }
+
+  private wait(description: string): number {
+    const id = this.nextWait++;
+    this.waits.set(id, description);
+    return id;
+  }
+}

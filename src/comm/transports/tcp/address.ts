@@ -1,0 +1,18 @@
+import { LoomError, showValue } from '../../../util/errors.js';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** Parses "host:port" or "[v6]:port". */
+export function parseAddress(address: string): HostPort {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(address);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port < 1 || port > 65535) throw new LoomError(`TCP address must be host:port, got ${showValue(address)}`);
+  return { host: match[1] ?? match[2], port };
+}
+
+export function formatAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,0 +1,51 @@
+/**
+ * The shared state of a threads world, created once on the main thread and handed to each worker
+ * (via workerData or postMessage: SharedArrayBuffers are shared, not copied). It holds one SPSC
+ * ring per ordered pair of ranks.
+ */
+import { LoomError } from '../../../util/errors.js';
+import { checkRingCapacity, ringBufferBytes } from './spsc-ring.js';
+
+export interface ThreadsTransportDescriptor {
+  readonly kind: 'loom-threads-transport';
+  readonly version: 1;
+  readonly size: number;
+  readonly ringBytes: number;
+  /** Bytes the producer copies before publishing (the pipelining grain). */
+  readonly chunkBytes: number;
+  /** Spin iterations before a waiting rank yields to its event loop. */
+  readonly spin: number;
+  /** rings[from * size + to]; null on the diagonal. */
+  readonly rings: readonly (SharedArrayBuffer | null)[];
+}
+
+export interface ThreadsWorldOptions {
+  /** Data bytes per ordered pair (power of two; default 4 MiB up to 4 ranks, 1 MiB above). */
+  ringBytes?: number;
+  chunkBytes?: number;
+  spin?: number;
+}
+
+export function createThreadsDescriptor(size: number, options: ThreadsWorldOptions = {}): ThreadsTransportDescriptor {
+  if (!Number.isInteger(size) || size < 1) throw new LoomError(`threads world size must be a positive integer, got ${size}`);
+  const ringBytes = options.ringBytes ?? (size <= 4 ? 4 << 20 : 1 << 20);
+  checkRingCapacity(ringBytes);
+  const chunkBytes = options.chunkBytes ?? 128 * 1024;
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 16 || chunkBytes % 16 !== 0) {
+    throw new LoomError(`threads transport chunkBytes must be a positive multiple of 16, got ${chunkBytes}`);
+  }
+  const rings: (SharedArrayBuffer | null)[] = [];
+  for (let from = 0; from < size; from++) {
+    for (let to = 0; to < size; to++) rings.push(from === to ? null : new SharedArrayBuffer(ringBufferBytes(ringBytes)));
+  }
+  return { kind: 'loom-threads-transport', version: 1, size, ringBytes, chunkBytes, spin: options.spin ?? 2000, rings };
+}
+
+export function checkDescriptor(value: unknown, rank: number): ThreadsTransportDescriptor {
+  const d = value as ThreadsTransportDescriptor | null;
+  if (!d || d.kind !== 'loom-threads-transport' || d.version !== 1 || d.rings.length !== d.size * d.size) {
+    throw new LoomError('not a threads transport descriptor (create it with createThreadsDescriptor on the main thread)');
+  }
+  if (!Number.isInteger(rank) || rank < 0 || rank >= d.size) throw new LoomError(`threads transport rank ${rank} is outside world size ${d.size}`);
+  return d;
+}

@@ -1,0 +1,54 @@
+/**
+ * Waiting for another thread to change a shared Int32 word without blocking this thread:
+ * spin briefly (a peer on another core answers within a microsecond or two), then
+ * `Atomics.waitAsync` (~50 us wake-up through the event loop, measured). A pending waitAsync does
+ * not keep a worker's event loop alive, so a ref'd timer is held while any wait is pending.
+ */
+type WaitAsync = (words: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+/** ES2024's Atomics.waitAsync (in Node since 16), typed here because the project targets ES2022 libs. */
+const waitAsync = (Atomics as { waitAsync?: WaitAsync }).waitAsync as WaitAsync;
+
+const keeper = setInterval(() => {}, 1 << 30);
+keeper.unref();
+let pendingWaits = 0;
+
+export interface WaitControl {
+  /** Spin iterations before falling back to waitAsync. */
+  spin: number;
+  /** Returns an error when waiting must stop (transport closed). */
+  stopped(): Error | null;
+  signal?: AbortSignal;
+  /** Error to throw when `signal` aborts. */
+  aborted?: () => Error;
+}
+
+export async function waitForChange(words: Int32Array, index: number, seen: number, control: WaitControl): Promise<void> {
+  for (let i = 0; i < control.spin; i++) if (Atomics.load(words, index) !== seen) return;
+  for (;;) {
+    const stop = control.stopped();
+    if (stop) throw stop;
+    const signal = control.signal;
+    if (signal?.aborted) throw control.aborted ? control.aborted() : new Error('aborted');
+    const waiting = waitAsync(words, index, seen);
+    if (!waiting.async) return;
+    if (pendingWaits++ === 0) keeper.ref();
+    try {
+      if (signal) await raceAbort(waiting.value, signal);
+      else await waiting.value;
+    } finally {
+      if (--pendingWaits === 0) keeper.unref();
+    }
+    if (Atomics.load(words, index) !== seen) return;
+  }
+}
+
+function raceAbort(wake: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(undefined); // the loop above turns it into the error
+    signal.addEventListener('abort', onAbort, { once: true });
+    void wake.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * Entry of every rank thread started by ThreadPool. It waits for 'run' messages, attaches the
+ * threads transport from the descriptor, calls the named export of the program module with
+ * (transport, data), closes the transport and posts the result back. The worker stays up for
+ * the next run until the pool terminates it.
+ */
+import { parentPort } from 'node:worker_threads';
+import { attachThreadsTransport } from './threads-transport.js';
+import type { RunRequest, RunReply, ThreadProgram } from './pool-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('worker-main.ts must run inside a worker thread started by ThreadPool');
+
+port.on('message', (request: RunRequest) => {
+  void runOne(request).then((reply) => port.postMessage(reply));
+});
+
+async function runOne(request: RunRequest): Promise<RunReply> {
+  const transport = attachThreadsTransport(request.descriptor, request.rank);
+  try {
+    const module = (await import(request.module)) as Record<string, unknown>;
+    const program = module[request.exportName];
+    if (typeof program !== 'function') throw new Error(`${request.module} has no exported function ${request.exportName}`);
+    const value = await (program as ThreadProgram<unknown, unknown>)(transport, request.data);
+    return { id: request.id, ok: true, value };
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    return { id: request.id, ok: false, error: { name: e.name, message: e.message, stack: e.stack ?? '' } };
+  } finally {
+    await transport.close();
+  }
+}

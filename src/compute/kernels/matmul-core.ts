@@ -1,0 +1,196 @@
+/**
+ * The matrix product behind Loom's `BatchMatMul` and `_FusedMatMul` wasm kernels.
+ *
+ * The wasm backend runs a product through XNNPACK only when neither operand is transposed and
+ * both have batch 1; everything else (transpose flags, batched products such as attention) falls
+ * to a naive C++ loop at ~1.5-2 GFLOP/s instead of ~25. So here:
+ * - transposed operands are transposed explicitly first (`transposeInner`);
+ * - a batched `a` times an unbatched `b` is folded into one [batch*M, K] x [K, N] product;
+ * - other batched products call XNNPACK once per batch slice, on zero-copy views of the slices;
+ * - for `A * B^T` it is often cheaper to compute `(B * A^T)^T` (see `chooseSwap`).
+ */
+import { tf } from '../tf.js';
+import { LoomError } from '../../util/errors.js';
+import type { BackendWasm, TensorInfo } from './wasm-backend.js';
+import {
+  disposeIntermediate, heapF32, heapOffset, heapView, rawFusedMatMul, releaseView, shapeBytes, tensorId,
+} from './wasm-backend.js';
+import { transposeInner } from './transpose-inner.js';
+
+/** What the wasm `_FusedMatMul` entry point applies after the product (ids 0 = none). */
+export interface Epilogue {
+  readonly activation: number;
+  readonly biasId: number;
+  readonly preluId: number;
+  readonly leakyreluAlpha: number;
+}
+
+export const LINEAR: Epilogue = { activation: 0, biasId: 0, preluId: 0, leakyreluAlpha: 0 };
+
+export interface MatMulShape {
+  readonly M: number;
+  readonly K: number;
+  readonly N: number;
+  /** Product of a's (b's) leading dimensions. */
+  readonly batchA: number;
+  readonly batchB: number;
+  /** Broadcast leading dimensions of the output, and their product. */
+  readonly outBatchDims: number[];
+  readonly batchOut: number;
+  readonly outShape: number[];
+}
+
+export function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, kernel: string): MatMulShape {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (ra < 2 || rb < 2) throw new LoomError(`${kernel}: operands must have rank >= 2, got [${a.shape}] and [${b.shape}]`);
+  const M = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+  const Ka = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+  const Kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+  const N = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  if (Ka !== Kb) {
+    throw new LoomError(
+      `${kernel}: inner dimensions ${Ka} and ${Kb} of shapes [${a.shape}] and [${b.shape}] ` +
+        `(transposeA=${transposeA}, transposeB=${transposeB}) must match`,
+    );
+  }
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const outBatchDims = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+  const batchOut = tf.util.sizeFromShape(outBatchDims);
+  return {
+    M, K: Ka, N,
+    batchA: tf.util.sizeFromShape(outerA),
+    batchB: tf.util.sizeFromShape(outerB),
+    outBatchDims, batchOut,
+    outShape: [...outBatchDims, M, N],
+  };
+}
+
+/**
+ * Relative costs, in "one transposed element" units, measured on this machine: XNNPACK packs a
+ * new `b` (it caches the packing per tensor id, and in training `b` is new each step) at
+ * ~4 ns/element, our transposes run at ~1-2 ns/element.
+ */
+const PACK_COST = 4;
+
+/** True when `C = (op'(B) op'(A))^T` is cheaper than transposing operands for `op(A) op(B)`. */
+export function chooseSwap(s: Pick<MatMulShape, 'M' | 'K' | 'N'>, transposeA: boolean, transposeB: boolean): boolean {
+  const { M, K, N } = s;
+  if (!transposeA && !transposeB) return false;
+  if (M === 1 || N === 1) return false;
+  const direct = (transposeA ? M * K : 0) + (transposeB ? N * K : 0) + PACK_COST * K * N;
+  const swapped = (transposeB ? 0 : N * K) + (transposeA ? 0 : M * K) + PACK_COST * K * M + M * N;
+  return swapped < direct;
+}
+
+/**
+ * Computes op(a) x op(b) (+ the epilogue) on the wasm heap; returns a new tensor of shape
+ * `[...broadcast batch dims, M, N]`. Shapes with a zero dimension give an empty or zero product
+ * (the epilogue is then not applied: callers use `epilogueIsFusable` and do it themselves).
+ */
+export function wasmMatMul(
+  backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
+  epilogue: Epilogue, kernel: string, allowSwap = true,
+): TensorInfo {
+  const s = matMulShape(a, b, transposeA, transposeB, kernel);
+  const { M, K, N, batchA, batchB } = s;
+  if (s.batchOut * M * N === 0 || K === 0) {
+    const out = backend.makeOutput(s.outShape, 'float32');
+    if (s.batchOut * M * N > 0) heapF32(backend, out).fill(0);
+    return out;
+  }
+  // Transposing the result is only sound when the epilogue is elementwise and position-free.
+  const swappable = epilogue.biasId === 0 && epilogue.preluId === 0;
+  if (allowSwap && swappable && chooseSwap(s, transposeA, transposeB)) {
+    const ct = wasmMatMul(backend, b, a, !transposeB, !transposeA, epilogue, kernel, false);
+    const c = transposeInner(backend, ct, s.batchOut, N, M);
+    disposeIntermediate(backend, ct);
+    return { dataId: c.dataId, shape: s.outShape, dtype: 'float32' };
+  }
+  const aPlain = transposeA ? transposeInner(backend, a, batchA, K, M) : a;
+  const bPlain = transposeB ? transposeInner(backend, b, batchB, N, K) : b;
+  const out = backend.makeOutput(s.outShape, 'float32');
+  try {
+    if (batchB === 1) {
+      // b is shared by every batch of a (and a is never broadcast then): one [batchA*M, K] product.
+      callXnn(backend, tensorId(backend, aPlain), batchA * M, K, tensorId(backend, bPlain), N, tensorId(backend, out), epilogue);
+    } else {
+      perSlice(backend, aPlain, a.shape.slice(0, -2), bPlain, b.shape.slice(0, -2), out, s, epilogue);
+    }
+  } finally {
+    if (aPlain !== a) disposeIntermediate(backend, aPlain);
+    if (bPlain !== b) disposeIntermediate(backend, bPlain);
+  }
+  return out;
+}
+
+function callXnn(backend: BackendWasm, aId: number, rows: number, K: number, bId: number, N: number, outId: number, e: Epilogue): void {
+  rawFusedMatMul(backend)(
+    aId, shapeBytes([1, rows, K]), 3, bId, shapeBytes([1, K, N]), 3, false, false,
+    e.activation, e.biasId, e.preluId, e.leakyreluAlpha, outId,
+  );
+}
+
+/** For each output batch, the batch index of a (or b) it reads, with numpy-style broadcasting. */
+function broadcastIndex(outerDims: readonly number[], outBatchDims: readonly number[]): Int32Array {
+  const batchOut = tf.util.sizeFromShape([...outBatchDims]);
+  const index = new Int32Array(batchOut);
+  const rank = outBatchDims.length;
+  const offset = rank - outerDims.length;
+  for (let i = 0; i < batchOut; i++) {
+    let rem = i;
+    let idx = 0;
+    let stride = 1;
+    for (let d = rank - 1; d >= 0; d--) {
+      const size = outBatchDims[d]!;
+      const coord = rem % size;
+      rem = (rem - coord) / size;
+      if (d >= offset) {
+        const dim = outerDims[d - offset]!;
+        if (dim !== 1) idx += coord * stride;
+        stride *= dim;
+      }
+    }
+    index[i] = idx;
+  }
+  return index;
+}
+
+/**
+ * One XNNPACK product per output batch, on views of the slices (views of b are reused).
+ * `aOuter`/`bOuter` are the operands' original leading dims (a, b may be flattened copies).
+ */
+function perSlice(
+  backend: BackendWasm, a: TensorInfo, aOuter: number[], b: TensorInfo, bOuter: number[], out: TensorInfo,
+  s: MatMulShape, e: Epilogue,
+): void {
+  const { M, K, N } = s;
+  const aIndex = broadcastIndex(aOuter, s.outBatchDims);
+  const bIndex = broadcastIndex(bOuter, s.outBatchDims);
+  const aBase = heapOffset(backend, a);
+  const bBase = heapOffset(backend, b);
+  const outBase = heapOffset(backend, out);
+  // XNNPACK packs b once per view id; reusing a slice's view reuses that packing.
+  const bViews = new Map<number, TensorInfo>();
+  try {
+    for (let i = 0; i < s.batchOut; i++) {
+      const ib = bIndex[i]!;
+      let bView = bViews.get(ib);
+      if (bView === undefined) {
+        bView = heapView(backend, bBase + ib * K * N * 4, [1, K, N]);
+        bViews.set(ib, bView);
+      }
+      const aView = heapView(backend, aBase + aIndex[i]! * M * K * 4, [1, M, K]);
+      const outView = heapView(backend, outBase + i * M * N * 4, [1, M, N]);
+      try {
+        callXnn(backend, tensorId(backend, aView), M, K, tensorId(backend, bView), N, tensorId(backend, outView), e);
+      } finally {
+        releaseView(backend, outView);
+        releaseView(backend, aView);
+      }
+    }
+  } finally {
+    for (const v of bViews.values()) releaseView(backend, v);
+  }
+}
