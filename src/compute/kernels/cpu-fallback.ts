@@ -28,14 +28,21 @@ export function cpuFallbackKernel(kernelName: string, reason: string): LoomWasmK
         kernelFunc: ({ inputs, backend: rawBackend, attrs }) => {
           const wasm = asWasmBackend(rawBackend, kernelName);
           const cpu = cpuBackend(kernelName);
-          const cpuInputs: NamedTensorInfoMap = {};
           const copies: TensorInfo[] = [];
+          const toCpu = (t: TensorInfo): TensorInfo => {
+            const copy = { dataId: cpu.write(wasm.readSync(t.dataId), [...t.shape], t.dtype), shape: t.shape, dtype: t.dtype };
+            copies.push(copy);
+            return copy;
+          };
           try {
-            for (const [name, t] of Object.entries(inputs)) {
-              if (t === undefined) continue;
-              const copy = { dataId: cpu.write(wasm.readSync(t.dataId), [...t.shape], t.dtype), shape: t.shape, dtype: t.dtype };
-              copies.push(copy);
-              cpuInputs[name] = copy;
+            // Kernels with a variable number of inputs (Einsum) get them as an array: keep it one.
+            let cpuInputs: NamedTensorInfoMap;
+            if (Array.isArray(inputs)) {
+              // Typed as a map by TensorFlow.js but an array at runtime; the empty assign only types it.
+              cpuInputs = Object.assign<TensorInfo[], NamedTensorInfoMap>(inputs.map(toCpu), {});
+            } else {
+              cpuInputs = {};
+              for (const [name, t] of Object.entries(inputs)) if (t !== undefined) cpuInputs[name] = toCpu(t);
             }
             const result = registeredKernelFunc(kernelName, 'cpu')({ inputs: cpuInputs, backend: cpu, ...(attrs ? { attrs } : {}) });
             const outs = Array.isArray(result) ? result : [result];

@@ -2,14 +2,19 @@
  * Kernels Loom registers into TensorFlow.js's wasm backend: faster replacements for slow ones
  * and the ones it lacks that training needs. One file per kernel.
  */
+import { avgPoolGradKernel } from './avg-pool-grad.js';
 import { batchMatMulKernel } from './batch-matmul.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
-import { avgPoolGradKernel } from './avg-pool-grad.js';
 import { cpuFallbackKernel } from './cpu-fallback.js';
 import { fusedMatMulKernel } from './fused-matmul.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
+import { powKernel } from './pow.js';
 import { installWasmKernel, type KernelReplacement, type LoomWasmKernel } from './registry.js';
+import { sliceKernel } from './slice.js';
+import { splitVKernel } from './split-v.js';
+import { tanhKernel } from './tanh.js';
+import { tileKernel } from './tile.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 export type { KernelReplacement, LoomWasmKernel } from './registry.js';
@@ -23,6 +28,11 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
   unsortedSegmentSumKernel,
   maxPoolGradKernel,
   avgPoolGradKernel,
+  sliceKernel,
+  splitVKernel,
+  tileKernel,
+  powKernel,
+  tanhKernel,
   cpuFallbackKernel('Einsum', 'missing on wasm'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropInput', 'missing on wasm (depthwise conv gradient)'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropFilter', 'missing on wasm (depthwise conv gradient)'),

@@ -1,7 +1,7 @@
 /**
  * `MaxPoolGrad` for wasm: routes each window's gradient to the position of its maximum. The
  * backend's own kernel took 22 ms for LeNet's first pool at batch 128 ([128,28,28,6], 2x2/2);
- * this JS loop over the heap (channels innermost, contiguous in NHWC) takes ~1-2 ms.
+ * this JS loop over the heap takes ~1-2 ms.
  *
  * Ties go to the first maximum in row-major window order (strict `>`), and a window whose values
  * are all NaN or -Infinity passes nothing on, exactly as the cpu backend's kernel does.
@@ -42,8 +42,6 @@ export const maxPoolGradKernel: LoomWasmKernel = {
         const dys = new Float32Array(buffer, heapOffset(backend, dy), N * OH * OW * C);
         const dxs = new Float32Array(buffer, heapOffset(backend, dx), N * H * W * C);
         dxs.fill(0);
-        const best = new Float32Array(C);
-        const bestAt = new Int32Array(C);
         for (let n = 0; n < N; n++) {
           const image = n * H * W * C;
           for (let oh = 0; oh < OH; oh++) {
@@ -52,24 +50,20 @@ export const maxPoolGradKernel: LoomWasmKernel = {
             for (let ow = 0; ow < OW; ow++) {
               const c0 = Math.max(0, ow * sw - left);
               const c1 = Math.min(W, ow * sw - left + FW);
-              best.fill(-Infinity);
-              bestAt.fill(-1);
-              for (let r = r0; r < r1; r++) {
-                for (let col = c0; col < c1; col++) {
-                  const at = image + (r * W + col) * C;
-                  for (let c = 0; c < C; c++) {
-                    const v = xs[at + c]!;
-                    if (v > best[c]!) {
-                      best[c] = v;
-                      bestAt[c] = at;
+              const g = ((n * OH + oh) * OW + ow) * C;
+              for (let c = 0; c < C; c++) {
+                let best = -Infinity;
+                let at = -1;
+                for (let r = r0; r < r1; r++) {
+                  for (let i = image + (r * W + c0) * C + c, end = image + (r * W + c1) * C; i < end; i += C) {
+                    const v = xs[i]!;
+                    if (v > best) {
+                      best = v;
+                      at = i;
                     }
                   }
                 }
-              }
-              const g = ((n * OH + oh) * OW + ow) * C;
-              for (let c = 0; c < C; c++) {
-                const at = bestAt[c]!;
-                if (at >= 0) dxs[at + c] += dys[g + c]!;
+                if (at >= 0) dxs[at] += dys[g + c]!;
               }
             }
           }

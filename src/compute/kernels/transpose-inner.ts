@@ -3,16 +3,17 @@
  * Used by the matmul kernels to turn transposed operands into plain ones, because the wasm
  * backend's fast (XNNPACK) matmul path only runs without transpose flags.
  *
- * Which implementation: the wasm backend's own Transpose kernel is the faster one for a single
- * matrix with at most 256 columns (~1 ns/element), but slows down 2-4x for wider rows
- * (256x784: 0.65 ms vs 0.39 ms here, 512x784: 1.65 ms vs 0.82 ms); a cache-blocked JS loop over
- * the heap handles the rest at a steady ~2 ns/element.
+ * Which implementation (measured, ns per element): the wasm backend's own Transpose kernel runs
+ * at ~0.7 unless the source has a multiple of 128 rows, where its writes (strided by the row
+ * count) collide in cache and it drops to 2-4 (256x784: 0.65 ms; 512x784: 1.6 ms). A cache-
+ * blocked JS loop over the heap runs at a steady ~1.9. So: wasm for a single matrix whose row
+ * count is not a multiple of 128, JS otherwise.
  */
 import type { BackendWasm, TensorInfo } from './wasm-backend.js';
 import { heapBuffer, heapOffset, registeredKernelFunc, runKernelFunc } from './wasm-backend.js';
 
 const BLOCK = 16;
-const WASM_TRANSPOSE_MAX_COLS = 256;
+const ALIASING_ROWS = 128;
 
 /** dst[c * R + r] = src[r * C + c] for one R x C matrix, element offsets into heap arrays. */
 export function transposeBlocked(
@@ -37,7 +38,7 @@ export function transposeBlocked(
 
 /** Returns a new tensor [batch, C, R] (caller disposes it) holding each matrix of `x` transposed. */
 export function transposeInner(backend: BackendWasm, x: TensorInfo, batch: number, R: number, C: number): TensorInfo {
-  if (batch === 1 && C <= WASM_TRANSPOSE_MAX_COLS && R > 1 && C > 1) {
+  if (batch === 1 && R % ALIASING_ROWS !== 0 && R > 1 && C > 1) {
     const transpose = registeredKernelFunc('Transpose', 'wasm');
     const out = runKernelFunc(transpose, 'Transpose', { x: { dataId: x.dataId, shape: [R, C], dtype: x.dtype } }, backend, {
       perm: [1, 0],

@@ -24,6 +24,8 @@ export interface LinkOptions {
   expectedPeer?: number;
   /** Accepting side: may this peer rank connect now? Returns a reason when not. */
   admit?: (peer: number) => string | null;
+  /** Where data frames from `peer` go; asked as soon as the hello names the peer. */
+  inboxFor: (peer: number) => Inbox;
   /** Reports a failure of this connection (after the handshake or during it). */
   onError: (error: LoomError) => void;
 }
@@ -41,10 +43,13 @@ export class TcpLink {
   private releaseWriter: (() => void) | null = null;
   private readonly reader: FrameReader;
   private settleReady!: { resolve(peer: number): void; reject(error: LoomError): void };
+  /** Remote host:port, kept because a closed socket forgets it. */
+  private readonly remote: string;
 
   constructor(private readonly socket: Socket, private readonly options: LinkOptions) {
     this.ready = new Promise<number>((resolve, reject) => (this.settleReady = { resolve, reject }));
     this.ready.catch(() => {}); // the mesh observes failures through onError as well
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
     this.reader = new FrameReader(options.maxFrameBytes, {
       start: (header) => this.startFrame(header),
@@ -52,8 +57,13 @@ export class TcpLink {
       error: (problem) => this.fail(problem),
     });
     socket.on('data', (chunk: Buffer) => {
-      this.reader.push(chunk);
-      this.applyBackpressure();
+      try {
+        this.reader.push(chunk);
+        this.applyBackpressure();
+      } catch (error) {
+        // A bug of ours must not take the process down with it: fail this connection instead.
+        this.fail(`internal error while reading: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
     });
     socket.on('error', (error) => this.fail(`socket error: ${error.message}`, error));
     socket.on('close', () => {
@@ -65,16 +75,8 @@ export class TcpLink {
 
   /** "rank 3 (127.0.0.1:4000)" or the remote address before the hello. */
   get name(): string {
-    const where = `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
     const rank = this.peer ?? this.options.expectedPeer;
-    return rank === undefined || rank === null ? `unidentified peer ${where}` : `rank ${rank} (${where})`;
-  }
-
-  /** Routes data frames of this (identified) connection into `inbox`. */
-  attach(inbox: Inbox): void {
-    this.inbox = inbox;
-    inbox.onDemand = () => this.socket.resume();
-    if (this.failure) inbox.failAll(this.failure);
+    return rank === undefined || rank === null ? `unidentified peer ${this.remote}` : `rank ${rank} (${this.remote})`;
   }
 
   send(tag: number, payload: Uint8Array, signal?: AbortSignal): Promise<void> {
@@ -182,6 +184,10 @@ export class TcpLink {
     const refusal = expected === undefined ? (this.options.admit?.(rank) ?? null) : null;
     if (refusal) return this.fail(refusal);
     this.peer = rank;
+    // Attach now, not in a later microtask: data frames may follow in this very chunk.
+    const inbox = this.options.inboxFor(rank);
+    this.inbox = inbox;
+    inbox.onDemand = () => this.socket.resume();
     if (expected === undefined) this.writeHello();
     this.settleReady.resolve(rank);
   }

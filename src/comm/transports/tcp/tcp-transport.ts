@@ -97,39 +97,37 @@ export async function connectTcpTransport(options: TcpTransportOptions): Promise
     (transport?.connectionErrors ?? connectionErrors).push(error);
     options.onConnectionError?.(error);
   };
-  const linkOptions = { localRank: rank, size, maxFrameBytes, onError };
-  const register = (link: TcpLink, peer: number): void => {
-    links[peer] = link;
-    link.attach(inboxes[peer]);
-  };
+  const linkOptions = { localRank: rank, size, maxFrameBytes, onError, inboxFor: (peer: number) => inboxes[peer] };
 
   const owned = options.server === undefined;
   const server = options.server ?? (await listenOn(addresses[rank]));
-  const accepted: Promise<void>[] = [];
   const pendingAccepts = new Set<number>(Array.from({ length: size - rank - 1 }, (_, i) => rank + 1 + i));
+  let toAccept = pendingAccepts.size;
   let allAccepted!: () => void;
   const acceptedAll = new Promise<void>((resolve) => (allAccepted = resolve));
-  if (pendingAccepts.size === 0) allAccepted();
+  if (toAccept === 0) allAccepted();
   const onConnection = (socket: Socket): void => {
     const link = new TcpLink(socket, {
       ...linkOptions,
-      admit: (peer) => (pendingAccepts.has(peer) ? null : `rank ${peer} may not connect to rank ${rank} now (expected one of ${[...pendingAccepts].join(', ') || 'none'})`),
+      admit: (peer) => {
+        if (!pendingAccepts.delete(peer)) return `rank ${peer} may not connect to rank ${rank} now (expected one of ${[...pendingAccepts].join(', ') || 'none'})`;
+        return null; // claimed at once, so a second connection claiming the same rank is refused
+      },
     });
-    accepted.push(
-      link.ready.then(
-        (peer) => {
-          pendingAccepts.delete(peer);
-          register(link, peer);
-          if (pendingAccepts.size === 0) allAccepted();
-        },
-        () => {}, // reported through onError; keep listening for the real peer
-      ),
+    void link.ready.then(
+      (peer) => {
+        links[peer] = link;
+        if (--toAccept === 0) allAccepted();
+      },
+      () => {}, // reported through onError; keep listening for the real peer
     );
   };
   server.on('connection', onConnection);
 
   try {
-    const dials = Array.from({ length: rank }, async (_, peer) => register(await dial(addresses[peer], peer, deadline, linkOptions), peer));
+    const dials = Array.from({ length: rank }, async (_, peer) => {
+      links[peer] = await dial(addresses[peer], peer, deadline, linkOptions);
+    });
     await withDeadline(Promise.all([...dials, acceptedAll]), deadline, () => {
       const missing = [...pendingAccepts].map((p) => `rank ${p} never connected`);
       return new LoomError(`rank ${rank}: TCP mesh incomplete after ${options.connectTimeoutMs ?? 30_000} ms: ${missing.join(', ') || 'dialing lower ranks'}`);

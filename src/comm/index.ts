@@ -1,0 +1,26 @@
+/**
+ * comm/: transports (threads, TCP, virtual) and the Communicator collectives over them.
+ * Everything above this layer reaches comm only through this file.
+ */
+export type { Payload, RecvOptions, TransferOptions, Transport } from './transport.js';
+export { Communicator, type CommunicatorOptions, type CreateCommunicatorOptions } from './communicator.js';
+export type { AllReduceAlgorithm, AllReduceOptions, OpOptions, PointToPointOptions, ReduceOp, ReduceOptions } from './options.js';
+export { ALL_REDUCE_ALGORITHMS, DEFAULT_TIMEOUT_MS } from './options.js';
+export { CommStats, type CommStatsSnapshot, type TrafficStats } from './stats.js';
+export { chooseAllReduceAlgorithm, DEFAULT_COST_MODEL, predictAllReduceSeconds, type CostModel } from './cost-model.js';
+export type { CalibrationOptions } from './calibrate.js';
+export { segmentLength, segmentStart } from './segments.js';
+export type { Link } from './link.js';
+export { ALL_REDUCE, type AllReduceFn } from './allreduce/registry.js';
+export { divideBy, sumInto } from './kernels/float-kernels.js';
+
+export { createVirtualTransports, VirtualWorld, type VirtualWorldOptions } from './transports/virtual/virtual-transport.js';
+export { alphaBetaCost, VirtualClock, type MessageCost } from './transports/virtual/clock.js';
+
+export { attachThreadsTransport, ThreadsTransport } from './transports/threads/threads-transport.js';
+export { createThreadsDescriptor, type ThreadsTransportDescriptor, type ThreadsWorldOptions } from './transports/threads/descriptor.js';
+export { runOnThreads, ThreadPool, type ProgramRef } from './transports/threads/pool.js';
+export type { ThreadProgram } from './transports/threads/pool-protocol.js';
+
+export { connectTcpTransport, listenTcp, TcpTransport, DEFAULT_MAX_FRAME_BYTES, type TcpTransportOptions } from './transports/tcp/tcp-transport.js';
+export { FRAME_HEADER_BYTES, FRAME_MAGIC, FRAME_VERSION } from './transports/tcp/frame.js';

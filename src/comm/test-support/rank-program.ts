@@ -1,0 +1,52 @@
+/**
+ * The program every rank runs in the shared suite, whatever the transport: in-process for
+ * virtual and TCP, inside each worker thread for threads (ThreadPool imports this module).
+ */
+import { Communicator } from '../communicator.js';
+import type { Transport } from '../transport.js';
+import { runCase, type CollectiveCase } from './collective-cases.js';
+
+export interface CasesRun {
+  cases: readonly CollectiveCase[];
+  timeoutMs?: number;
+}
+
+/** Runs the cases in order; resolves with the number that passed on this rank. */
+export async function runCollectiveCases(transport: Transport, run: CasesRun): Promise<number> {
+  const comm = new Communicator(transport, { timeoutMs: run.timeoutMs ?? 20_000 });
+  let passed = 0;
+  for (const c of run.cases) {
+    await runCase(comm, c);
+    passed++;
+  }
+  return passed;
+}
+
+/**
+ * Failure behaviour: every rank but the last waits on a collective (and rank 0 on a recv) that
+ * the last rank never joins; returns the error messages seen.
+ */
+export async function runTimeoutScenario(transport: Transport, run: { timeoutMs: number }): Promise<string[]> {
+  const comm = new Communicator(transport, { timeoutMs: 60_000 });
+  const last = comm.size - 1;
+  if (comm.rank === last) {
+    await new Promise((resolve) => setTimeout(resolve, run.timeoutMs * 3));
+    return [];
+  }
+  const messages: string[] = [];
+  const capture = async (work: Promise<unknown>): Promise<void> => {
+    try {
+      await work;
+      messages.push('resolved');
+    } catch (error) {
+      messages.push(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  };
+  if (comm.rank === 0) await capture(comm.recv(last, new Float32Array(4), { tag: 9, timeoutMs: run.timeoutMs }));
+  await capture(comm.allReduce(new Float32Array(64), { algorithm: 'ring', timeoutMs: run.timeoutMs }));
+  await capture(comm.barrier()); // refused at once: the communicator failed
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new Error('stop requested')), 20);
+  if (comm.rank === 0) await capture(comm.recv(last, new Float32Array(4), { tag: 10, signal: controller.signal }));
+  return messages;
+}

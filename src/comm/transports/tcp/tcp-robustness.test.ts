@@ -1,0 +1,147 @@
+/**
+ * A hostile or broken peer: the receiving rank closes that connection with a clear error, pending
+ * receives from that peer reject with it, and the process and the transport stay alive.
+ * Rank 0 is a real TcpTransport; "rank 1" is a raw socket driven by the test.
+ */
+import { connect, type Socket } from 'node:net';
+import { crc32 } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LoomError } from '../../../util/errors.js';
+import { encodeFrameHeader, FrameKind } from './frame.js';
+import { connectTcpTransport, listenTcp, type TcpTransport } from './tcp-transport.js';
+import { parseAddress } from './address.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function helloFrame(rank: number, size: number): Buffer {
+  const payload = Buffer.alloc(8);
+  payload.writeUInt32LE(rank, 0);
+  payload.writeUInt32LE(size, 4);
+  return Buffer.concat([encodeFrameHeader(FrameKind.hello, 0, payload), payload]);
+}
+
+function dataFrame(tag: number, payload: Buffer): Buffer {
+  return Buffer.concat([encodeFrameHeader(FrameKind.data, tag, payload), payload]);
+}
+
+async function rawSocket(address: string): Promise<Socket> {
+  const { host, port } = parseAddress(address);
+  const socket = connect({ host, port });
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.on('error', () => {}); // resets are expected here
+  socket.resume(); // discard what rank 0 sends (its hello), so that its close is seen
+  cleanups.push(() => socket.destroy());
+  return socket;
+}
+
+const closed = (socket: Socket): Promise<void> => new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+
+/** Rank 0 for real, rank 1 faked by a raw socket that has completed the hello exchange. */
+async function rankZeroWithFakePeer(maxFrameBytes?: number): Promise<{ transport: TcpTransport; peer: Socket; errors: LoomError[] }> {
+  const { server, address } = await listenTcp();
+  cleanups.push(() => server.close());
+  const errors: LoomError[] = [];
+  const pending = connectTcpTransport({ rank: 0, addresses: [address, '127.0.0.1:1'], server, maxFrameBytes, onConnectionError: (e) => errors.push(e) });
+  const peer = await rawSocket(address);
+  peer.write(helloFrame(1, 2));
+  const transport = await pending;
+  cleanups.push(() => transport.close());
+  return { transport, peer, errors };
+}
+
+async function expectConnectionFailure(send: (peer: Socket) => void, pattern: RegExp, maxFrameBytes?: number): Promise<void> {
+  const { transport, peer, errors } = await rankZeroWithFakePeer(maxFrameBytes);
+  const waiting = transport.recv(1, 3, new Float32Array(1024));
+  send(peer);
+  await expect(waiting).rejects.toThrow(LoomError);
+  await expect(waiting).rejects.toThrow(pattern);
+  await closed(peer); // rank 0 closed that connection
+  expect(errors).toHaveLength(1);
+  expect(errors[0].message).toMatch(/^rank 0: connection with rank 1 \(127\.0\.0\.1:\d+\) failed: /);
+  expect(transport.connectionErrors).toEqual(errors);
+  // Later receives from that peer fail the same way instead of hanging; the transport closes cleanly.
+  await expect(transport.recv(1, 4, new Float32Array(1))).rejects.toThrow(pattern);
+  await transport.close();
+}
+
+describe('TCP transport against a broken peer', () => {
+  it('garbage bytes: bad magic', async () => {
+    await expectConnectionFailure((peer) => peer.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')), /bad magic 0x20544547 \(not a Loom frame\)/);
+  });
+
+  it('a header whose own checksum is wrong', async () => {
+    const frame = dataFrame(3, Buffer.alloc(16, 1));
+    frame[12] ^= 0x01; // flip a length bit after the header CRC was computed
+    await expectConnectionFailure((peer) => peer.write(frame), /bad header checksum/);
+  });
+
+  it('a payload with a bad checksum', async () => {
+    const frame = dataFrame(3, Buffer.alloc(64, 7));
+    frame[frame.length - 1] ^= 0xff;
+    await expectConnectionFailure((peer) => peer.write(frame), /payload checksum mismatch on a 64-byte frame \(tag 3\)/);
+  });
+
+  it('an oversized frame is refused from its header, naming peer and size', async () => {
+    const header = encodeFrameHeader(FrameKind.data, 3, Buffer.alloc(4096));
+    await expectConnectionFailure((peer) => peer.write(header), /rank 1 .*frame of 4096 bytes exceeds the 1024-byte limit/, 1024);
+  });
+
+  it('a truncated frame followed by close', async () => {
+    const frame = dataFrame(3, Buffer.alloc(1000, 2));
+    await expectConnectionFailure((peer) => peer.end(frame.subarray(0, 24 + 100)), /connection closed in the middle of a frame \(after 100 of 1000 payload bytes\)/);
+  });
+
+  it('a header split over many tiny writes, then valid data, is read correctly', async () => {
+    const { transport, peer } = await rankZeroWithFakePeer();
+    const values = Float32Array.from({ length: 33 }, (_, i) => i - 5);
+    const frame = dataFrame(3, Buffer.from(values.buffer));
+    for (let i = 0; i < frame.length; i += 5) peer.write(frame.subarray(i, i + 5));
+    const into = new Float32Array(33);
+    await expect(transport.recv(1, 3, into)).resolves.toBe(132);
+    expect(Array.from(into)).toEqual(Array.from(values));
+  });
+
+  it('garbage and impostor connections during the handshake are closed; the real peer still joins', async () => {
+    const { server, address } = await listenTcp();
+    cleanups.push(() => server.close());
+    const errors: LoomError[] = [];
+    const pending = connectTcpTransport({ rank: 0, addresses: [address, '127.0.0.1:1'], server, onConnectionError: (e) => errors.push(e) });
+    const garbage = await rawSocket(address);
+    garbage.write(Buffer.alloc(64, 0xab));
+    await closed(garbage);
+    const impostor = await rawSocket(address);
+    impostor.write(helloFrame(5, 2));
+    await closed(impostor);
+    const wrongWorld = await rawSocket(address);
+    wrongWorld.write(helloFrame(1, 3));
+    await closed(wrongWorld);
+    const peer = await rawSocket(address);
+    peer.write(helloFrame(1, 2));
+    const transport = await pending;
+    cleanups.push(() => transport.close());
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/unidentified peer 127\.0\.0\.1:\d+ failed: bad magic 0xabababab/),
+      expect.stringMatching(/rank 5 may not connect to rank 0 now \(expected one of 1\)/),
+      expect.stringMatching(/peer says the world has 3 ranks, this rank expects 2/),
+    ]);
+    const payload = Buffer.from(Float32Array.of(1, 2, 3).buffer);
+    peer.write(dataFrame(8, payload));
+    const into = new Float32Array(3);
+    await transport.recv(1, 8, into);
+    expect(Array.from(into)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses to send a frame over the limit, naming the peer and the size', async () => {
+    const { transport } = await rankZeroWithFakePeer(1024);
+    await expect(transport.send(1, 0, new Float32Array(257))).rejects.toThrow(/rank 0 cannot send 1028 bytes to rank 1: over the 1024-byte frame limit/);
+  });
+
+  it('frames carry the CRC-32 of their payload', () => {
+    const payload = Buffer.from('loom');
+    const header = encodeFrameHeader(FrameKind.data, 1, payload);
+    expect(header.readUInt32LE(16)).toBe(crc32(payload));
+  });
+});
