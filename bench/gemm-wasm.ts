@@ -1,6 +1,6 @@
 /**
  * bench:gemm-wasm — the wasm kernels Loom registers, next to what they replace, in one run:
- * matMul GFLOP/s without / with transposes (TensorFlow.js's own wasm kernel vs Loom's), the
+ * matMul GFLOP/s without / with transposes and batched (TensorFlow.js's own wasm kernel vs Loom's), the
  * convolution gradients of LeNet-5 at batch 128 (the cpu backend, the wasm backend's own
  * kernel where it has one, Loom's), and max-pool's gradient.
  *
@@ -59,6 +59,23 @@ function benchMatMul(kernel: string): MatMulRow[] {
   return rows;
 }
 
+/** Batched products of attention (batch x heads slices): scores q k^T, then weights x v. */
+const BATCHED: { batch: number; M: number; K: number; N: number; tB: boolean }[] = [
+  { batch: 128, M: 32, K: 16, N: 32, tB: true },
+  { batch: 128, M: 32, K: 32, N: 16, tB: false },
+  { batch: 8, M: 128, K: 64, N: 128, tB: true },
+];
+
+function benchBatched(): number[] {
+  return BATCHED.map(({ batch, M, K, N, tB }) => {
+    const a = tf.randomNormal([batch, M, K]);
+    const b = tf.randomNormal(tB ? [batch, N, K] : [batch, K, N]);
+    const ms = timeMs(() => tf.matMul(a, b, false, tB).dispose());
+    tf.dispose([a, b]);
+    return (2 * batch * M * K * N) / ms / 1e6;
+  });
+}
+
 type Conv = { name: string; x: [number, number, number, number]; filter: [number, number, number, number]; pad: 'same' | 'valid' };
 const CONVS: Conv[] = [
   { name: 'LeNet conv1 28x28x1 -> 5x5x6 same', x: [128, 28, 28, 1], filter: [5, 5, 1, 6], pad: 'same' },
@@ -90,18 +107,25 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   const threads = getThreadsCount();
   const tfjsMatMul = benchMatMul('tfjs');
+  const tfjsBatched = benchBatched();
   const tfjsConv = CONVS.map((c) => convKernels(c, seconds));
 
   // 2. Loom's kernels.
   registerWasmKernels();
   await tf.setBackend('wasm'); // runs the kernels' setup functions
   const loomMatMul = benchMatMul('loom');
+  const loomBatched = benchBatched();
   const loomConv = CONVS.map((c) => convKernels(c, seconds));
 
   process.stdout.write(`matMul on wasm (${threads} thread${threads === 1 ? '' : 's'}), GFLOP/s\n`);
   printTable(
     ['shape', 'flags', 'tfjs cached b', 'tfjs fresh b', 'loom cached b', 'loom fresh b'],
     tfjsMatMul.map((r, i) => [r.shape, r.flags, r.cachedGflops, r.freshGflops, loomMatMul[i]!.cachedGflops, loomMatMul[i]!.freshGflops]),
+  );
+  process.stdout.write('\nbatched matMul (attention), GFLOP/s\n');
+  printTable(
+    ['batch', 'slice MxKxN', 'flags', 'tfjs', 'loom'],
+    BATCHED.map((c, i) => [c.batch, `${c.M}x${c.K}x${c.N}`, c.tB ? 'tB' : 'nn', tfjsBatched[i]!, loomBatched[i]!]),
   );
   process.stdout.write('\nLeNet-5 gradients at batch 128, ms per call\n');
   const convRows: (string | number)[][] = [];
@@ -123,7 +147,7 @@ async function main(): Promise<void> {
       }))),
       lenetFilterGradMs: { cpu: cpuConv.map((c) => Number(c.filterGrad.toFixed(1))), loom: loomConv.map((c) => Number(c.filterGrad.toFixed(2))) },
     },
-    { tfjsMatMul, loomMatMul, cpuConv, tfjsConv, loomConv },
+    { tfjsMatMul, loomMatMul, batched: { shapes: BATCHED, tfjsGflops: tfjsBatched, loomGflops: loomBatched }, cpuConv, tfjsConv, loomConv },
   );
 }
 

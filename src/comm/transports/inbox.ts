@@ -45,6 +45,8 @@ interface Unexpected {
 export class Inbox {
   private readonly posted = new Map<number, PostedRecv[]>();
   private readonly unexpected = new Map<number, Unexpected[]>();
+  /** Unexpected messages still arriving that a receive already waits for. */
+  private readonly awaited = new Set<Unexpected>();
   private failure: Error | null = null;
   /** Bytes held in unexpected messages (transports may stop reading above a limit). */
   unexpectedBytes = 0;
@@ -54,7 +56,6 @@ export class Inbox {
   constructor(private readonly peer: string) {}
 
   post(tag: number, into: Payload, accumulate: boolean, signal?: AbortSignal): Promise<number> {
-    if (this.failure) return Promise.reject(this.failure);
     if (accumulate && !(into instanceof Float32Array)) {
       return Promise.reject(new LoomError(`accumulating receive from ${this.peer} needs a Float32Array, got ${into.constructor.name}`));
     }
@@ -83,9 +84,14 @@ export class Inbox {
       const early = takeFirst(this.unexpected, tag);
       if (early) {
         if (early.complete) this.deliver(early, recv);
-        else early.waiter = recv;
+        else {
+          early.waiter = recv;
+          this.awaited.add(early);
+        }
         return;
       }
+      // Messages that arrived before the peer went away are still delivered (above); nothing more will come.
+      if (this.failure) return recv.reject(this.failure);
       pushItem(this.posted, tag, recv);
       this.onDemand();
     });
@@ -124,9 +130,7 @@ export class Inbox {
 
   /** Whether a posted receive is waiting for a message that has not arrived yet. */
   hasWaiting(): boolean {
-    for (const list of this.posted.values()) if (list.length > 0) return true;
-    for (const list of this.unexpected.values()) if (list.some((u) => u.waiter && !u.complete)) return true;
-    return false;
+    return this.posted.size > 0 || this.awaited.size > 0; // empty lists are deleted
   }
 
   /** The peer is gone or misbehaved: reject every waiting and future receive with `error`. */
@@ -135,9 +139,8 @@ export class Inbox {
     this.failure = error;
     for (const list of this.posted.values()) for (const recv of list) recv.reject(error);
     this.posted.clear();
-    for (const list of this.unexpected.values()) {
-      for (const item of list) if (!item.complete) item.waiter?.reject(error);
-    }
+    for (const item of this.awaited) item.waiter?.reject(error);
+    this.awaited.clear();
   }
 
   private postedSink(recv: PostedRecv, length: number): MessageSink {
@@ -174,6 +177,7 @@ export class Inbox {
 
   /** Removes an unexpected message from the byte count (once) and wakes its sender. */
   private drop(item: Unexpected): void {
+    this.awaited.delete(item);
     if (item.released) return;
     item.released = true;
     this.unexpectedBytes -= item.length;

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
-import { chooseSwap } from './matmul-core.js';
+import { chooseSwap, matMulShape, prefersNaiveLoop } from './matmul-core.js';
 import { installedWasmKernel } from './registry.js';
-import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support.js';
+import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support/compare.js';
 
-// Error measure: max|wasm - cpu| / max(1, max|cpu|) over all outputs (see test-support.ts).
+// Error measure: max|wasm - cpu| / max(1, max|cpu|) over all outputs (see test-support/compare.ts).
 
 const COMBOS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 const SIZES: [number, number, number][] = [
@@ -44,14 +44,18 @@ describe('BatchMatMul (wasm, Loom kernel) vs cpu', () => {
     { a: [2, 3], b: [3] },
     { a: [2, 3], b: [2, 3] },
   ];
-  for (const { a: batchA, b: batchB } of BATCHED) {
-    for (const [tA, tB] of COMBOS) {
-      it(`batched [${batchA}] x [${batchB}] (7x33x17) transposeA=${tA} transposeB=${tB}`, async () => {
-        const rng = new Rng(batchA.length * 100 + batchB.length);
-        const a = normal(rng, operandShape(batchA, 7, 33, tA));
-        const b = normal(rng, operandShape(batchB, 33, 17, tB));
-        expect(await wasmVsCpu([a, b], (x, y) => tf.matMul(x!, y!, tA, tB))).toBeLessThan(TOLERANCE);
-      });
+  // 7x33x17 slices stay on the backend's naive loop when a and b have the same batches
+  // (prefersNaiveLoop); 33x40x65 slices go through XNNPACK one by one.
+  for (const [M, K, N] of [[7, 33, 17], [33, 40, 65]] as [number, number, number][]) {
+    for (const { a: batchA, b: batchB } of BATCHED) {
+      for (const [tA, tB] of COMBOS) {
+        it(`batched [${batchA}] x [${batchB}] (${M}x${K}x${N}) transposeA=${tA} transposeB=${tB}`, async () => {
+          const rng = new Rng(batchA.length * 100 + batchB.length + M);
+          const a = normal(rng, operandShape(batchA, M, K, tA));
+          const b = normal(rng, operandShape(batchB, K, N, tB));
+          expect(await wasmVsCpu([a, b], (x, y) => tf.matMul(x!, y!, tA, tB))).toBeLessThan(TOLERANCE);
+        });
+      }
     }
   }
 
@@ -62,6 +66,15 @@ describe('BatchMatMul (wasm, Loom kernel) vs cpu', () => {
     const a = normal(rng, [128, 256]);
     const b = normal(rng, [784, 256]);
     expect(await wasmVsCpu([a, b], (x, y) => tf.matMul(x!, y!, false, true))).toBeLessThan(TOLERANCE);
+  });
+
+  it('leaves only tiny, unbroadcast batched products to the naive loop', () => {
+    const info = (a: number[], b: number[]) =>
+      matMulShape({ dataId: {}, dtype: 'float32', shape: a }, { dataId: {}, dtype: 'float32', shape: b }, false, false, 'test');
+    expect(prefersNaiveLoop(info([64, 8, 8], [64, 8, 8]))).toBe(true);
+    expect(prefersNaiveLoop(info([64, 32, 16], [64, 16, 32]))).toBe(false);
+    expect(prefersNaiveLoop(info([1, 8, 8], [64, 8, 8]))).toBe(false); // broadcast a
+    expect(prefersNaiveLoop(info([8, 8], [8, 8]))).toBe(false); // not batched
   });
 
   it('handles empty operands', async () => {
@@ -86,7 +99,7 @@ describe('BatchMatMul (wasm, Loom kernel) vs cpu', () => {
     const make = (shape: number[]): tf.Tensor => tf.tensor(normal(rng, shape).values, shape);
     const cases: [tf.Tensor, tf.Tensor, boolean, boolean][] = [];
     for (const [tA, tB] of COMBOS) {
-      cases.push([make(operandShape([3], 7, 33, tA)), make(operandShape([3], 33, 17, tB)), tA, tB]);
+      cases.push([make(operandShape([3], 33, 40, tA)), make(operandShape([3], 40, 65, tB)), tA, tB]);
       cases.push([make(operandShape([], 128, 256, tA)), make(operandShape([], 256, 784, tB)), tA, tB]);
       cases.push([make(operandShape([4], 7, 33, tA)), make(operandShape([], 33, 17, tB)), tA, tB]);
     }

@@ -1,11 +1,12 @@
 /**
- * `BatchMatMul` for wasm: every product through XNNPACK (see matmul-core.ts), instead of the
- * backend's naive loop for transposed or batched operands (~1.5-2 GFLOP/s vs ~25).
+ * `BatchMatMul` for wasm: products through XNNPACK (see matmul-core.ts), instead of the backend's
+ * naive loop for transposed or batched operands (~1.5-2 GFLOP/s vs ~25). Batched products of tiny
+ * matrices stay on the naive loop, which is faster there (`prefersNaiveLoop`).
  */
 import type { LoomWasmKernel } from './registry.js';
-import { LINEAR, wasmMatMul } from './matmul-core.js';
+import { LINEAR, matMulShape, prefersNaiveLoop, wasmMatMul } from './matmul-core.js';
 import { LoomError } from '../../util/errors.js';
-import { boolAttr, input, wasmKernel } from './wasm-backend.js';
+import { boolAttr, input, runKernelFunc, wasmKernel } from './wasm-backend.js';
 
 const NAME = 'BatchMatMul';
 
@@ -24,7 +25,12 @@ export const batchMatMulKernel: LoomWasmKernel = {
         if (a.dtype !== 'float32' || b.dtype !== 'float32') {
           throw new LoomError(`${NAME} on wasm supports float32 only, got ${a.dtype} x ${b.dtype}`);
         }
-        return wasmMatMul(backend, a, b, boolAttr(attrs, 'transposeA'), boolAttr(attrs, 'transposeB'), LINEAR, NAME);
+        const transposeA = boolAttr(attrs, 'transposeA');
+        const transposeB = boolAttr(attrs, 'transposeB');
+        if (original && prefersNaiveLoop(matMulShape(a, b, transposeA, transposeB, NAME))) {
+          return runKernelFunc(original.kernelFunc, NAME, inputs, backend, attrs);
+        }
+        return wasmMatMul(backend, a, b, transposeA, transposeB, LINEAR, NAME);
       }),
     };
   },

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
 import { installedWasmKernel } from './registry.js';
-import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support.js';
+import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support/compare.js';
 
-// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support.ts).
+// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support/compare.ts).
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
 import { installedWasmKernel } from './registry.js';
-import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support.js';
+import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support/compare.js';
 
-// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support.ts). These kernels run
+// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support/compare.ts). These kernels run
 // the cpu backend's own code on copied data, so any difference would come from the copying.
 
 describe('generic cpu-fallback kernels on wasm vs cpu', () => {

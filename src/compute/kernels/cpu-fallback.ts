@@ -20,7 +20,7 @@ function cpuBackend(kernel: string): tf.KernelBackend {
 export function cpuFallbackKernel(kernelName: string, reason: string): LoomWasmKernel {
   return {
     kernelName,
-    reason: `${reason} (generic: runs the cpu kernel on copied data)`,
+    reason: `${reason}; generic: the cpu kernel on copied data`,
     make() {
       return {
         kernelName,

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
 import { installedWasmKernel } from './registry.js';
-import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu, type ArrayInput } from './test-support.js';
+import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu, type ArrayInput } from './test-support/compare.js';
 
-// Error measure: max|wasm - cpu| / max(1, max|cpu|) over all outputs (see test-support.ts).
+// Error measure: max|wasm - cpu| / max(1, max|cpu|) over all outputs (see test-support/compare.ts).
 
 type Activation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'leakyrelu' | 'prelu';
 const COMBOS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];

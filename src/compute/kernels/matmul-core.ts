@@ -6,7 +6,8 @@
  * to a naive C++ loop at ~1.5-2 GFLOP/s instead of ~25. So here:
  * - transposed operands are transposed explicitly first (`transposeInner`);
  * - a batched `a` times an unbatched `b` is folded into one [batch*M, K] x [K, N] product;
- * - other batched products call XNNPACK once per batch slice, on zero-copy views of the slices;
+ * - other batched products call XNNPACK once per batch slice, on zero-copy views of the slices
+ *   (except tiny slices, where the naive loop wins: `prefersNaiveLoop`);
  * - for `A * B^T` it is often cheaper to compute `(B * A^T)^T` (see `chooseSwap`).
  */
 import { tf } from '../tf.js';
@@ -85,9 +86,22 @@ export function chooseSwap(s: Pick<MatMulShape, 'M' | 'K' | 'N'>, transposeA: bo
 }
 
 /**
+ * Below this many multiply-adds per batch slice, calling XNNPACK once per slice (~5 us each:
+ * operator creation, packing, views) costs more than the backend's naive loop does for the whole
+ * product: 256 slices of 16x16x16 take 1.3 ms either way, 64 of 8x8x8 0.06 ms naive vs 0.27 ms.
+ */
+export const SMALL_SLICE_MACS = 8192;
+
+/** True when a batched product is better left to the backend's own (naive-loop) kernel. */
+export function prefersNaiveLoop(s: MatMulShape): boolean {
+  // The naive loop takes its batch size from a (tfjs 4.22), so it is only right without broadcasting.
+  return s.batchOut > 1 && s.batchA === s.batchB && s.M * s.K * s.N < SMALL_SLICE_MACS;
+}
+
+/**
  * Computes op(a) x op(b) (+ the epilogue) on the wasm heap; returns a new tensor of shape
- * `[...broadcast batch dims, M, N]`. Shapes with a zero dimension give an empty or zero product
- * (the epilogue is then not applied: callers use `epilogueIsFusable` and do it themselves).
+ * `[...broadcast batch dims, M, N]`. Shapes with a zero dimension give an empty or all-zero
+ * product without the epilogue (`_FusedMatMul` sends them down its unfused path).
  */
 export function wasmMatMul(
   backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
@@ -100,8 +114,9 @@ export function wasmMatMul(
     if (s.batchOut * M * N > 0) heapF32(backend, out).fill(0);
     return out;
   }
-  // Transposing the result is only sound when the epilogue is elementwise and position-free.
-  const swappable = epilogue.biasId === 0 && epilogue.preluId === 0;
+  // Transposing the result is only sound when the epilogue is elementwise and position-free; and
+  // with unequal batches one side is shared, which the per-slice cost model does not account for.
+  const swappable = epilogue.biasId === 0 && epilogue.preluId === 0 && batchA === batchB;
   if (allowSwap && swappable && chooseSwap(s, transposeA, transposeB)) {
     const ct = wasmMatMul(backend, b, a, !transposeB, !transposeA, epilogue, kernel, false);
     const c = transposeInner(backend, ct, s.batchOut, N, M);

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
 import { installedWasmKernel } from './registry.js';
-import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu, type ArrayInput } from './test-support.js';
+import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu, type ArrayInput } from './test-support/compare.js';
 
-// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support.ts).
+// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support/compare.ts).
 
 type Pad = 'same' | 'valid' | number;
 
@@ -53,6 +53,22 @@ describe('MaxPoolGrad (wasm, Loom kernel) vs cpu', () => {
       });
     }
   }
+
+  it('non-finite values: NaN, -Infinity and Infinity in windows, 1x1 windows of -Infinity', async () => {
+    const special = [NaN, -Infinity, Infinity, 0, 1, -1];
+    const rng = new Rng(77);
+    const shape = [3, 6, 6, 2];
+    const values = Float32Array.from({ length: 216 }, () => (rng.next() < 0.3 ? special[rng.int(special.length)]! : rng.normal()));
+    for (const [filter, strides] of [[2, 2], [3, 1], [1, 1]] as [number, number][]) {
+      const dyShape = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], filter, strides, 1, 'valid').outShape;
+      const err = await wasmVsCpu([{ values, shape }, normal(rng, dyShape)], (xs, dy) =>
+        tf.engine().runKernel('MaxPoolGrad', { dy: dy!, input: xs!, output: tf.maxPool(xs as tf.Tensor4D, filter, strides, 'valid') }, {
+          filterSize: filter, strides, pad: 'valid',
+        }) as tf.Tensor,
+      );
+      expect(err).toBeLessThan(TOLERANCE);
+    }
+  });
 
   it('matches cpu through tf.grad of relu + maxPool', async () => {
     const rng = new Rng(31);

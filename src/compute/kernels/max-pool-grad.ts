@@ -14,6 +14,21 @@ import { heapBuffer, heapOffset, input, wasmKernel } from './wasm-backend.js';
 
 const NAME = 'MaxPoolGrad';
 
+/** First position of the window's maximum under strict `>` from -Infinity (-1 if none), as the cpu backend. */
+function exactArgmax(xs: Float32Array, image: number, r0: number, r1: number, c0: number, c1: number, W: number, C: number, c: number): number {
+  let best = -Infinity;
+  let at = -1;
+  for (let r = r0; r < r1; r++) {
+    for (let i = image + (r * W + c0) * C + c, end = image + (r * W + c1) * C; i < end; i += C) {
+      if (xs[i]! > best) {
+        best = xs[i]!;
+        at = i;
+      }
+    }
+  }
+  return at;
+}
+
 export const maxPoolGradKernel: LoomWasmKernel = {
   kernelName: NAME,
   reason: 'was slow (22 ms on LeNet pool1 at batch 128); JS loop on the heap',
@@ -51,18 +66,22 @@ export const maxPoolGradKernel: LoomWasmKernel = {
               const c0 = Math.max(0, ow * sw - left);
               const c1 = Math.min(W, ow * sw - left + FW);
               const g = ((n * OH + oh) * OW + ow) * C;
+              if (r0 >= r1 || c0 >= c1) continue; // a window entirely in the padding
               for (let c = 0; c < C; c++) {
-                let best = -Infinity;
-                let at = -1;
+                // Branch-free select (random data mispredicts `if (v > best)` half the time: 5.4 ms
+                // vs 3.5 ms on [128,28,28,6]). Exact for finite values; a NaN or -Infinity makes `best`
+                // NaN or -Infinity, and then the window is redone with the plain comparison.
+                let at = image + (r0 * W + c0) * C + c;
+                let best = xs[at]!;
                 for (let r = r0; r < r1; r++) {
                   for (let i = image + (r * W + c0) * C + c, end = image + (r * W + c1) * C; i < end; i += C) {
                     const v = xs[i]!;
-                    if (v > best) {
-                      best = v;
-                      at = i;
-                    }
+                    const b = +(v > best);
+                    at += b * (i - at);
+                    best = b * v + (1 - b) * best;
                   }
                 }
+                if (best !== best || best === -Infinity) at = exactArgmax(xs, image, r0, r1, c0, c1, W, C, c);
                 if (at >= 0) dxs[at] += dys[g + c]!;
               }
             }

@@ -3,7 +3,7 @@ import { tf } from '../tf.js';
 import { computeInfo } from '../info.js';
 import { registerWasmKernels, WASM_KERNELS } from './index.js';
 import { installedWasmKernel } from './registry.js';
-import { setupBackends } from './test-support.js';
+import { setupBackends } from './test-support/compare.js';
 
 describe('registerWasmKernels', () => {
   beforeAll(setupBackends);

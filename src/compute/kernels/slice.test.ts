@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
 import { installedWasmKernel } from './registry.js';
-import { TOLERANCE, ints, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support.js';
+import { TOLERANCE, ints, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support/compare.js';
 
-// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support.ts); slices are exact, so 0.
+// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support/compare.ts); slices are exact, so 0.
 
 const CASES: { shape: number[]; begin: number[]; size: number[] }[] = [
   { shape: [1], begin: [0], size: [1] },

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
 import { installedWasmKernel } from './registry.js';
-import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support.js';
+import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support/compare.js';
 
-// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support.ts). |tanh| <= 1, so this
+// Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support/compare.ts). |tanh| <= 1, so this
 // is the absolute error; 2*sigmoid(2x)-1 loses relative precision only near 0, below 1e-7 absolute.
 
 describe('Tanh (wasm, Loom kernel) vs cpu', () => {

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
-import { TOLERANCE, ints, normal, setupBackends, wasmVsCpu, type ArrayInput } from './test-support.js';
+import { TOLERANCE, ints, normal, setupBackends, wasmVsCpu, type ArrayInput } from './test-support/compare.js';
 
 // Error measure: max|wasm - cpu| / max(1, max|cpu|) over the loss and every gradient.
 

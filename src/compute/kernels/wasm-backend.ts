@@ -15,6 +15,10 @@ import { tf } from '../tf.js';
 import { LoomError } from '../../util/errors.js';
 
 export type { BackendWasm };
+export type TensorInfo = tf.TensorInfo;
+export type NamedAttrMap = tf.NamedAttrMap;
+export type NamedTensorInfoMap = tf.NamedTensorInfoMap;
+export type KernelFunc = tf.KernelFunc;
 
 /**
  * The parts of the Emscripten module we use. Its declared type extends `EmscriptenModule` from
@@ -39,10 +43,6 @@ function emscripten(backend: BackendWasm): EmscriptenParts {
 export function heapBuffer(backend: BackendWasm): ArrayBufferLike {
   return emscripten(backend).HEAPU8.buffer;
 }
-export type TensorInfo = tf.TensorInfo;
-export type NamedAttrMap = tf.NamedAttrMap;
-export type NamedTensorInfoMap = tf.NamedTensorInfoMap;
-export type KernelFunc = tf.KernelFunc;
 
 export interface WasmKernelArgs {
   readonly inputs: NamedTensorInfoMap;

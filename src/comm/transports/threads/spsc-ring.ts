@@ -12,7 +12,10 @@ import { waitForChange, type WaitControl } from './wait.js';
 
 const HEAD = 0; // bytes written (producer)
 const TAIL = 16; // bytes consumed (consumer), 64 bytes away from HEAD
-const CONTROL_BYTES = 128;
+const FLAGS = 32; // PRODUCER_CLOSED | CONSUMER_CLOSED, on a third cache line
+const PRODUCER_CLOSED = 1;
+const CONSUMER_CLOSED = 2;
+const CONTROL_BYTES = 192;
 const HEADER_BYTES = 16;
 
 export function ringBufferBytes(capacity: number): number {
@@ -31,7 +34,8 @@ class RingView {
   protected readonly words: Uint32Array;
   protected readonly mask: number;
 
-  constructor(buffer: SharedArrayBuffer, protected readonly capacity: number) {
+  /** `peer`: the rank at the other end, for error messages. */
+  constructor(buffer: SharedArrayBuffer, protected readonly capacity: number, protected readonly peer: number) {
     this.control = new Int32Array(buffer, 0, CONTROL_BYTES / 4);
     this.data = new Uint8Array(buffer, CONTROL_BYTES, capacity);
     this.words = new Uint32Array(buffer, CONTROL_BYTES, capacity / 4);
@@ -42,19 +46,30 @@ class RingView {
     return (Atomics.load(this.control, HEAD) - Atomics.load(this.control, TAIL)) >>> 0;
   }
 
-  /** Wakes every waiter on this ring (used on close). */
-  wakeAll(): void {
+  /** Marks this end closed and wakes every waiter on the ring, in both threads. */
+  close(): void {
+    Atomics.or(this.control, FLAGS, this instanceof RingWriter ? PRODUCER_CLOSED : CONSUMER_CLOSED);
     Atomics.notify(this.control, HEAD);
     Atomics.notify(this.control, TAIL);
+  }
+
+  /** Wait control that also stops when the other end has closed (flag: which end to watch). */
+  protected watching(control: WaitControl, otherEnd: number): WaitControl {
+    return {
+      ...control,
+      stopped: () => control.stopped() ?? ((Atomics.load(this.control, FLAGS) & otherEnd) !== 0 ? new LoomError(`rank ${this.peer} closed its threads transport`) : null),
+    };
   }
 }
 
 export class RingWriter extends RingView {
-  constructor(buffer: SharedArrayBuffer, capacity: number, private readonly chunkBytes: number) {
-    super(buffer, capacity);
+  constructor(buffer: SharedArrayBuffer, capacity: number, peer: number, private readonly chunkBytes: number) {
+    super(buffer, capacity, peer);
   }
 
-  async write(tag: number, payload: Uint8Array, control: WaitControl): Promise<void> {
+  async write(tag: number, payload: Uint8Array, outerControl: WaitControl): Promise<void> {
+    const control = this.watching(outerControl, CONSUMER_CLOSED);
+    if (control.stopped()) throw control.stopped();
     let head = Atomics.load(this.control, HEAD);
     await this.waitForSpace(HEADER_BYTES, head, control);
     const at = (head & this.mask) / 4;
@@ -104,7 +119,8 @@ export class RingWriter extends RingView {
 }
 
 export class RingReader extends RingView {
-  async readHeader(control: WaitControl): Promise<{ tag: number; length: number }> {
+  async readHeader(outerControl: WaitControl): Promise<{ tag: number; length: number }> {
+    const control = this.watching(outerControl, PRODUCER_CLOSED);
     await this.waitForData(HEADER_BYTES, control);
     const tail = Atomics.load(this.control, TAIL);
     const at = (tail & this.mask) / 4;
@@ -114,7 +130,8 @@ export class RingReader extends RingView {
   }
 
   /** Streams `length` payload bytes into `sink` as they are published, then skips the padding. */
-  async readPayload(length: number, sink: MessageSink, control: WaitControl): Promise<void> {
+  async readPayload(length: number, sink: MessageSink, outerControl: WaitControl): Promise<void> {
+    const control = this.watching(outerControl, PRODUCER_CLOSED);
     let left = length;
     while (left > 0) {
       await this.waitForData(1, control);

@@ -30,8 +30,8 @@ export class ThreadsTransport implements Transport {
     for (let peer = 0; peer < d.size; peer++) {
       const out = d.rings[rank * d.size + peer];
       const incoming = d.rings[peer * d.size + rank];
-      this.writers.push(out ? new RingWriter(out, d.ringBytes, d.chunkBytes) : null);
-      this.readers.push(incoming ? new RingReader(incoming, d.ringBytes) : null);
+      this.writers.push(out ? new RingWriter(out, d.ringBytes, peer, d.chunkBytes) : null);
+      this.readers.push(incoming ? new RingReader(incoming, d.ringBytes, peer) : null);
       const inbox = new Inbox(`rank ${peer} (threads, to rank ${rank})`);
       inbox.onDemand = () => void this.pump(peer);
       this.inboxes.push(inbox);
@@ -72,8 +72,8 @@ export class ThreadsTransport implements Transport {
     this.closedError = new LoomError(`threads transport of rank ${this.rank} is closed`);
     for (let peer = 0; peer < this.size; peer++) {
       this.inboxes[peer].failAll(this.closedError);
-      this.writers[peer]?.wakeAll();
-      this.readers[peer]?.wakeAll();
+      this.writers[peer]?.close();
+      this.readers[peer]?.close();
     }
   }
 

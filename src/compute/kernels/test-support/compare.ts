@@ -3,9 +3,9 @@
  * in one process, and compare. Data crosses backends only as plain arrays, so each backend
  * computes from its own copy of the inputs.
  */
-import { tf } from '../tf.js';
-import { initBackend } from '../backend.js';
-import { Rng } from '../../util/rng.js';
+import { tf } from '../../tf.js';
+import { initBackend } from '../../backend.js';
+import { Rng } from '../../../util/rng.js';
 
 export interface ArrayInput {
   readonly values: Float32Array | Int32Array;
