@@ -54,13 +54,15 @@ export const modelSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('cnn'),
     channels: z.tuple([positiveInt, positiveInt]).optional(),
-    hidden: z.tuple([positiveInt, positiveInt]).optional(),
+    hidden: z.array(positiveInt).optional(),
+    activation: z.enum(['relu', 'tanh', 'gelu']).optional(),
   }),
   z.strictObject({
     type: z.literal('resnet'),
     stages: z.array(positiveInt).min(1).optional(),
     width: positiveInt.optional(),
     groups: positiveInt.optional(),
+    activation: z.enum(['relu', 'tanh', 'gelu']).optional(),
   }),
   z.strictObject({
     type: z.literal('transformer'),

@@ -1,5 +1,5 @@
 /** nn/: models as a flat parameter buffer, named segments and an ordered, costed layer list. */
-export type { Model, ParamSegment, LayerInfo, EvalSums } from './model.js';
+export type { Model, StagedModel, StageGrad, ParamSegment, LayerInfo, EvalSums } from './model.js';
 export { createModel, MODEL_TYPES, type ModelSpec, type ModelType } from './registry.js';
 export type { ModelShape } from './models/common.js';
 export type { LogregSpec } from './models/logreg.js';

@@ -4,7 +4,7 @@
  * Parameters live in the model's flat buffer; a layer only ever sees tensors made from it.
  */
 import type { tf } from '../compute/index.js';
-import { LoomError, showValue, type Rng } from '../util/index.js';
+import type { Rng } from '../util/index.js';
 
 type Tensor = tf.Tensor;
 
@@ -25,7 +25,7 @@ export interface ParamSpec {
 export interface ApplyContext {
   /**
    * False when `x` is data (the first layer of a model): layers may then pick ops whose gradient
-   * does not compute d/dx (tfjs fused ops compute every input gradient eagerly).
+   * does not compute d/dx (the gradients of tfjs fused ops compute every input's eagerly).
    */
   readonly inputNeedsGrad: boolean;
 }
@@ -84,11 +84,4 @@ export function sizeOf(shape: readonly number[]): number {
 
 export function showShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
-}
-
-/** Throws a one-line LoomError unless `value` is a positive integer. */
-export function requirePositiveInt(what: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new LoomError(`${what} must be a positive integer, got ${showValue(value)}`);
-  }
 }

@@ -64,3 +64,33 @@ export interface Model {
   /** Frees backend memory held by the model. */
   dispose(): void;
 }
+
+/** What flows back out of a stage: d(loss)/d(stage input), and the loss where the stage ends the model. */
+export interface StageGrad {
+  /** Null for the first stage (its input is data). */
+  readonly gradInput: Float32Array | null;
+  /** Mean loss of the batch; only from the last stage. */
+  readonly loss?: number;
+}
+
+/**
+ * A model whose ordered layers can be cut into pipeline stages (layers [from, to)), run on typed
+ * arrays so that parallel/ needs no tensor library. Stage inputs and outputs are activations of
+ * `size` samples, `layers[to - 1].outputShape` each (the first stage takes the batch inputs).
+ */
+export interface StagedModel extends Model {
+  stageForward(from: number, to: number, input: Float32Array | Int32Array, size: number): Float32Array;
+  /**
+   * Recomputes the stage's forward pass, writes its parameters' gradients into `gradOut` (full
+   * length, at their own offsets; other entries untouched) and returns d(loss)/d(input).
+   * `upstream`: d(loss)/d(output), or the batch targets for the stage that ends the model.
+   */
+  stageBackward(
+    from: number,
+    to: number,
+    input: Float32Array | Int32Array,
+    size: number,
+    upstream: { readonly gradOutput: Float32Array } | { readonly targets: Int32Array | Float32Array },
+    gradOut: Float32Array,
+  ): StageGrad;
+}

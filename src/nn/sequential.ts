@@ -9,7 +9,7 @@ import type { Batch } from '../data/dataset.js';
 import { LoomError, Rng, showValue } from '../util/index.js';
 import { fillInit, showShape, sizeOf, type ApplyContext, type Layer, type LayerDef } from './layer.js';
 import type { LossHead } from './loss.js';
-import type { EvalSums, LayerInfo, Model, ParamSegment } from './model.js';
+import type { EvalSums, LayerInfo, ParamSegment, StagedModel, StageGrad } from './model.js';
 
 export interface SequentialOptions {
   /** Model type reported as `Model.kind`, e.g. `mlp`. */
@@ -27,7 +27,7 @@ export interface SequentialOptions {
 
 type Inputs = Float32Array | Int32Array;
 
-export class SequentialModel implements Model {
+export class SequentialModel implements StagedModel {
   readonly kind: string;
   readonly params: Float32Array;
   readonly segments: readonly ParamSegment[];
@@ -154,10 +154,10 @@ export class SequentialModel implements Model {
 
   /**
    * Backward pass of layers [from, to): recomputes their forward pass (activation
-   * rematerialisation), writes the parameter gradients of those layers into `gradOut` (full
-   * length, at the layers' own offsets) and returns d(loss)/d(input), or null for the first stage.
-   * `upstream` is d(loss)/d(output) of layer to-1, or, for the last stage, the batch targets
-   * (then `loss` is the batch's mean loss).
+   * rematerialisation, as GPipe does), writes the parameter gradients of those layers into
+   * `gradOut` (full length, at the layers' own offsets) and returns d(loss)/d(input), or null for
+   * the first stage. `upstream` is d(loss)/d(output) of layer to-1, or, for the last stage, the
+   * batch targets (then `loss` is the batch's mean loss).
    */
   stageBackward(
     from: number,
@@ -166,13 +166,13 @@ export class SequentialModel implements Model {
     size: number,
     upstream: { readonly gradOutput: Float32Array } | { readonly targets: Batch['targets'] },
     gradOut: Float32Array,
-  ): { gradInput: Float32Array | null; loss?: number } {
+  ): StageGrad {
     this.checkGradOut(gradOut);
     this.checkRange(from, to);
     const isLast = 'targets' in upstream;
     if (isLast && to !== this.stack.length) throw new LoomError(`targets given to a stage ending at layer ${to} of ${this.stack.length}`);
     const targets = isLast ? this.targets({ inputs: input, targets: upstream.targets, size }) : null;
-    let result: { gradInput: Float32Array | null; loss?: number } = { gradInput: null };
+    let result: StageGrad = { gradInput: null };
     tf.tidy(() => {
       const x = this.rangeInput(from, input, size);
       const ps = this.paramTensors(from, to);
@@ -190,6 +190,7 @@ export class SequentialModel implements Model {
       const { value, grads } = tf.valueAndGrads(f)(xs, dy);
       const paramGrads = from > 0 ? grads.slice(1) : grads;
       this.layerSegments.slice(from, to).flat().forEach((s, i) => gradOut.set(paramGrads[i].dataSync() as Float32Array, s.offset));
+      // A copy: on cpu a gradient passed straight through could share the caller's gradOutput array.
       const gradInput = from > 0 ? Float32Array.from(grads[0].dataSync() as Float32Array) : null;
       result = isLast ? { gradInput, loss: value.dataSync()[0] } : { gradInput };
     });

@@ -56,7 +56,7 @@ export function conv2d(options: Conv2dOptions): LayerDef {
         const x4 = x as tf.Tensor4D;
         const filter = p.weight as tf.Tensor4D;
         const fusable = activation === 'relu' || activation === 'linear';
-        // Fused conv computes d/dx eagerly in its gradient; skip it when x is data.
+        // The fused conv's gradient computes d/dx eagerly (see dense.ts linear); skip it when x is data.
         if (useBias && fusable && ctx.inputNeedsGrad) {
           return tf.fused.conv2d({ x: x4, filter, strides: stride, pad: options.padding, bias: p.bias, activation });
         }

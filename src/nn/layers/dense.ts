@@ -44,9 +44,10 @@ export function dense(options: DenseOptions): LayerDef {
 }
 
 /**
- * x W + b then the activation. Uses one fused kernel where its gradient exists (relu, linear)
- * and d/dx is wanted; otherwise plain matMul + add, whose gradients tfjs computes lazily, so
- * a first layer does not pay for the (unused) input gradient — a third of its backward pass.
+ * x W + b then the activation. tf.fused.matMul is one kernel with bias and relu folded in; while
+ * a gradient is being recorded tfjs fuses only 'linear' (else it runs matMul + add + relu), and
+ * the fused op's gradient computes d/dx eagerly. When x is data (first layer) we use plain
+ * matMul + add, whose gradients tfjs computes lazily, so the unused d/dx is never computed.
  */
 export function linear(
   x: tf.Tensor,

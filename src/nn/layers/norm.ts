@@ -4,24 +4,52 @@ import { ones, zeros, type Layer, type LayerDef } from '../layer.js';
 
 const EPS = 1e-5; // PyTorch's default for LayerNorm and GroupNorm
 
-/** Normalise `x` to zero mean, unit variance over `axes` (biased variance, like PyTorch). */
-function standardise(x: tf.Tensor, axes: number[]): tf.Tensor {
-  const centred = tf.sub(x, tf.mean(x, axes, true));
-  const variance = tf.mean(tf.square(centred), axes, true);
-  return tf.mul(centred, tf.rsqrt(tf.add(variance, EPS)));
+type View = [number, number, number, number];
+
+/**
+ * y = standardise(x) * gain + bias, statistics over axes 1 and 3 of `view` (x reshaped to
+ * [samples, positions, groups, per group]); gain and bias per channel (last axis of x).
+ * Hand-written gradient (the standard one, biased variance as in PyTorch): about half the
+ * kernels of tfjs autodiff through mean/sub/square/rsqrt, the difference that matters on wasm,
+ * where the norms of a ResNet otherwise cost as much as its convolutions.
+ */
+function affineNorm(input: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, view: View): tf.Tensor {
+  const shape = input.shape;
+  const channelAxes = shape.slice(0, -1).map((_, i) => i); // every axis but the channel axis
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const grouped = tf.reshape(x, view);
+    const centred = tf.sub(grouped, tf.mean(grouped, [1, 3], true));
+    const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), [1, 3], true), EPS));
+    const normalised = tf.reshape(tf.mul(centred, rstd), shape);
+    save([normalised, rstd, g]);
+    const gradFunc = (dy: tf.Tensor, [xHat, r, gSaved]: tf.Tensor[]) => {
+      const dGain = tf.sum(tf.mul(dy, xHat), channelAxes);
+      const dBias = tf.sum(dy, channelAxes);
+      const dxHat = tf.reshape(tf.mul(dy, gSaved), view);
+      const xHatView = tf.reshape(xHat, view);
+      // dx = rstd * (dxHat - mean(dxHat) - xHat * mean(dxHat * xHat)), means over the group
+      const meanD = tf.mean(dxHat, [1, 3], true);
+      const meanDX = tf.mean(tf.mul(dxHat, xHatView), [1, 3], true);
+      const dx = tf.mul(tf.sub(tf.sub(dxHat, meanD), tf.mul(xHatView, meanDX)), r);
+      return [tf.reshape(dx, shape), dGain, dBias];
+    };
+    return { value: tf.add(tf.mul(normalised, g), b), gradFunc };
+  });
+  return op(input, gain, bias);
 }
 
 /** Layer normalisation (Ba et al. 2016) over the last axis, with per-feature gain and bias. */
 export function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(standardise(x, [x.rank - 1]), gain), bias);
+  const features = x.shape[x.rank - 1];
+  return affineNorm(x, gain, bias, [x.size / features, 1, 1, features]);
 }
 
 /** Group normalisation (Wu & He 2018) of NHWC `x`: statistics per sample over (h, w, channels of a group). */
 export function groupNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, groups: number): tf.Tensor {
   const [n, h, w, c] = x.shape;
-  const grouped = tf.reshape(x, [n, h, w, groups, c / groups]);
-  const normalised = tf.reshape(standardise(grouped, [1, 2, 4]), [n, h, w, c]);
-  return tf.add(tf.mul(normalised, gain), bias);
+  return affineNorm(x, gain, bias, [n, h * w, groups, c / groups]);
 }
 
 /** A LayerNorm layer over the last axis (the transformer's final norm). */

@@ -1,4 +1,7 @@
-/** Multinomial logistic regression: the input flattened, one dense layer to the class logits. */
+/**
+ * Multinomial logistic regression (Cox 1958, "The regression analysis of binary sequences", in its
+ * softmax form): the input flattened, one dense layer to the class logits.
+ */
 import { dense } from '../layers/dense.js';
 import { softmaxCrossEntropy } from '../loss.js';
 import { SequentialModel } from '../sequential.js';
