@@ -1,5 +1,6 @@
 import type { LoomConfig } from '../config/schema.js';
 import { prepareRun } from '../train/run.js';
+import { TextDataset, unigramCrossEntropy } from '../data/index.js';
 import { attachProgress } from '../train/progress.js';
 import type { TrainResult } from '../train/trainer.js';
 
@@ -21,6 +22,10 @@ export async function runTraining(config: LoomConfig, options: TrainCommandOptio
       `${config.optimizer.type} lr ${run.baseLr}, batch ${config.train.batchSize}, ${totalSteps} steps` +
       (startStep > 0 ? `, resuming at step ${startStep}` : ''),
   );
+  if (data.train instanceof TextDataset && data.test instanceof TextDataset) {
+    const baseline = unigramCrossEntropy(data.train.tokens, data.test.tokens, data.train.numClasses);
+    out(`unigram baseline on the validation text: ${baseline.toFixed(4)} nats/char (vocabulary ${data.train.numClasses})`);
+  }
   const detach = attachProgress(run.metrics, {
     totalSteps,
     startStep,
@@ -43,7 +48,8 @@ export async function runTraining(config: LoomConfig, options: TrainCommandOptio
       `${Math.round(result.samplesPerSec)} samples/s, final train loss ${result.finalLoss.toFixed(4)}`,
   );
   if (evaluation) {
-    out(`test loss ${evaluation.loss.toFixed(4)}, test accuracy ${(100 * evaluation.accuracy).toFixed(2)}% (${evaluation.count} examples)`);
+    const per = data.test instanceof TextDataset ? ' nats/char' : '';
+    out(`test loss ${evaluation.loss.toFixed(4)}${per}, test accuracy ${(100 * evaluation.accuracy).toFixed(2)}% (${evaluation.count} examples)`);
   }
   if (run.checkpointPath) out(`checkpoint: ${run.checkpointPath}`);
   model.dispose();

@@ -54,6 +54,7 @@ export {
   type EpochBatchOptions,
 } from './sampler.js';
 export { subsetDataset } from './subset.js';
+export { unigramCrossEntropy } from './unigram.js';
 export * from './partition/index.js';
 export {
   loadDataset,
