@@ -5,7 +5,8 @@
  */
 import { Communicator } from './communicator.js';
 import type { AllReduceAlgorithm } from './options.js';
-import { connectTcpTransport, listenTcp } from './transports/tcp/tcp-transport.js';
+import { listenTcp } from './transports/tcp/listener.js';
+import { connectTcpTransport, type TcpTransportOptions } from './transports/tcp/tcp-transport.js';
 import type { Transport } from './transport.js';
 
 export interface AllReduceTimingOptions {
@@ -17,6 +18,8 @@ export interface AllReduceTimingOptions {
   /** ... but at least this many iterations (default 5) and at most maxIterations (default 2000). */
   minIterations?: number;
   maxIterations?: number;
+  /** TCP only: frame sizes (see TcpTransportOptions). */
+  tcp?: Pick<TcpTransportOptions, 'fragmentBytes' | 'maxFrameBytes'>;
 }
 
 export interface AllReduceTiming {
@@ -64,13 +67,13 @@ export async function timeAllReduce(transport: Transport, options: AllReduceTimi
  * threads transport they were given, connect a loopback TCP mesh, and time over it.
  */
 export async function timeAllReduceOverTcp(threads: Transport, options: AllReduceTimingOptions): Promise<AllReduceTiming[]> {
-  const { server, address } = await listenTcp('127.0.0.1', 0);
+  const listener = await listenTcp('127.0.0.1', 0);
   const ports = new Float32Array(threads.size);
-  ports[threads.rank] = Number(address.split(':')[1]);
+  ports[threads.rank] = Number(listener.address.split(':')[1]);
   await new Communicator(threads).allReduce(ports, { algorithm: 'tree' });
   const addresses = Array.from(ports, (port) => `127.0.0.1:${port}`);
-  const tcp = await connectTcpTransport({ rank: threads.rank, addresses, server });
-  server.close();
+  const tcp = await connectTcpTransport({ ...options.tcp, rank: threads.rank, addresses, listener });
+  listener.close();
   try {
     return await timeAllReduce(tcp, options);
   } finally {

@@ -173,7 +173,8 @@ export class Communicator {
     let interruption: LoomError | null = null;
     const interrupt = (describe: string): void => {
       if (interruption) return;
-      interruption = new LoomError(`${name} on rank ${this.rank} ${describe} waiting for ${ctx.describeWaits()}`);
+      const waits = ctx.describeWaits();
+      interruption = new LoomError(`${name} on rank ${this.rank} ${describe}${waits ? ` waiting for ${waits}` : ''}`);
       controller.abort(interruption);
     };
     const timer = setTimeout(() => interrupt(`timed out after ${timeoutMs} ms`), timeoutMs);
@@ -182,6 +183,7 @@ export class Communicator {
     if (options.signal?.aborted) onCancel();
     const started = this.clock();
     try {
+      if (interruption) throw interruption; // cancelled before it started: do not start
       return await raceAbort(body(ctx), controller.signal);
     } catch (error) {
       const failure = interruption ?? asLoomError(error, name, this.rank);
@@ -232,7 +234,6 @@ function asLoomError(error: unknown, name: string, rank: number): LoomError {
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {

@@ -13,6 +13,7 @@ export { segmentLength, segmentStart } from './segments.js';
 export type { Link } from './link.js';
 export { ALL_REDUCE, type AllReduceFn } from './allreduce/registry.js';
 export { divideBy, sumInto } from './kernels/float-kernels.js';
+export type { AllReduceTiming, AllReduceTimingOptions } from './allreduce-timing.js';
 
 export { createVirtualTransports, VirtualWorld, type VirtualWorldOptions } from './transports/virtual/virtual-transport.js';
 export { alphaBetaCost, VirtualClock, type MessageCost } from './transports/virtual/clock.js';
@@ -22,5 +23,6 @@ export { createThreadsDescriptor, type ThreadsTransportDescriptor, type ThreadsW
 export { runOnThreads, ThreadPool, type ProgramRef } from './transports/threads/pool.js';
 export type { ThreadProgram } from './transports/threads/pool-protocol.js';
 
-export { connectTcpTransport, listenTcp, TcpTransport, DEFAULT_MAX_FRAME_BYTES, type TcpTransportOptions } from './transports/tcp/tcp-transport.js';
+export { connectTcpTransport, TcpTransport, DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_FRAME_BYTES, type TcpTransportOptions } from './transports/tcp/tcp-transport.js';
+export { listenTcp, TcpListener } from './transports/tcp/listener.js';
 export { FRAME_HEADER_BYTES, FRAME_MAGIC, FRAME_VERSION } from './transports/tcp/frame.js';

@@ -26,9 +26,9 @@ export class OpContext implements Link {
     this.size = transport.size;
   }
 
-  /** "rank 1 (recv of 4096 bytes), rank 3 (send of 4096 bytes)" or "no peer". */
+  /** "rank 1 (recv of 4096 bytes), rank 3 (send of 4096 bytes)", or '' when waiting on nobody. */
   describeWaits(): string {
-    return this.waits.size === 0 ? 'no peer' : [...this.waits.values()].join(', ');
+    return [...this.waits.values()].join(', ');
   }
 
   async send(to: number, data: Float32Array | Uint8Array): Promise<void> {

@@ -123,8 +123,9 @@ export class Trainer {
       if (logged) {
         windowStart = now;
         windowSamples = 0;
-        await yieldToEventLoop();
       }
+      // A step takes milliseconds; yielding costs microseconds and keeps signals and the progress bar live.
+      await yieldToEventLoop();
       if (this.opts.test && (step % evalEvery === 0 || step === totalSteps)) {
         evaluation = this.evaluate(step, started);
         windowStart = performance.now();

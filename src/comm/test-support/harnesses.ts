@@ -2,7 +2,8 @@
  * How the shared suite starts a world of `size` ranks on each transport and runs a rank program
  * (an export of rank-program.ts) on every rank.
  */
-import { connectTcpTransport, listenTcp, type TcpTransport } from '../transports/tcp/tcp-transport.js';
+import { listenTcp } from '../transports/tcp/listener.js';
+import { connectTcpTransport, type TcpTransport } from '../transports/tcp/tcp-transport.js';
 import { ThreadPool } from '../transports/threads/pool.js';
 import { createVirtualTransports } from '../transports/virtual/virtual-transport.js';
 import type { Transport } from '../transport.js';
@@ -41,9 +42,9 @@ export async function createTcpWorld(size: number, options: { maxFrameBytes?: nu
   const listeners = await Promise.all(Array.from({ length: size }, () => listenTcp('127.0.0.1', 0)));
   const addresses = listeners.map((l) => l.address);
   try {
-    return await Promise.all(listeners.map((l, rank) => connectTcpTransport({ rank, addresses, server: l.server, connectTimeoutMs: 10_000, ...options })));
+    return await Promise.all(listeners.map((listener, rank) => connectTcpTransport({ rank, addresses, listener, connectTimeoutMs: 10_000, ...options })));
   } finally {
-    for (const l of listeners) l.server.close();
+    for (const l of listeners) l.close();
   }
 }
 

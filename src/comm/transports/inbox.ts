@@ -110,7 +110,8 @@ export class Inbox {
       matched: false,
       consumed: done,
       write: (chunk, retainable) => {
-        item.chunks.push(retainable ? chunk : chunk.slice());
+        // A copy: `new Uint8Array(chunk)`, since Buffer#slice would be a view of memory about to be reused.
+        item.chunks.push(retainable ? chunk : new Uint8Array(chunk));
       },
       end: () => {
         item.complete = true;

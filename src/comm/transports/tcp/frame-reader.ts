@@ -5,7 +5,9 @@
  * nothing more (the caller closes the connection).
  */
 import { crc32 } from 'node:zlib';
-import { decodeFrameHeader, FRAME_HEADER_BYTES, type FrameHeader } from './frame.js';
+import { decodeFrameHeader, describeMagic, FRAME_HEADER_BYTES, FRAME_MAGIC, type FrameHeader } from './frame.js';
+
+const readMagic = (header: Uint8Array): number => (header[0] | (header[1] << 8) | (header[2] << 16) | (header[3] << 24)) >>> 0;
 
 export interface FrameHandler {
   /** A header passed its checks; returns where the payload goes. */
@@ -34,7 +36,7 @@ export class FrameReader {
 
   /** Progress of the partial frame, for truncation errors. */
   describePartial(): string {
-    if (this.current) return `${this.current.length - this.remaining} of ${this.current.length} payload bytes`;
+    if (this.current) return `${this.current.frameLength - this.remaining} of ${this.current.frameLength} payload bytes`;
     return `${this.headerFill} of ${FRAME_HEADER_BYTES} header bytes`;
   }
 
@@ -44,8 +46,11 @@ export class FrameReader {
       if (this.current === null) {
         const take = Math.min(FRAME_HEADER_BYTES - this.headerFill, chunk.length - pos);
         this.header.set(chunk.subarray(pos, pos + take), this.headerFill);
+        const before = this.headerFill;
         this.headerFill += take;
         pos += take;
+        // Refuse a stream that is not Loom frames at its fourth byte, without waiting for a whole header.
+        if (before < 4 && this.headerFill >= 4 && readMagic(this.header) !== FRAME_MAGIC) return this.fail(describeMagic(readMagic(this.header)));
         if (this.headerFill === FRAME_HEADER_BYTES) this.startFrame();
         continue;
       }
@@ -63,11 +68,11 @@ export class FrameReader {
     this.headerFill = 0;
     const header = decodeFrameHeader(this.header);
     if (typeof header === 'string') return this.fail(header);
-    if (header.length > this.maxPayloadBytes) {
-      return this.fail(`frame of ${header.length} bytes exceeds the ${this.maxPayloadBytes}-byte limit`);
+    if (header.frameLength > this.maxPayloadBytes) {
+      return this.fail(`frame of ${header.frameLength} bytes exceeds the ${this.maxPayloadBytes}-byte limit`);
     }
     this.current = header;
-    this.remaining = header.length;
+    this.remaining = header.frameLength;
     this.crc = 0;
     this.sink = this.handler.start(header);
     if (this.remaining === 0) this.endFrame();
@@ -77,7 +82,7 @@ export class FrameReader {
     const header = this.current as FrameHeader;
     this.current = null;
     this.sink = null;
-    if ((this.crc >>> 0) !== header.payloadCrc) return this.fail(`payload checksum mismatch on a ${header.length}-byte frame (tag ${header.tag})`);
+    if ((this.crc >>> 0) !== header.payloadCrc) return this.fail(`payload checksum mismatch on a ${header.frameLength}-byte frame (tag ${header.tag})`);
     this.handler.end(header);
   }
 

@@ -1,25 +1,30 @@
 /**
- * One TCP connection between two ranks: the hello exchange that names the peer, then data frames
- * in both directions. Outgoing frames are written one after another (a frame is never split by
- * another); `socket.write` returning false holds the next frame until 'drain', and a send resolves
- * when its payload has been handed to the kernel (then the caller may reuse the buffer). Any bad
- * incoming byte, a frame over the size limit, or a close in the middle of a frame fails this
- * connection only: the socket is destroyed and receives from this peer reject with the reason.
+ * One TCP connection between two ranks: the hello exchange that names the peer, then messages
+ * in both directions, each as a run of frames (frame.ts). Messages are written one after another;
+ * each frame is checksummed just before it is written, so checksumming overlaps transmission;
+ * `socket.write` returning false holds the next frame until 'drain'. A send resolves when its last
+ * frame has been handed to the kernel (then the caller may reuse the buffer). Any bad incoming
+ * byte, a frame over the size limit, frames out of order, or a close in the middle of a frame
+ * fails this connection only: the socket is destroyed and receives from this peer reject.
  */
 import type { Socket } from 'node:net';
 import { LoomError } from '../../../util/errors.js';
 import { abortError, type Inbox, type MessageSink } from '../inbox.js';
-import { encodeFrameHeader, FrameKind, type FrameHeader } from './frame.js';
+import { encodeFrameHeader, FIRST_FRAME, FrameKind, LAST_FRAME, WHOLE_MESSAGE, type FrameHeader } from './frame.js';
 import { FrameReader } from './frame-reader.js';
 
 const HELLO_BYTES = 8;
 /** Above this many unexpected bytes held for this peer, stop reading until a receive is posted. */
 const UNEXPECTED_HIGH_WATER = 256 * 1024 * 1024;
+const IGNORE = { write: (): void => {} };
 
 export interface LinkOptions {
   localRank: number;
   size: number;
+  /** Largest incoming frame payload accepted. */
   maxFrameBytes: number;
+  /** Largest outgoing frame payload (messages are cut into frames of this size). */
+  fragmentBytes: number;
   /** Dialing side: the rank expected at the other end (it sends hello first). */
   expectedPeer?: number;
   /** Accepting side: may this peer rank connect now? Returns a reason when not. */
@@ -30,25 +35,46 @@ export interface LinkOptions {
   onError: (error: LoomError) => void;
 }
 
+/** How incoming bytes reach the link: 'data' events (fresh buffers) or `onread` into one reused buffer. */
+export type ReadMode = 'data-events' | 'reused-buffer';
+
+/** The message being received: where its bytes go and how many have come. */
+interface Incoming {
+  tag: number;
+  length: number;
+  received: number;
+  sink: MessageSink | null; // null for the hello
+}
+
 export class TcpLink {
   /** Resolves with the peer's rank once hellos are exchanged. */
   readonly ready: Promise<number>;
+  /** Resolves with the reason once this connection has failed or closed. */
+  readonly closed: Promise<LoomError>;
+  private settleClosed!: (reason: LoomError) => void;
   private peer: number | null = null;
   private inbox: Inbox | null = null;
-  private sink: MessageSink | null = null;
-  private helloBytes: Uint8Array | null = null;
+  private incoming: Incoming | null = null;
+  private readonly hello = new Uint8Array(HELLO_BYTES);
   private failure: LoomError | null = null;
   private closing = false;
-  private writable: Promise<void> = Promise.resolve();
-  private releaseWriter: (() => void) | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private wakeWriter: (() => void) | null = null;
   private readonly reader: FrameReader;
   private settleReady!: { resolve(peer: number): void; reject(error: LoomError): void };
   /** Remote host:port, kept because a closed socket forgets it. */
   private readonly remote: string;
+  /** Whether incoming chunks stay valid after `receive` returns (not so with a reused read buffer). */
+  private readonly retainable: boolean;
 
-  constructor(private readonly socket: Socket, private readonly options: LinkOptions) {
+  /**
+   * With 'reused-buffer' the socket was created with `onread` and the caller feeds `receive`;
+   * chunks are then copied before being kept (the buffer is overwritten by the next read).
+   */
+  constructor(private readonly socket: Socket, private readonly options: LinkOptions, readMode: ReadMode = 'data-events') {
     this.ready = new Promise<number>((resolve, reject) => (this.settleReady = { resolve, reject }));
     this.ready.catch(() => {}); // the mesh observes failures through onError as well
+    this.closed = new Promise<LoomError>((resolve) => (this.settleClosed = resolve));
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
     this.reader = new FrameReader(options.maxFrameBytes, {
@@ -56,21 +82,28 @@ export class TcpLink {
       end: (header) => this.endFrame(header),
       error: (problem) => this.fail(problem),
     });
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.reader.push(chunk);
-        this.applyBackpressure();
-      } catch (error) {
-        // A bug of ours must not take the process down with it: fail this connection instead.
-        this.fail(`internal error while reading: ${error instanceof Error ? error.message : String(error)}`, error);
-      }
-    });
+    this.retainable = readMode === 'data-events';
+    if (this.retainable) socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('drain', () => this.wake());
     socket.on('error', (error) => this.fail(`socket error: ${error.message}`, error));
     socket.on('close', () => {
       if (!this.reader.atBoundary) this.fail(`connection closed in the middle of a frame (after ${this.reader.describePartial()})`);
+      else if (this.incoming?.sink) this.fail(`connection closed in the middle of a message (after ${this.incoming.received} of ${this.incoming.length} bytes)`);
       else this.fail(this.closing ? 'connection closed locally' : 'peer closed the connection');
     });
     if (options.expectedPeer !== undefined) this.writeHello();
+  }
+
+  /** Feeds bytes read from the socket; returns false when reading should pause (backpressure). */
+  receive(chunk: Uint8Array): boolean {
+    try {
+      this.reader.push(chunk);
+      return this.applyBackpressure();
+    } catch (error) {
+      // A bug of ours must not take the process down with it: fail this connection instead.
+      this.fail(`internal error while reading: ${error instanceof Error ? error.message : String(error)}`, error);
+      return true;
+    }
   }
 
   /** "rank 3 (127.0.0.1:4000)" or the remote address before the hello. */
@@ -80,52 +113,16 @@ export class TcpLink {
   }
 
   send(tag: number, payload: Uint8Array, signal?: AbortSignal): Promise<void> {
-    const turn = this.writable;
-    let release!: () => void;
-    this.writable = new Promise<void>((resolve) => (release = resolve));
     return new Promise<void>((resolve, reject) => {
-      void turn.then(() => {
-        if (this.failure) {
-          release();
-          return reject(this.failure);
-        }
-        if (signal?.aborted) {
-          release();
-          return reject(abortError(signal, this.name));
-        }
-        const onAbort = (): void => {
-          // The kernel may still be reading the caller's buffer: drop the connection instead.
-          reject(abortError(signal as AbortSignal, this.name));
-          this.fail('a send was aborted while its frame was being written');
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const done = (error?: Error | null): void => {
-          signal?.removeEventListener('abort', onAbort);
-          if (error) reject(this.failure ?? new LoomError(`sending to ${this.name} failed: ${error.message}`, { cause: error }));
-          else resolve();
-        };
-        const header = encodeFrameHeader(FrameKind.data, tag, payload);
-        const body = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-        this.socket.cork();
-        let flowing = payload.length === 0 ? this.socket.write(header, done) : this.socket.write(header);
-        if (payload.length > 0) flowing = this.socket.write(body, done);
-        this.socket.uncork();
-        if (flowing) release();
-        else {
-          this.releaseWriter = release;
-          this.socket.once('drain', () => {
-            this.releaseWriter = null;
-            release();
-          });
-        }
-      });
+      // Messages go out whole, in call order: the next starts once this one's frames are queued.
+      this.queue = this.queue.then(() => this.writeMessage(tag, payload, signal, resolve, reject));
     });
   }
 
   /** Ends the connection after the frames already queued. */
   async close(): Promise<void> {
     this.closing = true;
-    await this.writable;
+    await this.queue;
     if (this.failure) return;
     await new Promise<void>((resolve) => {
       this.socket.once('close', () => resolve());
@@ -134,48 +131,102 @@ export class TcpLink {
     });
   }
 
+  /** Queues the frames of one message; settles the send when the last is handed to the kernel. Never throws. */
+  private async writeMessage(tag: number, payload: Uint8Array, signal: AbortSignal | undefined, resolve: () => void, reject: (e: Error) => void): Promise<void> {
+    if (this.failure) return reject(this.failure);
+    if (signal?.aborted) return reject(abortError(signal, this.name));
+    const onAbort = (): void => {
+      // Frames already queued may still be read from the caller's buffer: drop the connection instead.
+      reject(abortError(signal as AbortSignal, this.name));
+      this.fail('a send was aborted while its frames were being written');
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const written = (error?: Error | null): void => {
+      signal?.removeEventListener('abort', onAbort);
+      if (error) reject(this.failure ?? new LoomError(`sending to ${this.name} failed: ${error.message}`, { cause: error }));
+      else resolve();
+    };
+    const fragment = this.options.fragmentBytes;
+    let offset = 0;
+    do {
+      const end = Math.min(payload.length, offset + fragment);
+      const flags = (offset === 0 ? FIRST_FRAME : 0) | (end === payload.length ? LAST_FRAME : 0);
+      const body = payload.subarray(offset, end);
+      const flowing = this.writeFrame(FrameKind.data, tag, flags, payload.length, body, flags & LAST_FRAME ? written : undefined);
+      offset = end;
+      if (!flowing && !this.failure) await new Promise<void>((wake) => (this.wakeWriter = wake));
+      if (this.failure) return written(this.failure);
+    } while (offset < payload.length);
+  }
+
+  private writeFrame(kind: 1 | 2, tag: number, flags: number, length: number, body: Uint8Array, done?: (error?: Error | null) => void): boolean {
+    const header = encodeFrameHeader(kind, tag, flags, length, body);
+    if (body.length === 0) return this.socket.write(header, done);
+    this.socket.cork();
+    this.socket.write(header);
+    const flowing = this.socket.write(Buffer.from(body.buffer, body.byteOffset, body.byteLength), done);
+    this.socket.uncork();
+    return flowing;
+  }
+
+  private wake(): void {
+    const wake = this.wakeWriter;
+    this.wakeWriter = null;
+    wake?.();
+  }
+
   private writeHello(): void {
     const hello = Buffer.alloc(HELLO_BYTES);
     hello.writeUInt32LE(this.options.localRank, 0);
     hello.writeUInt32LE(this.options.size, 4);
-    this.socket.write(encodeFrameHeader(FrameKind.hello, 0, hello));
-    this.socket.write(hello);
+    this.writeFrame(FrameKind.hello, 0, WHOLE_MESSAGE, HELLO_BYTES, hello);
   }
 
   private startFrame(header: FrameHeader): { write(chunk: Uint8Array): void } {
+    const first = (header.flags & FIRST_FRAME) !== 0;
+    const current = this.incoming;
+    if (first && current) return this.refuse(`a new message (tag ${header.tag}) began before message tag ${current.tag} ended`);
+    if (!first && (!current || current.tag !== header.tag || current.length !== header.messageLength)) {
+      return this.refuse(`a continuation frame (tag ${header.tag}) does not belong to the message being received`);
+    }
     if (this.peer === null) {
-      if (header.kind !== FrameKind.hello || header.length !== HELLO_BYTES) {
-        this.fail(`expected a ${HELLO_BYTES}-byte hello frame first, got kind ${header.kind} with ${header.length} bytes`);
-        return { write: () => {} };
+      if (header.kind !== FrameKind.hello || header.messageLength !== HELLO_BYTES || header.frameLength !== HELLO_BYTES) {
+        return this.refuse(`expected a ${HELLO_BYTES}-byte hello frame first, got kind ${header.kind} with ${header.frameLength} bytes`);
       }
-      const hello = new Uint8Array(HELLO_BYTES);
+      this.incoming = { tag: 0, length: HELLO_BYTES, received: 0, sink: null };
       let filled = 0;
-      this.helloBytes = hello;
       return {
         write: (chunk) => {
-          hello.set(chunk, filled);
+          this.hello.set(chunk, filled);
           filled += chunk.length;
         },
       };
     }
-    if (header.kind !== FrameKind.data) {
-      this.fail(`unexpected frame kind ${header.kind} after the hello`);
-      return { write: () => {} };
-    }
-    const sink = (this.inbox as Inbox).begin(header.tag, header.length);
-    this.sink = sink;
-    return { write: (chunk) => sink.write(chunk, true) }; // socket chunks are fresh buffers: keep, don't copy
+    if (header.kind !== FrameKind.data) return this.refuse(`unexpected frame kind ${header.kind} after the hello`);
+    const message = current ?? (this.incoming = { tag: header.tag, length: header.messageLength, received: 0, sink: (this.inbox as Inbox).begin(header.tag, header.messageLength) });
+    if (message.received + header.frameLength > message.length) return this.refuse(`frames of message tag ${header.tag} exceed its ${message.length} bytes`);
+    const sink = message.sink as MessageSink;
+    const retainable = this.retainable;
+    return { write: (chunk) => sink.write(chunk, retainable) };
   }
 
   private endFrame(header: FrameHeader): void {
-    if (header.kind === FrameKind.hello) return this.finishHello();
-    const sink = this.sink as MessageSink;
-    this.sink = null;
-    sink.end();
+    const message = this.incoming as Incoming;
+    message.received += header.frameLength;
+    if ((header.flags & LAST_FRAME) === 0) return;
+    if (message.received !== message.length) return this.fail(`message tag ${header.tag} ended after ${message.received} of ${message.length} bytes`);
+    this.incoming = null;
+    if (message.sink) message.sink.end();
+    else this.finishHello();
+  }
+
+  private refuse(problem: string): { write(chunk: Uint8Array): void } {
+    this.fail(problem);
+    return IGNORE;
   }
 
   private finishHello(): void {
-    const view = Buffer.from(this.helloBytes as Uint8Array);
+    const view = Buffer.from(this.hello.buffer);
     const rank = view.readUInt32LE(0);
     const size = view.readUInt32LE(4);
     if (size !== this.options.size) return this.fail(`peer says the world has ${size} ranks, this rank expects ${this.options.size}`);
@@ -192,21 +243,24 @@ export class TcpLink {
     this.settleReady.resolve(rank);
   }
 
-  private applyBackpressure(): void {
+  private applyBackpressure(): boolean {
     const inbox = this.inbox;
-    if (inbox && inbox.unexpectedBytes > UNEXPECTED_HIGH_WATER && !inbox.hasWaiting()) this.socket.pause();
+    const full = inbox !== null && inbox.unexpectedBytes > UNEXPECTED_HIGH_WATER && !inbox.hasWaiting();
+    if (full) this.socket.pause();
+    return !full;
   }
 
   private fail(problem: string, cause?: unknown): void {
     if (this.failure) return;
-    const closedByUs = this.closing && problem === 'connection closed locally';
+    const quiet = problem === 'connection closed locally' || problem === 'peer closed the connection';
     this.failure = new LoomError(`rank ${this.options.localRank}: connection with ${this.name} failed: ${problem}`, { cause });
     this.socket.destroy();
-    this.releaseWriter?.();
-    this.sink?.fail(this.failure);
-    this.sink = null;
+    this.wake();
+    this.incoming?.sink?.fail(this.failure);
+    this.incoming = null;
     this.inbox?.failAll(this.failure);
     this.settleReady.reject(this.failure);
-    if (!closedByUs && problem !== 'peer closed the connection') this.options.onError(this.failure);
+    this.settleClosed(this.failure);
+    if (!quiet) this.options.onError(this.failure);
   }
 }

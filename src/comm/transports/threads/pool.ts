@@ -105,11 +105,23 @@ export class ThreadPool {
 
 function spawnRankWorker(needsTsx: boolean): Worker {
   const main = new URL(needsTsx ? './worker-main.ts' : './worker-main.js', import.meta.url);
-  if (!needsTsx) return new Worker(main);
+  const execArgv = workerExecArgv(process.execArgv);
+  if (!needsTsx) return new Worker(main, { execArgv });
   const bootstrap =
     `import(${JSON.stringify(tsxApiUrl())}).then((api) => { api.register(); return import(${JSON.stringify(main.href)}); })` +
     `.catch((error) => { setImmediate(() => { throw error; }); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, execArgv });
+}
+
+/** The parent's node flags minus those about its own entry script, which workers refuse. */
+export function workerExecArgv(parent: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    const arg = parent[i];
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') i++;
+    else if (!arg.startsWith('--input-type') && !arg.startsWith('--eval=') && !arg.startsWith('--print=')) out.push(arg);
+  }
+  return out;
 }
 
 /** URL of tsx's ESM API (`register()`), resolved from this package. */
