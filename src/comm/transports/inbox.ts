@@ -2,7 +2,10 @@
  * Message matching for the messages arriving from one peer, shared by every transport.
  * Receives are matched to messages by tag in posting order. A message that starts arriving
  * before its receive is posted is kept as "unexpected" (chunks retained when the transport says
- * they stay valid, copied otherwise) and handed over when the receive is posted.
+ * they stay valid, copied otherwise); when its receive is posted, what has arrived is handed over
+ * and the rest streams straight into the receive buffer. Transports stop reading a peer while an
+ * unexpected message nobody asked for is arriving (`wanted` false and `hasWaiting` false), so
+ * early messages mostly wait in the kernel or the ring instead of being copied twice.
  */
 import { LoomError } from '../../util/errors.js';
 import type { Payload } from '../transport.js';
@@ -16,6 +19,8 @@ export interface MessageSink {
   fail(error: Error): void;
   /** Whether the message went to a posted receive (false: kept as unexpected, or discarded). */
   readonly matched: boolean;
+  /** Whether a receive is waiting for this message's bytes (always for a matched one). */
+  wanted(): boolean;
   /** Resolves when the message has been handed to a receive (or dropped). */
   readonly consumed: Promise<void>;
   /** Drops an unexpected message that no receive has taken yet (its sender gave up). */
@@ -37,7 +42,9 @@ interface Unexpected {
   chunks: Uint8Array[];
   complete: boolean;
   failure: Error | null;
+  /** The receive that took this message while it was still arriving, and its writer. */
   waiter: PostedRecv | null;
+  writer: PayloadWriter | null;
   released: boolean;
   consumed: () => void;
 }
@@ -50,7 +57,7 @@ export class Inbox {
   private failure: Error | null = null;
   /** Bytes held in unexpected messages (transports may stop reading above a limit). */
   unexpectedBytes = 0;
-  /** Called when a receive is posted that no arrived message satisfies. */
+  /** Called when a posted receive waits for bytes that have not arrived yet. */
   onDemand: () => void = () => {};
 
   constructor(private readonly peer: string) {}
@@ -82,13 +89,10 @@ export class Inbox {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const early = takeFirst(this.unexpected, tag);
+      if (early?.complete) return this.deliver(early, recv);
       if (early) {
-        if (early.complete) this.deliver(early, recv);
-        else {
-          early.waiter = recv;
-          this.awaited.add(early);
-        }
-        return;
+        this.attach(early, recv);
+        return this.onDemand();
       }
       // Messages that arrived before the peer went away are still delivered (above); nothing more will come.
       if (this.failure) return recv.reject(this.failure);
@@ -103,15 +107,20 @@ export class Inbox {
     if (recv) return this.postedSink(recv, length);
     let consumed!: () => void;
     const done = new Promise<void>((resolve) => (consumed = resolve));
-    const item: Unexpected = { tag, length, chunks: [], complete: false, failure: null, waiter: null, released: false, consumed };
+    const item: Unexpected = { tag, length, chunks: [], complete: false, failure: null, waiter: null, writer: null, released: false, consumed };
     pushItem(this.unexpected, tag, item);
     this.unexpectedBytes += length;
     return {
       matched: false,
       consumed: done,
+      wanted: () => item.waiter !== null,
       write: (chunk, retainable) => {
-        // A copy: `new Uint8Array(chunk)`, since Buffer#slice would be a view of memory about to be reused.
-        item.chunks.push(retainable ? chunk : new Uint8Array(chunk));
+        if (item.writer) {
+          if (!item.waiter?.cancelled) item.writer.write(chunk);
+        } else {
+          // A copy: `new Uint8Array(chunk)`, since Buffer#slice would be a view of memory about to be reused.
+          item.chunks.push(retainable ? chunk : new Uint8Array(chunk));
+        }
       },
       end: () => {
         item.complete = true;
@@ -129,7 +138,7 @@ export class Inbox {
     };
   }
 
-  /** Whether a posted receive is waiting for a message that has not arrived yet. */
+  /** Whether a posted receive is waiting for a message that has not (fully) arrived yet. */
   hasWaiting(): boolean {
     return this.posted.size > 0 || this.awaited.size > 0; // empty lists are deleted
   }
@@ -151,6 +160,7 @@ export class Inbox {
     return {
       matched: true,
       consumed: Promise.resolve(),
+      wanted: () => true,
       write: (chunk) => {
         if (writer && !recv.cancelled) writer.write(chunk);
       },
@@ -164,15 +174,32 @@ export class Inbox {
     };
   }
 
+  /** A receive takes a message still arriving: hand over what came, stream the rest directly. */
+  private attach(item: Unexpected, recv: PostedRecv): void {
+    const problem = checkFits(recv, item.length, this.peer);
+    if (problem) {
+      recv.reject(problem);
+      recv.cancelled = true; // the rest of the message is dropped as it arrives
+    }
+    item.waiter = recv;
+    this.awaited.add(item);
+    if (problem) return;
+    item.writer = new PayloadWriter(recv.into, recv.accumulate);
+    for (const chunk of item.chunks) item.writer.write(chunk);
+    item.chunks = [];
+  }
+
   private deliver(item: Unexpected, recv: PostedRecv): void {
     this.drop(item);
     if (recv.cancelled) return;
     if (item.failure) return recv.reject(item.failure);
-    const problem = checkFits(recv, item.length, this.peer);
-    if (problem) return recv.reject(problem);
-    const writer = new PayloadWriter(recv.into, recv.accumulate);
-    for (const chunk of item.chunks) writer.write(chunk);
-    item.chunks.length = 0;
+    if (!item.writer) {
+      const problem = checkFits(recv, item.length, this.peer);
+      if (problem) return recv.reject(problem);
+      const writer = new PayloadWriter(recv.into, recv.accumulate);
+      for (const chunk of item.chunks) writer.write(chunk);
+      item.chunks = [];
+    }
     recv.resolve(item.length);
   }
 

@@ -243,11 +243,18 @@ export class TcpLink {
     this.settleReady.resolve(rank);
   }
 
+  /**
+   * Stops reading this peer (until a receive is posted: Inbox.onDemand resumes) when nothing
+   * local waits for its bytes: an unexpected message is arriving that no receive has taken, or
+   * too many unexpected bytes are held. Returns false when paused.
+   */
   private applyBackpressure(): boolean {
     const inbox = this.inbox;
-    const full = inbox !== null && inbox.unexpectedBytes > UNEXPECTED_HIGH_WATER && !inbox.hasWaiting();
-    if (full) this.socket.pause();
-    return !full;
+    if (!inbox || inbox.hasWaiting()) return true;
+    const unclaimed = this.incoming?.sink ? !this.incoming.sink.wanted() : false;
+    if (!unclaimed && inbox.unexpectedBytes <= UNEXPECTED_HIGH_WATER) return true;
+    this.socket.pause();
+    return false;
   }
 
   private fail(problem: string, cause?: unknown): void {

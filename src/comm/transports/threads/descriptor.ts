@@ -38,7 +38,7 @@ export function createThreadsDescriptor(size: number, options: ThreadsWorldOptio
   for (let from = 0; from < size; from++) {
     for (let to = 0; to < size; to++) rings.push(from === to ? null : new SharedArrayBuffer(ringBufferBytes(ringBytes)));
   }
-  return { kind: 'loom-threads-transport', version: 1, size, ringBytes, chunkBytes, spin: options.spin ?? 2000, rings };
+  return { kind: 'loom-threads-transport', version: 1, size, ringBytes, chunkBytes, spin: options.spin ?? 300, rings };
 }
 
 export function checkDescriptor(value: unknown, rank: number): ThreadsTransportDescriptor {
