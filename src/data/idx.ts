@@ -4,10 +4,12 @@
  * and big-endian. Files may be gzip-compressed; gzip is detected by its magic bytes (1f 8b), not
  * by the file name, so a `.gz` name on a raw file (or the reverse) still reads.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { LoomError, showValue } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { gunzipDataFile, isGzip, readDataFile } from './data-file.js';
+
+export { isGzip } from './data-file.js';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -34,36 +36,15 @@ const DTYPES: readonly DtypeInfo[] = [
   { dtype: 'float64', code: 0x0e, bytes: 8 },
 ];
 
-/** True when `bytes` start with the gzip magic number. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
 /** Reads an IDX file, raw or gzip-compressed. `source` in errors is the path. */
 export function readIdx(path: string): IdxArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? err);
-    throw new LoomError(`cannot read IDX file ${path}: ${why}`, { cause: err });
-  }
+  const bytes = readDataFile(path, 'IDX file', { ENOENT: 'no such file', EISDIR: 'is a directory' });
   return decodeIdx(bytes, path);
 }
 
 /** Decodes IDX bytes (gunzipping first when they are gzip); `source` names them in errors. */
 export function decodeIdx(bytes: Uint8Array, source: string): IdxArray {
-  return parseIdx(isGzip(bytes) ? gunzipOrThrow(bytes, source) : bytes, source);
-}
-
-function gunzipOrThrow(bytes: Uint8Array, source: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new LoomError(`corrupt or truncated gzip in IDX file ${source}: ${why}`, { cause: err });
-  }
+  return parseIdx(isGzip(bytes) ? gunzipDataFile(bytes, 'IDX file', source) : bytes, source);
 }
 
 /** Parses uncompressed IDX bytes. */

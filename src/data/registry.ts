@@ -5,43 +5,28 @@
  */
 import { LoomError, showValue } from '../util/errors.js';
 import type { DatasetSplit } from './dataset.js';
-import { loadFashionMnist, loadFashionMnistSubset } from './fashion-mnist.js';
-import { makeBlobs, makeLinearRegression } from './synthetic.js';
-import { loadShippedText, loadText, makeTextDatasets, type TextDatasetSplit } from './text.js';
+import { loadFashionMnist, loadFashionMnistSubset, type FashionMnistOptions } from './fashion-mnist.js';
+import { makeBlobs, makeLinearRegression, type BlobsOptions, type LinearRegressionOptions } from './synthetic.js';
+import { loadShippedText, loadText, makeTextDatasets, type TextDatasetOptions, type TextDatasetSplit } from './text.js';
 
-export interface FashionMnistSpec {
+/** Each spec is its loader's options plus the dataset `name` (the config's discriminator). */
+export interface FashionMnistSpec extends FashionMnistOptions {
   readonly name: 'fashion-mnist';
-  readonly dir?: string;
-  readonly limitTrain?: number;
-  readonly limitTest?: number;
 }
 export interface FashionMnistSubsetSpec {
   readonly name: 'fashion-mnist-subset';
 }
-export interface BlobsSpec {
+export interface BlobsSpec extends BlobsOptions {
   readonly name: 'blobs';
-  readonly classes: number;
-  readonly dims: number;
-  readonly trainSize: number;
-  readonly testSize: number;
-  readonly separation?: number;
-  readonly seed?: number;
 }
-export interface LinearSpec {
+export interface LinearSpec extends LinearRegressionOptions {
   readonly name: 'linear';
-  readonly dims: number;
-  readonly trainSize: number;
-  readonly testSize: number;
-  readonly noise?: number;
-  readonly seed?: number;
 }
-export interface TextSpec {
+/** The splits' dataset name (`moby-dick` or `text`) is set by `loadDataset`. */
+export interface TextSpec extends Omit<TextDatasetOptions, 'name'> {
   readonly name: 'text';
   /** A .txt or .txt.gz file; default: the shipped Moby-Dick chapters. */
   readonly path?: string;
-  readonly context: number;
-  readonly stride?: number;
-  readonly valFraction?: number;
 }
 
 export type DatasetSpec = FashionMnistSpec | FashionMnistSubsetSpec | BlobsSpec | LinearSpec | TextSpec;

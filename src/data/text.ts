@@ -4,11 +4,9 @@
  * Sample i is the window starting at `i * stride`: inputs are `context` tokens and targets are the
  * same tokens shifted by one (the next character at every position).
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { LoomError, showValue } from '../util/errors.js';
 import type { Batch, Dataset, DatasetSplit } from './dataset.js';
-import { isGzip } from './idx.js';
+import { gunzipDataFile, isGzip, readDataFile } from './data-file.js';
 import { checkIndices } from './indices.js';
 import { shippedDataPath } from './shipped-data.js';
 import { Vocabulary } from './vocabulary.js';
@@ -105,22 +103,8 @@ export function makeTextDatasets(text: string, options: TextDatasetOptions): Tex
 
 /** Reads a UTF-8 text file, gunzipping it when it is gzip (by magic bytes, so `.txt.gz` or not). */
 export function loadText(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new LoomError(`cannot read text file ${path}: ${code === 'ENOENT' ? 'no such file' : String(code ?? err)}`, {
-      cause: err,
-    });
-  }
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (err) {
-      throw new LoomError(`corrupt or truncated gzip in text file ${path}: ${(err as Error).message}`, { cause: err });
-    }
-  }
+  const raw = readDataFile(path, 'text file', { ENOENT: 'no such file' });
+  const bytes = isGzip(raw) ? gunzipDataFile(raw, 'text file', path) : raw;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

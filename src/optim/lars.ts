@@ -16,7 +16,8 @@
  */
 import { resolveLayout, type ResolvedSegments } from './layout.js';
 import type { Optimizer, OptimizerLayout, OptimizerState } from './optimizer.js';
-import { checkStepArgs, restoreState, snapshotState } from './state.js';
+import { MomentumState } from './momentum-state.js';
+import { checkStepArgs } from './state.js';
 import { checkBoolean, checkFraction, checkNonNegative, checkPositive, withDefaults } from './validate.js';
 
 export interface LarsOptions {
@@ -42,8 +43,7 @@ export class LarsOptimizer implements Optimizer {
   readonly length: number;
   readonly options: Readonly<Required<LarsOptions>>;
   private readonly segments: ResolvedSegments;
-  private readonly momentumBuffer: Float32Array | null;
-  private steps = 0;
+  private readonly momentumState: MomentumState;
 
   constructor(layout: OptimizerLayout, options: LarsOptions = {}) {
     const o = withDefaults(LARS_DEFAULTS, options);
@@ -54,20 +54,20 @@ export class LarsOptimizer implements Optimizer {
     this.options = o;
     this.segments = resolveLayout(this.kind, layout);
     this.length = this.segments.length;
-    this.momentumBuffer = o.momentum > 0 ? new Float32Array(this.length) : null;
+    this.momentumState = new MomentumState(this.kind, this.length, o.momentum);
   }
 
   get stepCount(): number {
-    return this.steps;
+    return this.momentumState.steps;
   }
 
   step(params: Float32Array, grads: Float32Array, lr: number): void {
     checkStepArgs(this.kind, this.length, params, grads, lr);
     const { starts, ends, isVector } = this.segments;
     const { weightDecay, trustCoefficient, excludeBiases } = this.options;
-    const buf = this.momentumBuffer;
+    const buf = this.momentumState.buffer;
     // First step: buf = d exactly, whatever the buffer holds.
-    const carry = this.steps === 0 ? 0 : this.options.momentum;
+    const carry = this.momentumState.steps === 0 ? 0 : this.options.momentum;
     for (let k = 0; k < starts.length; k++) {
       const start = starts[k]!;
       const end = ends[k]!;
@@ -88,19 +88,15 @@ export class LarsOptimizer implements Optimizer {
         }
       }
     }
-    this.steps++;
+    this.momentumState.steps++;
   }
 
   state(): OptimizerState {
-    return snapshotState(this.kind, this.steps, this.buffers());
+    return this.momentumState.state();
   }
 
   loadState(state: OptimizerState): void {
-    this.steps = restoreState(this.kind, state, this.buffers());
-  }
-
-  private buffers(): Record<string, Float32Array> {
-    return this.momentumBuffer === null ? {} : { momentum: this.momentumBuffer };
+    this.momentumState.loadState(state);
   }
 }
 

@@ -11,7 +11,8 @@
  */
 import type { Optimizer, OptimizerLayout, OptimizerState } from './optimizer.js';
 import { resolveLayout } from './layout.js';
-import { checkStepArgs, restoreState, snapshotState } from './state.js';
+import { MomentumState } from './momentum-state.js';
+import { checkStepArgs } from './state.js';
 import { checkBoolean, checkFraction, checkNonNegative, checkUnitInterval, invalidOption, withDefaults } from './validate.js';
 
 export interface SgdOptions {
@@ -31,9 +32,7 @@ export class SgdOptimizer implements Optimizer {
   readonly kind = 'sgd';
   readonly length: number;
   readonly options: Readonly<Required<SgdOptions>>;
-  /** Null without momentum. */
-  private readonly momentumBuffer: Float32Array | null;
-  private steps = 0;
+  private readonly momentumState: MomentumState;
 
   constructor(layout: OptimizerLayout, options: SgdOptions = {}) {
     const o = withDefaults(SGD_DEFAULTS, options);
@@ -49,18 +48,18 @@ export class SgdOptimizer implements Optimizer {
     }
     this.options = o;
     this.length = resolveLayout('sgd', layout).length;
-    this.momentumBuffer = o.momentum > 0 ? new Float32Array(this.length) : null;
+    this.momentumState = new MomentumState(this.kind, this.length, o.momentum);
   }
 
   get stepCount(): number {
-    return this.steps;
+    return this.momentumState.steps;
   }
 
   step(params: Float32Array, grads: Float32Array, lr: number): void {
     checkStepArgs(this.kind, this.length, params, grads, lr);
     const n = this.length;
     const wd = this.options.weightDecay;
-    const buf = this.momentumBuffer;
+    const buf = this.momentumState.buffer;
     if (buf === null) {
       for (let i = 0; i < n; i++) {
         const w = params[i]!;
@@ -68,7 +67,7 @@ export class SgdOptimizer implements Optimizer {
       }
     } else {
       const mu = this.options.momentum;
-      const first = this.steps === 0;
+      const first = this.momentumState.steps === 0;
       // buf = carry*buf + gain*d; first step buf = d exactly (carry 0, gain 1).
       const carry = first ? 0 : mu;
       const gain = first ? 1 : 1 - this.options.dampening;
@@ -83,18 +82,14 @@ export class SgdOptimizer implements Optimizer {
         params[i] = w - lr * (dWeight * d + bufWeight * b);
       }
     }
-    this.steps++;
+    this.momentumState.steps++;
   }
 
   state(): OptimizerState {
-    return snapshotState(this.kind, this.steps, this.buffers());
+    return this.momentumState.state();
   }
 
   loadState(state: OptimizerState): void {
-    this.steps = restoreState(this.kind, state, this.buffers());
-  }
-
-  private buffers(): Record<string, Float32Array> {
-    return this.momentumBuffer === null ? {} : { momentum: this.momentumBuffer };
+    this.momentumState.loadState(state);
   }
 }

@@ -3,31 +3,18 @@ import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
 import { installedWasmKernel } from './registry.js';
 import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support/compare.js';
+import { convCaseTitle, convOutShape, type ConvCase } from './test-support/conv-cases.js';
 
 // Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support/compare.ts).
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
-  readonly x: [number, number, number, number];
-  readonly filter: [number, number, number, number];
-  readonly strides: number | [number, number];
-  readonly pad: Pad;
-}
-
-function outShape(c: Case): number[] {
-  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
-  return info.outShape;
-}
-
-function runKernel(c: Case) {
+function runKernel(c: ConvCase) {
   return (x: tf.Tensor | undefined, dy: tf.Tensor | undefined): tf.Tensor =>
     tf.engine().runKernel('Conv2DBackpropFilter', { x: x!, dy: dy! }, {
       strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter,
     }) as tf.Tensor;
 }
 
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { x: [1, 1, 1, 1], filter: [1, 1, 1, 1], strides: 1, pad: 'valid' },
   { x: [1, 7, 7, 1], filter: [3, 3, 1, 2], strides: 1, pad: 'same' },
   { x: [3, 7, 7, 2], filter: [3, 3, 2, 5], strides: 2, pad: 'same' },
@@ -51,9 +38,9 @@ describe('Conv2DBackpropFilter (wasm, Loom kernel) vs cpu', () => {
   });
 
   for (const [i, c] of CASES.entries()) {
-    it(`x=[${c.x}] filter=[${c.filter}] strides=${JSON.stringify(c.strides)} pad=${JSON.stringify(c.pad)}`, async () => {
+    it(convCaseTitle(c), async () => {
       const rng = new Rng(100 + i);
-      const err = await wasmVsCpu([normal(rng, c.x), normal(rng, outShape(c))], runKernel(c));
+      const err = await wasmVsCpu([normal(rng, c.x), normal(rng, convOutShape(c))], runKernel(c));
       expect(err).toBeLessThan(TOLERANCE);
     });
   }
@@ -82,7 +69,7 @@ describe('Conv2DBackpropFilter (wasm, Loom kernel) vs cpu', () => {
     await tf.setBackend('wasm');
     const c = CASES[CASES.length - 1]!;
     const x = tf.randomNormal(c.x);
-    const dy = tf.randomNormal(outShape(c));
+    const dy = tf.randomNormal(convOutShape(c));
     const before = wasmDataIds();
     runKernel(c)(x, dy).dispose();
     expect(wasmDataIds()).toBe(before);

@@ -14,7 +14,7 @@
  */
 import { LoomError } from '../../util/errors.js';
 import { tf } from '../tf.js';
-import type { LoomWasmKernel } from './registry.js';
+import { addWasmKernel, type LoomWasmKernel } from './registry.js';
 import { LINEAR } from './matmul-core.js';
 import {
   pairOrNumber, parsePad, parseRounding, parseShape4, requireNHWC, shape4, type Pad, type Rounding, type Shape4,
@@ -162,16 +162,10 @@ function conv2dBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInf
   return out;
 }
 
-export const conv2dBackpropFilterKernel: LoomWasmKernel = {
-  kernelName: NAME,
-  reason: 'missing on wasm (CNN training failed); im2col + XNNPACK matmul',
-  make() {
-    return {
-      kernelName: NAME,
-      backendName: 'wasm',
-      kernelFunc: wasmKernel(NAME, ({ inputs, backend, attrs }) =>
-        conv2dBackpropFilter(backend, input(inputs, 'x', NAME), input(inputs, 'dy', NAME), attrs),
-      ),
-    };
-  },
-};
+const REASON = 'missing on wasm (CNN training failed); im2col + XNNPACK matmul';
+
+export const conv2dBackpropFilterKernel: LoomWasmKernel = addWasmKernel(NAME, REASON,
+  wasmKernel(NAME, ({ inputs, backend, attrs }) =>
+    conv2dBackpropFilter(backend, input(inputs, 'x', NAME), input(inputs, 'dy', NAME), attrs),
+  ),
+);

@@ -3,30 +3,18 @@ import { tf } from '../tf.js';
 import { Rng } from '../../util/rng.js';
 import { installedWasmKernel } from './registry.js';
 import { TOLERANCE, normal, setupBackends, wasmDataIds, wasmVsCpu } from './test-support/compare.js';
+import { convCaseTitle, convOutShape, type ConvCase } from './test-support/conv-cases.js';
 
 // Error measure: max|wasm - cpu| / max(1, max|cpu|) (see test-support/compare.ts).
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-interface Case {
-  readonly x: [number, number, number, number];
-  readonly filter: [number, number, number, number];
-  readonly strides: number | [number, number];
-  readonly pad: Pad;
-}
-
-function dyShape(c: Case): number[] {
-  return tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad).outShape;
-}
-
-function runKernel(c: Case) {
+function runKernel(c: ConvCase) {
   return (dy: tf.Tensor | undefined, filter: tf.Tensor | undefined): tf.Tensor =>
     tf.engine().runKernel('Conv2DBackpropInput', { dy: dy!, filter: filter! }, {
       strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x,
     }) as tf.Tensor;
 }
 
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   // stride 1: through the backend's XNNPACK Conv2D with a flipped filter
   { x: [1, 1, 1, 1], filter: [1, 1, 1, 1], strides: 1, pad: 'valid' },
   { x: [1, 7, 7, 1], filter: [3, 3, 1, 2], strides: 1, pad: 'same' },
@@ -55,9 +43,9 @@ describe('Conv2DBackpropInput (wasm, Loom kernel) vs cpu', () => {
   });
 
   for (const [i, c] of CASES.entries()) {
-    it(`x=[${c.x}] filter=[${c.filter}] strides=${JSON.stringify(c.strides)} pad=${JSON.stringify(c.pad)}`, async () => {
+    it(convCaseTitle(c), async () => {
       const rng = new Rng(200 + i);
-      expect(await wasmVsCpu([normal(rng, dyShape(c)), normal(rng, c.filter)], runKernel(c))).toBeLessThan(TOLERANCE);
+      expect(await wasmVsCpu([normal(rng, convOutShape(c)), normal(rng, c.filter)], runKernel(c))).toBeLessThan(TOLERANCE);
     });
   }
 
@@ -76,7 +64,7 @@ describe('Conv2DBackpropInput (wasm, Loom kernel) vs cpu', () => {
   it('frees its intermediates', async () => {
     await tf.setBackend('wasm');
     for (const c of [CASES[8]!, CASES[CASES.length - 1]!]) {
-      const dy = tf.randomNormal(dyShape(c));
+      const dy = tf.randomNormal(convOutShape(c));
       const filter = tf.randomNormal(c.filter);
       const before = wasmDataIds();
       runKernel(c)(dy, filter).dispose();

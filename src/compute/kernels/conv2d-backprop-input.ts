@@ -13,7 +13,7 @@
  */
 import { LoomError } from '../../util/errors.js';
 import { tf } from '../tf.js';
-import type { LoomWasmKernel } from './registry.js';
+import { replaceWasmKernel, type LoomWasmKernel } from './registry.js';
 import { LINEAR } from './matmul-core.js';
 import {
   pairOrNumber, parsePad, parseRounding, parseShape4, requireNHWC, shape4,
@@ -152,17 +152,10 @@ function conv2dBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: Tenso
   return viaMatMul(backend, dy, filter, info);
 }
 
-export const conv2dBackpropInputKernel: LoomWasmKernel = {
-  kernelName: NAME,
-  reason: 'was a direct C++ loop (14 ms on LeNet conv2 at batch 128); now XNNPACK conv or matmul + col2im',
-  make(original) {
-    return {
-      kernelName: NAME,
-      backendName: 'wasm',
-      ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
-      kernelFunc: wasmKernel(NAME, ({ inputs, backend, attrs }) =>
-        conv2dBackpropInput(backend, input(inputs, 'dy', NAME), input(inputs, 'filter', NAME), attrs),
-      ),
-    };
-  },
-};
+const REASON = 'was a direct C++ loop (14 ms on LeNet conv2 at batch 128); now XNNPACK conv or matmul + col2im';
+
+export const conv2dBackpropInputKernel: LoomWasmKernel = replaceWasmKernel(NAME, REASON, () =>
+  wasmKernel(NAME, ({ inputs, backend, attrs }) =>
+    conv2dBackpropInput(backend, input(inputs, 'dy', NAME), input(inputs, 'filter', NAME), attrs),
+  ),
+);

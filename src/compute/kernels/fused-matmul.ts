@@ -6,11 +6,11 @@
  * PReLU weights that are not per column) run as separate Add / activation kernels.
  */
 import { LoomError } from '../../util/errors.js';
-import type { LoomWasmKernel } from './registry.js';
-import { LINEAR, matMulShape, wasmMatMul, type Epilogue } from './matmul-core.js';
+import { replaceWasmKernel, type LoomWasmKernel } from './registry.js';
+import { LINEAR, MATMUL_REASON, matMulOperands, matMulShape, wasmMatMul, type Epilogue } from './matmul-core.js';
 import type { BackendWasm, NamedAttrMap, TensorInfo } from './wasm-backend.js';
 import {
-  FUSABLE_ACTIVATION, boolAttr, disposeIntermediate, input, registeredKernelFunc, runKernelFunc, tensorId, wasmKernel,
+  FUSABLE_ACTIVATION, disposeIntermediate, registeredKernelFunc, runKernelFunc, tensorId, wasmKernel,
 } from './wasm-backend.js';
 import { tf } from '../tf.js';
 
@@ -41,55 +41,39 @@ function applyActivation(
   }
 }
 
-export const fusedMatMulKernel: LoomWasmKernel = {
-  kernelName: NAME,
-  reason: 'transposed and batched products ran at ~2 GFLOP/s; now explicit transpose + XNNPACK',
-  make(original) {
-    return {
-      kernelName: NAME,
-      backendName: 'wasm',
-      ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
-      ...(original?.disposeFunc ? { disposeFunc: original.disposeFunc } : {}),
-      kernelFunc: wasmKernel(NAME, ({ inputs, backend, attrs }) => {
-        const a = input(inputs, 'a', NAME);
-        const b = input(inputs, 'b', NAME);
-        const bias = inputs.bias;
-        const prelu = inputs.preluActivationWeights;
-        if (a.dtype !== 'float32' || b.dtype !== 'float32') {
-          throw new LoomError(`${NAME} on wasm supports float32 only, got ${a.dtype} x ${b.dtype}`);
-        }
-        const transposeA = boolAttr(attrs, 'transposeA');
-        const transposeB = boolAttr(attrs, 'transposeB');
-        const activation = typeof attrs.activation === 'string' ? attrs.activation : 'linear';
-        const alpha = typeof attrs.leakyreluAlpha === 'number' ? attrs.leakyreluAlpha : 0;
-        const code = FUSABLE_ACTIVATION[activation];
-        if (code === undefined) throw new LoomError(`${NAME}: unknown activation ${JSON.stringify(activation)}`);
+export const fusedMatMulKernel: LoomWasmKernel = replaceWasmKernel(NAME, MATMUL_REASON, () =>
+  wasmKernel(NAME, ({ inputs, backend, attrs }) => {
+    const { a, b, transposeA, transposeB } = matMulOperands(inputs, attrs, NAME);
+    const bias = inputs.bias;
+    const prelu = inputs.preluActivationWeights;
+    const activation = typeof attrs.activation === 'string' ? attrs.activation : 'linear';
+    const alpha = typeof attrs.leakyreluAlpha === 'number' ? attrs.leakyreluAlpha : 0;
+    const code = FUSABLE_ACTIVATION[activation];
+    if (code === undefined) throw new LoomError(`${NAME}: unknown activation ${JSON.stringify(activation)}`);
 
-        const { M, K, N, batchOut } = matMulShape(a, b, transposeA, transposeB, NAME);
-        const fusable =
-          batchOut * M * N * K > 0 &&
-          (bias === undefined || (bias.dtype === 'float32' && perColumn(bias, N))) &&
-          (prelu === undefined || (prelu.dtype === 'float32' && (tf.util.sizeFromShape(prelu.shape) === 1 || perColumn(prelu, N))));
-        if (fusable) {
-          const epilogue: Epilogue = {
-            activation: code,
-            biasId: bias === undefined ? 0 : tensorId(backend, bias),
-            preluId: activation === 'prelu' && prelu !== undefined ? tensorId(backend, prelu) : 0,
-            leakyreluAlpha: alpha,
-          };
-          return wasmMatMul(backend, a, b, transposeA, transposeB, epilogue, NAME);
-        }
-        // Unfused: product, then bias (broadcasting Add), then the activation, as the cpu backend does.
-        let out = wasmMatMul(backend, a, b, transposeA, transposeB, LINEAR, NAME);
-        if (bias !== undefined) {
-          const sum = runKernelFunc(registeredKernelFunc('Add', 'wasm'), 'Add', { a: out, b: bias }, backend);
-          disposeIntermediate(backend, out);
-          out = sum;
-        }
-        const activated = applyActivation(backend, out, activation, prelu, alpha);
-        if (activated !== out) disposeIntermediate(backend, out);
-        return activated;
-      }),
-    };
-  },
-};
+    const { M, K, N, batchOut } = matMulShape(a, b, transposeA, transposeB, NAME);
+    const fusable =
+      batchOut * M * N * K > 0 &&
+      (bias === undefined || (bias.dtype === 'float32' && perColumn(bias, N))) &&
+      (prelu === undefined || (prelu.dtype === 'float32' && (tf.util.sizeFromShape(prelu.shape) === 1 || perColumn(prelu, N))));
+    if (fusable) {
+      const epilogue: Epilogue = {
+        activation: code,
+        biasId: bias === undefined ? 0 : tensorId(backend, bias),
+        preluId: activation === 'prelu' && prelu !== undefined ? tensorId(backend, prelu) : 0,
+        leakyreluAlpha: alpha,
+      };
+      return wasmMatMul(backend, a, b, transposeA, transposeB, epilogue, NAME);
+    }
+    // Unfused: product, then bias (broadcasting Add), then the activation, as the cpu backend does.
+    let out = wasmMatMul(backend, a, b, transposeA, transposeB, LINEAR, NAME);
+    if (bias !== undefined) {
+      const sum = runKernelFunc(registeredKernelFunc('Add', 'wasm'), 'Add', { a: out, b: bias }, backend);
+      disposeIntermediate(backend, out);
+      out = sum;
+    }
+    const activated = applyActivation(backend, out, activation, prelu, alpha);
+    if (activated !== out) disposeIntermediate(backend, out);
+    return activated;
+  }),
+);

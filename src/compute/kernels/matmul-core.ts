@@ -12,11 +12,32 @@
  */
 import { tf } from '../tf.js';
 import { LoomError } from '../../util/errors.js';
-import type { BackendWasm, TensorInfo } from './wasm-backend.js';
+import type { BackendWasm, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from './wasm-backend.js';
 import {
-  disposeIntermediate, heapF32, heapOffset, heapView, rawFusedMatMul, releaseView, shapeBytes, tensorId,
+  boolAttr, disposeIntermediate, heapF32, heapOffset, heapView, input, rawFusedMatMul, releaseView, shapeBytes, tensorId,
 } from './wasm-backend.js';
 import { transposeInner } from './transpose-inner.js';
+
+/** Why Loom replaces both `BatchMatMul` and `_FusedMatMul` (printed by `loom info`). */
+export const MATMUL_REASON = 'transposed and batched products ran at ~2 GFLOP/s; now explicit transpose + XNNPACK';
+
+/** The operands and transpose flags of a `BatchMatMul` or `_FusedMatMul` call. */
+export interface MatMulOperands {
+  readonly a: TensorInfo;
+  readonly b: TensorInfo;
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+}
+
+/** Reads inputs `a`, `b` (float32 only, else throws) and attributes `transposeA`, `transposeB`. */
+export function matMulOperands(inputs: NamedTensorInfoMap, attrs: NamedAttrMap, kernel: string): MatMulOperands {
+  const a = input(inputs, 'a', kernel);
+  const b = input(inputs, 'b', kernel);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+    throw new LoomError(`${kernel} on wasm supports float32 only, got ${a.dtype} x ${b.dtype}`);
+  }
+  return { a, b, transposeA: boolAttr(attrs, 'transposeA'), transposeB: boolAttr(attrs, 'transposeB') };
+}
 
 /** What the wasm `_FusedMatMul` entry point applies after the product (ids 0 = none). */
 export interface Epilogue {

@@ -5,44 +5,35 @@
  * else goes to the backend's own kernel.
  */
 import { tf } from '../tf.js';
-import { LoomError } from '../../util/errors.js';
-import type { LoomWasmKernel } from './registry.js';
+import { extendWasmKernel, type LoomWasmKernel } from './registry.js';
 import { heapF32, input, runKernelFunc, wasmKernel } from './wasm-backend.js';
 
 const NAME = 'Pow';
 const MAX_FAST_EXPONENT = 4;
 
-export const powKernel: LoomWasmKernel = {
-  kernelName: NAME,
-  reason: 'per-element std::pow (7.9 ms for x^3 on 262k values); multiplications for integer exponents 0-4',
-  make(original) {
-    if (original === undefined) throw new LoomError(`${NAME}: the wasm backend has no Pow kernel to extend`);
-    return {
-      kernelName: NAME,
-      backendName: 'wasm',
-      ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
-      kernelFunc: wasmKernel(NAME, ({ inputs, backend, attrs }) => {
-        const a = input(inputs, 'a', NAME);
-        const b = input(inputs, 'b', NAME);
-        const k = a.dtype === 'float32' && b.dtype === 'float32' && tf.util.sizeFromShape(b.shape) === 1 &&
-          b.shape.length <= a.shape.length ? heapF32(backend, b)[0]! : NaN;
-        if (!(Number.isInteger(k) && k >= 0 && k <= MAX_FAST_EXPONENT)) {
-          return runKernelFunc(original.kernelFunc, NAME, inputs, backend, attrs);
-        }
-        // b has size 1 and no more axes than a: the output has a's shape.
-        const out = backend.makeOutput([...a.shape], 'float32');
-        const x = heapF32(backend, a);
-        const y = heapF32(backend, out);
-        const n = x.length;
-        switch (k) {
-          case 0: y.fill(1); break;
-          case 1: y.set(x); break;
-          case 2: for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v * v; } break;
-          case 3: for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v * v * v; } break;
-          default: for (let i = 0; i < n; i++) { const v = x[i]!; const v2 = v * v; y[i] = v2 * v2; }
-        }
-        return out;
-      }),
-    };
-  },
-};
+const REASON = 'per-element std::pow (7.9 ms for x^3 on 262k values); multiplications for integer exponents 0-4';
+
+export const powKernel: LoomWasmKernel = extendWasmKernel(NAME, REASON, (original) =>
+  wasmKernel(NAME, ({ inputs, backend, attrs }) => {
+    const a = input(inputs, 'a', NAME);
+    const b = input(inputs, 'b', NAME);
+    const k = a.dtype === 'float32' && b.dtype === 'float32' && tf.util.sizeFromShape(b.shape) === 1 &&
+      b.shape.length <= a.shape.length ? heapF32(backend, b)[0]! : NaN;
+    if (!(Number.isInteger(k) && k >= 0 && k <= MAX_FAST_EXPONENT)) {
+      return runKernelFunc(original.kernelFunc, NAME, inputs, backend, attrs);
+    }
+    // b has size 1 and no more axes than a: the output has a's shape.
+    const out = backend.makeOutput([...a.shape], 'float32');
+    const x = heapF32(backend, a);
+    const y = heapF32(backend, out);
+    const n = x.length;
+    switch (k) {
+      case 0: y.fill(1); break;
+      case 1: y.set(x); break;
+      case 2: for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v * v; } break;
+      case 3: for (let i = 0; i < n; i++) { const v = x[i]!; y[i] = v * v * v; } break;
+      default: for (let i = 0; i < n; i++) { const v = x[i]!; const v2 = v * v; y[i] = v2 * v2; }
+    }
+    return out;
+  }),
+);

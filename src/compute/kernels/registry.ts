@@ -3,6 +3,7 @@
  * kernel registry. Installation is idempotent even if this module is loaded twice in one process
  * (as test runners can do): what was installed is remembered on `globalThis`, keyed by a symbol.
  */
+import { LoomError } from '../../util/errors.js';
 import { tf } from '../tf.js';
 
 /** One kernel Loom registers into TensorFlow.js's wasm backend (printed by `loom info`). */
@@ -21,6 +22,47 @@ export interface LoomWasmKernel {
   readonly reason: string;
   /** Builds the config to register; `original` is the wasm backend's own kernel, if any. */
   make(original: tf.KernelConfig | undefined): tf.KernelConfig;
+}
+
+/** The hooks of wasm's own kernel that a replacement keeps (its setup binds the wasm functions). */
+function originalHooks(original: tf.KernelConfig | undefined): Pick<tf.KernelConfig, 'setupFunc' | 'disposeFunc'> {
+  return {
+    ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
+    ...(original?.disposeFunc ? { disposeFunc: original.disposeFunc } : {}),
+  };
+}
+
+/**
+ * Loom's `kernelName` in place of wasm's own (added if wasm has none), keeping the original's
+ * setup and dispose hooks; `kernelFunc` gets the original kernel, to fall back to where it wants.
+ */
+export function replaceWasmKernel(
+  kernelName: string, reason: string, kernelFunc: (original: tf.KernelConfig | undefined) => tf.KernelFunc,
+): LoomWasmKernel {
+  return {
+    kernelName,
+    reason,
+    make: (original) => ({ kernelName, backendName: 'wasm', ...originalHooks(original), kernelFunc: kernelFunc(original) }),
+  };
+}
+
+/** As `replaceWasmKernel`, for a kernel that needs wasm's own to fall back to: throws where there is none. */
+export function extendWasmKernel(
+  kernelName: string, reason: string, kernelFunc: (original: tf.KernelConfig) => tf.KernelFunc,
+): LoomWasmKernel {
+  return replaceWasmKernel(kernelName, reason, (original) => {
+    if (original === undefined) throw new LoomError(`${kernelName}: the wasm backend has no ${kernelName} kernel to extend`);
+    return kernelFunc(original);
+  });
+}
+
+/** A kernel wasm lacks: registered as is, keeping nothing of any kernel already there. */
+export function addWasmKernel(kernelName: string, reason: string, kernelFunc: tf.KernelFunc): LoomWasmKernel {
+  return {
+    kernelName,
+    reason,
+    make: () => ({ kernelName, backendName: 'wasm', kernelFunc }),
+  };
 }
 
 interface Installed {

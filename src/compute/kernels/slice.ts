@@ -5,7 +5,7 @@
  * within the heap. `tf.split`, `tf.unstack` and concat's gradient run through Slice.
  */
 import { tf } from '../tf.js';
-import type { LoomWasmKernel } from './registry.js';
+import { extendWasmKernel, type LoomWasmKernel } from './registry.js';
 import { bytesPerElement, copyRun } from './heap-copy.js';
 import { LoomError } from '../../util/errors.js';
 import type { BackendWasm, TensorInfo } from './wasm-backend.js';
@@ -59,22 +59,14 @@ export function sliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: readonly
   return out;
 }
 
-export const sliceKernel: LoomWasmKernel = {
-  kernelName: NAME,
-  reason: 'copied the whole input per call, per-element for rank > 4 (46 ms on a GPT qkv split)',
-  make(original) {
-    if (original === undefined) throw new LoomError(`${NAME}: the wasm backend has no Slice kernel to extend`);
-    return {
-      kernelName: NAME,
-      backendName: 'wasm',
-      ...(original.setupFunc ? { setupFunc: original.setupFunc } : {}),
-      kernelFunc: wasmKernel(NAME, ({ inputs, backend, attrs }) => {
-        const x = input(inputs, 'x', NAME);
-        const beginAttr = numberOrList(attrs.begin);
-        if (beginAttr === undefined) throw new LoomError(`${NAME}: bad begin ${JSON.stringify(attrs.begin)}`);
-        const [begin, size] = tf.slice_util.parseSliceParams(x, beginAttr, numberOrList(attrs.size));
-        return sliceOnHeap(backend, x, begin!, size!) ?? runKernelFunc(original.kernelFunc, NAME, inputs, backend, attrs);
-      }),
-    };
-  },
-};
+const REASON = 'copied the whole input per call, per-element for rank > 4 (46 ms on a GPT qkv split)';
+
+export const sliceKernel: LoomWasmKernel = extendWasmKernel(NAME, REASON, (original) =>
+  wasmKernel(NAME, ({ inputs, backend, attrs }) => {
+    const x = input(inputs, 'x', NAME);
+    const beginAttr = numberOrList(attrs.begin);
+    if (beginAttr === undefined) throw new LoomError(`${NAME}: bad begin ${JSON.stringify(attrs.begin)}`);
+    const [begin, size] = tf.slice_util.parseSliceParams(x, beginAttr, numberOrList(attrs.size));
+    return sliceOnHeap(backend, x, begin!, size!) ?? runKernelFunc(original.kernelFunc, NAME, inputs, backend, attrs);
+  }),
+);
