@@ -30,7 +30,7 @@ export async function runTimeoutScenario(transport: Transport, run: { timeoutMs:
   const comm = new Communicator(transport, { timeoutMs: 60_000 });
   const last = comm.size - 1;
   if (comm.rank === last) {
-    await new Promise((resolve) => setTimeout(resolve, run.timeoutMs * 3));
+    await new Promise((resolve) => setTimeout(resolve, run.timeoutMs * 4));
     return [];
   }
   const messages: string[] = [];
@@ -48,5 +48,7 @@ export async function runTimeoutScenario(transport: Transport, run: { timeoutMs:
   const controller = new AbortController();
   setTimeout(() => controller.abort(new Error('stop requested')), 20);
   if (comm.rank === 0) await capture(comm.recv(last, new Float32Array(4), { tag: 10, signal: controller.signal }));
+  // Stay up until rank 0 is done: a rank that closes its transport early would fail rank 0's sends instead.
+  await new Promise((resolve) => setTimeout(resolve, run.timeoutMs * 2));
   return messages;
 }

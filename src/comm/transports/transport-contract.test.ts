@@ -11,7 +11,7 @@ describe('virtual transport contract', () => defineTransportSuite(async (size) =
 // works, and small rings force wrap-around and back-pressure on every large message.
 describe('threads transport contract (ranks in one thread, 4 KiB rings)', () =>
   defineTransportSuite(async (size) => {
-    const descriptor = createThreadsDescriptor(size, { ringBytes: 4096, chunkBytes: 1024, spin: 0 });
+    const descriptor = createThreadsDescriptor(size, { ringBytes: 4096, chunkBytes: 1024, spinMicros: 0 });
     return Array.from({ length: size }, (_, rank) => attachThreadsTransport(descriptor, rank));
   }));
 

@@ -29,8 +29,11 @@ export interface LinkOptions {
   expectedPeer?: number;
   /** Accepting side: may this peer rank connect now? Returns a reason when not. */
   admit?: (peer: number) => string | null;
-  /** Where data frames from `peer` go; asked as soon as the hello names the peer. */
-  inboxFor: (peer: number) => Inbox;
+  /**
+   * Where data frames from `peer` go; asked as soon as the hello names the peer. The owner
+   * resumes this link (and the peer's other link) from the inbox's onDemand.
+   */
+  attach: (peer: number, link: TcpLink) => Inbox;
   /** Reports a failure of this connection (after the handshake or during it). */
   onError: (error: LoomError) => void;
 }
@@ -104,6 +107,11 @@ export class TcpLink {
       this.fail(`internal error while reading: ${error instanceof Error ? error.message : String(error)}`, error);
       return true;
     }
+  }
+
+  /** Reads again after backpressure paused this connection. */
+  resume(): void {
+    if (!this.failure) this.socket.resume();
   }
 
   /** "rank 3 (127.0.0.1:4000)" or the remote address before the hello. */
@@ -236,9 +244,7 @@ export class TcpLink {
     if (refusal) return this.fail(refusal);
     this.peer = rank;
     // Attach now, not in a later microtask: data frames may follow in this very chunk.
-    const inbox = this.options.inboxFor(rank);
-    this.inbox = inbox;
-    inbox.onDemand = () => this.socket.resume();
+    this.inbox = this.options.attach(rank, this);
     if (expected === undefined) this.writeHello();
     this.settleReady.resolve(rank);
   }

@@ -47,6 +47,7 @@ async function fakeRankOneServer(): Promise<{ address: string; accepted: Promise
   const accepted = new Promise<Socket>((resolve) => {
     server.on('connection', (socket: Socket) => {
       socket.on('error', () => {});
+      socket.resume(); // discard rank 0's hello, so that its close is seen
       cleanups.push(() => socket.destroy());
       socket.write(helloFrame(1, 2));
       resolve(socket);

@@ -92,13 +92,24 @@ export async function connectTcpTransport(options: TcpTransportOptions): Promise
   const sendLinks: TcpLink[] = new Array<TcpLink>(size);
   const receiveLinks: TcpLink[] = new Array<TcpLink>(size);
   const inboxes = Array.from({ length: size }, (_, peer) => new Inbox(`rank ${peer} (tcp ${addresses[peer]}, to rank ${rank})`));
+  const linksOf = inboxes.map((inbox) => {
+    const links: TcpLink[] = [];
+    inbox.onDemand = () => {
+      for (const link of links) link.resume(); // a receive was posted: read again if backpressure paused
+    };
+    return links;
+  });
   let transport: TcpTransport | null = null;
   const earlyErrors: LoomError[] = [];
   const onError = (error: LoomError): void => {
     (transport?.connectionErrors ?? earlyErrors).push(error);
     options.onConnectionError?.(error);
   };
-  const linkOptions: LinkOptions = { localRank: rank, size, maxFrameBytes, fragmentBytes, onError, inboxFor: (peer) => inboxes[peer] };
+  const attach = (peer: number, link: TcpLink): Inbox => {
+    linksOf[peer].push(link);
+    return inboxes[peer];
+  };
+  const linkOptions: LinkOptions = { localRank: rank, size, maxFrameBytes, fragmentBytes, onError, attach };
 
   const owned = options.listener === undefined;
   const listener = options.listener ?? (await listenOn(addresses[rank]));

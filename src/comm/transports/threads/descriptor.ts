@@ -3,6 +3,7 @@
  * (via workerData or postMessage: SharedArrayBuffers are shared, not copied). It holds one SPSC
  * ring per ordered pair of ranks.
  */
+import { availableParallelism } from 'node:os';
 import { LoomError } from '../../../util/errors.js';
 import { checkRingCapacity, ringBufferBytes } from './spsc-ring.js';
 
@@ -13,8 +14,8 @@ export interface ThreadsTransportDescriptor {
   readonly ringBytes: number;
   /** Bytes the producer copies before publishing (the pipelining grain). */
   readonly chunkBytes: number;
-  /** Spin iterations before a waiting rank yields to its event loop. */
-  readonly spin: number;
+  /** Microseconds a waiting reader spins before it yields to its event loop. */
+  readonly spinMicros: number;
   /** rings[from * size + to]; null on the diagonal. */
   readonly rings: readonly (SharedArrayBuffer | null)[];
 }
@@ -23,7 +24,8 @@ export interface ThreadsWorldOptions {
   /** Data bytes per ordered pair (power of two; default 4 MiB up to 4 ranks, 1 MiB above). */
   ringBytes?: number;
   chunkBytes?: number;
-  spin?: number;
+  /** Default: 20 when every rank can have its own core (size <= availableParallelism()), else 0. */
+  spinMicros?: number;
 }
 
 export function createThreadsDescriptor(size: number, options: ThreadsWorldOptions = {}): ThreadsTransportDescriptor {
@@ -38,7 +40,8 @@ export function createThreadsDescriptor(size: number, options: ThreadsWorldOptio
   for (let from = 0; from < size; from++) {
     for (let to = 0; to < size; to++) rings.push(from === to ? null : new SharedArrayBuffer(ringBufferBytes(ringBytes)));
   }
-  return { kind: 'loom-threads-transport', version: 1, size, ringBytes, chunkBytes, spin: options.spin ?? 300, rings };
+  const spinMicros = options.spinMicros ?? (size <= availableParallelism() ? 20 : 0);
+  return { kind: 'loom-threads-transport', version: 1, size, ringBytes, chunkBytes, spinMicros, rings };
 }
 
 export function checkDescriptor(value: unknown, rank: number): ThreadsTransportDescriptor {

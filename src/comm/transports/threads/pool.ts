@@ -22,6 +22,8 @@ export interface ProgramRef {
 
 interface Slot {
   worker: Worker;
+  /** Whether tsx's loader is registered in this worker (needed for .ts program modules). */
+  tsx: boolean;
   pending: { id: number; resolve(value: unknown): void; reject(error: Error): void } | null;
 }
 
@@ -34,7 +36,10 @@ export class ThreadPool {
 
   private constructor(private readonly typescript: boolean) {}
 
-  /** A pool that can run worlds of up to `maxSize` ranks (workers start on first use). */
+  /**
+   * Workers start on first use and are reused. `typescript`: register tsx in every worker
+   * (default: when this file itself runs from the .ts sources).
+   */
   static create(options: { typescript?: boolean } = {}): ThreadPool {
     return new ThreadPool(options.typescript ?? isTypeScript(import.meta.url));
   }
@@ -70,9 +75,10 @@ export class ThreadPool {
 
   private slot(rank: number, needsTsx: boolean): Slot {
     const existing = this.slots[rank];
-    if (existing) return existing;
+    if (existing && (existing.tsx || !needsTsx)) return existing;
+    if (existing) void this.discard(rank);
     const worker = spawnRankWorker(needsTsx);
-    const slot: Slot = { worker, pending: null };
+    const slot: Slot = { worker, tsx: needsTsx, pending: null };
     const fail = (error: Error): void => {
       const pending = slot.pending;
       slot.pending = null;
@@ -104,7 +110,8 @@ export class ThreadPool {
 }
 
 function spawnRankWorker(needsTsx: boolean): Worker {
-  const main = new URL(needsTsx ? './worker-main.ts' : './worker-main.js', import.meta.url);
+  // worker-main has this file's own extension: .ts next to the sources, .js in dist/.
+  const main = new URL(isTypeScript(import.meta.url) ? './worker-main.ts' : './worker-main.js', import.meta.url);
   const execArgv = workerExecArgv(process.execArgv);
   if (!needsTsx) return new Worker(main, { execArgv });
   const bootstrap =

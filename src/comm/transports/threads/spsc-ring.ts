@@ -68,10 +68,15 @@ export class RingWriter extends RingView {
   }
 
   async write(tag: number, payload: Uint8Array, outerControl: WaitControl): Promise<void> {
-    const control = this.watching(outerControl, CONSUMER_CLOSED);
-    if (control.stopped()) throw control.stopped();
+    // A writer never spins: while it waits for space, this thread's own reads must run, or two
+    // ranks each filling the other's ring would spin against each other.
+    const control = this.watching({ ...outerControl, spinMicros: 0 }, CONSUMER_CLOSED);
+    const stop = control.stopped();
+    if (stop) throw stop;
+    // No await unless the ring is full: a small message is written before this call returns, so a
+    // receive posted right after it (an exchange) finds the data already on its way.
     let head = Atomics.load(this.control, HEAD);
-    await this.waitForSpace(HEADER_BYTES, head, control);
+    if (!this.hasSpace(HEADER_BYTES, head)) await this.waitForSpace(HEADER_BYTES, head, control);
     const at = (head & this.mask) / 4;
     this.words[at] = tag;
     this.words[at + 1] = payload.length;
@@ -93,10 +98,14 @@ export class RingWriter extends RingView {
     }
     const padding = (16 - (head & 15)) & 15;
     if (padding > 0) {
-      await this.waitForSpace(padding, head, control);
+      if (!this.hasSpace(padding, head)) await this.waitForSpace(padding, head, control);
       head = (head + padding) | 0;
     }
     this.publish(head);
+  }
+
+  private hasSpace(bytes: number, head: number): boolean {
+    return this.capacity - ((head - Atomics.load(this.control, TAIL)) >>> 0) >= bytes;
   }
 
   /** Free bytes in whole 16-byte units, so that chunks of float payloads stay 4-byte multiples. */
@@ -112,7 +121,7 @@ export class RingWriter extends RingView {
   private async waitForSpace(bytes: number, head: number, control: WaitControl): Promise<void> {
     for (;;) {
       const tail = Atomics.load(this.control, TAIL);
-      if (this.capacity - ((head - tail) >>> 0) >= bytes) return;
+      if (this.hasSpace(bytes, head)) return;
       await waitForChange(this.control, TAIL, tail, control);
     }
   }

@@ -19,21 +19,23 @@ export class ThreadsTransport implements Transport {
   private readonly sendQueues: Promise<void>[] = [];
   private readonly brokenPairs: (Error | null)[] = [];
   private readonly pumping: boolean[] = [];
-  private readonly spin: number;
+  private readonly spinMicros: number;
   private closedError: LoomError | null = null;
   private readonly stopped = (): Error | null => this.closedError;
 
   constructor(descriptor: ThreadsTransportDescriptor, readonly rank: number) {
     const d = checkDescriptor(descriptor, rank);
     this.size = d.size;
-    this.spin = d.spin;
+    this.spinMicros = d.spinMicros;
     for (let peer = 0; peer < d.size; peer++) {
       const out = d.rings[rank * d.size + peer];
       const incoming = d.rings[peer * d.size + rank];
       this.writers.push(out ? new RingWriter(out, d.ringBytes, peer, d.chunkBytes) : null);
       this.readers.push(incoming ? new RingReader(incoming, d.ringBytes, peer) : null);
       const inbox = new Inbox(`rank ${peer} (threads, to rank ${rank})`);
-      inbox.onDemand = () => void this.pump(peer);
+      // Start reading in a microtask: a send posted just before this receive (Promise.all of an
+      // exchange) writes first, instead of waiting behind this thread's spin for the peer's data.
+      inbox.onDemand = () => queueMicrotask(() => void this.pump(peer));
       this.inboxes.push(inbox);
       this.sendQueues.push(Promise.resolve());
       this.brokenPairs.push(null);
@@ -98,7 +100,7 @@ export class ThreadsTransport implements Transport {
   }
 
   private control(peer: number, signal?: AbortSignal): WaitControl {
-    return { spin: this.spin, stopped: this.stopped, signal, aborted: () => abortError(signal as AbortSignal, `rank ${peer}`) };
+    return { spinMicros: this.spinMicros, stopped: this.stopped, signal, aborted: () => abortError(signal as AbortSignal, `rank ${peer}`) };
   }
 
   private check(peer: number, tag: number, what: string): void {

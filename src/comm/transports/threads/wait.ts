@@ -1,8 +1,10 @@
 /**
  * Waiting for another thread to change a shared Int32 word without blocking this thread:
- * spin briefly (a peer on another core answers within a microsecond or two), then
- * `Atomics.waitAsync` (~50 us wake-up through the event loop, measured). A pending waitAsync does
- * not keep a worker's event loop alive, so a ref'd timer is held while any wait is pending.
+ * spin briefly (a peer on its own core answers a small message within microseconds), then
+ * `Atomics.waitAsync` (~50 us wake-up through the event loop, measured). Spinning only pays
+ * when every rank has a core, and only where this thread has nothing else to do (writers never
+ * spin, see spsc-ring.ts). A pending waitAsync does not keep a worker's event loop alive, so a
+ * ref'd timer is held while any wait is pending.
  */
 type WaitAsync = (words: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 /** ES2024's Atomics.waitAsync (in Node since 16), typed here because the project targets ES2022 libs. */
@@ -13,8 +15,8 @@ keeper.unref();
 let pendingWaits = 0;
 
 export interface WaitControl {
-  /** Spin iterations before falling back to waitAsync. */
-  spin: number;
+  /** Microseconds to spin before falling back to waitAsync (0: yield at once). */
+  spinMicros: number;
   /** Returns an error when waiting must stop (transport closed). */
   stopped(): Error | null;
   signal?: AbortSignal;
@@ -23,7 +25,12 @@ export interface WaitControl {
 }
 
 export async function waitForChange(words: Int32Array, index: number, seen: number, control: WaitControl): Promise<void> {
-  for (let i = 0; i < control.spin; i++) if (Atomics.load(words, index) !== seen) return;
+  if (control.spinMicros > 0) {
+    const until = performance.now() + control.spinMicros / 1000;
+    do {
+      for (let i = 0; i < 64; i++) if (Atomics.load(words, index) !== seen) return;
+    } while (performance.now() < until);
+  }
   for (;;) {
     const stop = control.stopped();
     if (stop) throw stop;
