@@ -85,13 +85,20 @@ async function main(): Promise<void> {
     'allreduce',
     {
       bench: 'allreduce',
+      threads_vs_gloo_16MB: at16 ? round3(at16.threads / at16.peer) : null,
+      tcp_vs_gloo_16MB: at16 ? round3(at16.tcp / at16.peer) : null,
+      threads_busbw_16MB_GBps: at16 ? round3(at16.threads) : null,
+      tcp_busbw_16MB_GBps: at16 ? round3(at16.tcp) : null,
+      gloo_busbw_16MB_GBps: at16 ? round3(at16.peer) : null,
       world,
       algorithm: timing.algorithm,
-      busbw_16MiB_GBps: at16 ? { threads: at16.threads, tcp: at16.tcp, gloo: at16.peer } : null,
-      ratio_16MiB: at16 ? { threads: at16.threads / at16.peer, tcp: at16.tcp / at16.peer } : null,
     },
     { sizes, samples },
   );
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 await main();
