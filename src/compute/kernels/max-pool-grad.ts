@@ -15,7 +15,7 @@ import { input, wasmKernel } from './wasm-backend.js';
 
 const NAME = 'MaxPoolGrad';
 
-const REASON = 'was slow (22 ms on LeNet pool1 at batch 128); JS loop on the heap';
+const REASON = 'was slow (22 ms on LeNet pool1 at batch 128) and misrouted gradients with several channels; JS loop on the heap';
 
 export const maxPoolGradKernel: LoomWasmKernel = replaceWasmKernel(NAME, REASON, () =>
   wasmKernel(NAME, ({ inputs, backend, attrs }) => {
