@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { LoomConfig } from '../config/schema.js';
 import { validateConfig } from '../config/load.js';
 import { initBackend } from '../compute/index.js';
-import { loadDataset, type DatasetSplit } from '../data/index.js';
+import { loadDataset, TextDataset, type DatasetSplit } from '../data/index.js';
 import { createModel, type Model } from '../nn/index.js';
 import { createOptimizer, createSchedule, scaledLearningRate, type Optimizer } from '../optim/index.js';
 import { LoomError, showValue } from '../util/errors.js';
@@ -56,7 +56,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
   const dir = config.output.dir;
   const metrics = new MetricsStream(dir ? join(dir, 'metrics.jsonl') : undefined);
   const checkpointPath = dir ? join(dir, 'checkpoint.ckpt') : null;
-  const vocabulary = 'vocabulary' in data.train ? (data.train as { vocabulary: unknown }).vocabulary : undefined;
+  const vocabulary = data.train instanceof TextDataset ? data.train.vocabulary : undefined;
   const trainer = new Trainer({
     model,
     optimizer,
