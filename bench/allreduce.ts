@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { ThreadPool, type AllReduceAlgorithm, type AllReduceTiming } from '../src/comm/index.js';
 import { checkPeerAvailable, runPeer } from './lib/peer.js';
-import { finish, median, printTable } from './lib/report.js';
+import { finish, median, printTable, round3 } from './lib/report.js';
 
 const { values } = parseArgs({
   options: {
@@ -95,10 +95,6 @@ async function main(): Promise<void> {
     },
     { sizes, samples },
   );
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 await main();

@@ -12,7 +12,7 @@ import { createModel, type Model } from '../src/nn/index.js';
 import { createOptimizer } from '../src/optim/index.js';
 import { Rng } from '../src/util/rng.js';
 import { checkPeerAvailable, runPeer } from './lib/peer.js';
-import { finish, median, printTable } from './lib/report.js';
+import { finish, median, printTable, round3 } from './lib/report.js';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '3' }, batch: { type: 'string', default: '128' } },
@@ -79,8 +79,8 @@ async function main(): Promise<void> {
     'compute',
     {
       bench: 'compute',
-      mlp_ratio: round(mlp[4]),
-      cnn_ratio: round(cnn[4]),
+      mlp_ratio: round3(mlp[4]),
+      cnn_ratio: round3(cnn[4]),
       mlp_loom: Math.round(mlp[2]),
       mlp_torch: Math.round(mlp[3]),
       cnn_loom: Math.round(cnn[2]),
@@ -89,10 +89,6 @@ async function main(): Promise<void> {
     },
     results,
   );
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 await main();

@@ -30,7 +30,6 @@ export async function runTraining(config: LoomConfig, options: TrainCommandOptio
     totalSteps,
     startStep,
     logEvery: config.train.logEvery,
-    stepsPerEpoch: run.trainer.stepsPerEpoch,
     ...(options.plain !== undefined ? { plain: options.plain } : {}),
   });
   const onSignal = (): void => run.trainer.stop();

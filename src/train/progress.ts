@@ -9,7 +9,6 @@ export interface ProgressOptions {
   readonly totalSteps: number;
   readonly startStep: number;
   readonly logEvery: number;
-  readonly stepsPerEpoch: number;
   /** Force plain lines (default: plain unless stderr is a TTY). */
   readonly plain?: boolean;
   readonly write?: (line: string) => void;

@@ -3,8 +3,8 @@ import { cpus } from 'node:os';
 import { existsSync } from 'node:fs';
 import { computeInfo, initBackend } from '../../compute/index.js';
 import { packageVersion } from '../version.js';
+import { DEBIAN_FASHION_MNIST_DIR } from '../../data/index.js';
 
-const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
 export function registerInfo(program: Command): void {
   program
@@ -21,7 +21,7 @@ export function registerInfo(program: Command): void {
         node: process.version,
         cpu: { model: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length },
         compute,
-        data: { debianFashionMnist: existsSync(DEBIAN_FASHION_MNIST) ? DEBIAN_FASHION_MNIST : null },
+        data: { debianFashionMnist: existsSync(DEBIAN_FASHION_MNIST_DIR) ? DEBIAN_FASHION_MNIST_DIR : null },
       };
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(info)}\n`);
