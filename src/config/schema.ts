@@ -137,6 +137,8 @@ export const trainSchema = z
     evalLimit: positiveInt.optional(),
     /** Emit a step record (and a plain progress line off a TTY) every N steps. */
     logEvery: positiveInt.default(50),
+    /** Split each worker's slice of the batch into N micro-batches and sum their gradients. */
+    accumulationSteps: positiveInt.default(1),
   })
   .refine((t) => (t.epochs === undefined) !== (t.steps === undefined), {
     message: 'give exactly one of train.epochs and train.steps',
@@ -149,6 +151,40 @@ export const outputSchema = z.strictObject({
   checkpointEvery: positiveInt.optional(),
 });
 
+/** The simulated network of virtual mode: an alpha-beta (latency-bandwidth) link between every pair of ranks. */
+export const networkSchema = z.strictObject({
+  /** One-way latency per message, microseconds. */
+  latencyUs: nonNegative.default(50),
+  /** Link bandwidth, gigabits per second. */
+  bandwidthGbps: z.number().positive().default(10),
+});
+
+export const distributedSchema = z.strictObject({
+  /** Number of data-parallel workers (1: train in this process). */
+  workers: positiveInt.default(1),
+  /** threads (this machine), procs (child processes over loopback TCP), hosts (workers join by address), virtual (simulated). */
+  mode: z.enum(['threads', 'procs', 'hosts', 'virtual']).default('threads'),
+  /** Gradient bucket size in MB (PyTorch DDP: 25) and the first, smaller bucket (PyTorch: 1). */
+  bucketMB: z.number().positive().default(25),
+  firstBucketMB: z.number().positive().default(1),
+  /** All-reduce algorithm; auto picks by message size from the measured alpha-beta model. */
+  allreduce: z.enum(['auto', 'ring', 'halving-doubling', 'tree']).default('auto'),
+  /** Timeout of one collective, seconds. */
+  timeoutSec: z.number().positive().default(60),
+  /** What a dead or hung worker does to the job: fail (exit naming the rank) or restart from the last checkpoint with the survivors. */
+  onFailure: z.enum(['fail', 'restart']).default('fail'),
+  /** A worker silent for this long counts as failed (procs and hosts). */
+  failureTimeoutSec: z.number().positive().default(10),
+  heartbeatSec: z.number().positive().default(1),
+  /** hosts mode: where the coordinator listens ("host:port"), and the job token file. */
+  listen: z.string().min(1).optional(),
+  tokenFile: z.string().min(1).optional(),
+  /** How long to wait for every worker to join, seconds. */
+  joinTimeoutSec: z.number().positive().default(120),
+  /** virtual mode: the simulated network. */
+  network: networkSchema.default({ latencyUs: 50, bandwidthGbps: 10 }),
+});
+
 export const configSchema = z.strictObject({
   name: z.string().min(1).optional(),
   seed: z.number().int().nonnegative().default(1),
@@ -159,6 +195,7 @@ export const configSchema = z.strictObject({
   schedule: scheduleSchema.default({ type: 'constant' }),
   train: trainSchema,
   output: outputSchema.default({}),
+  distributed: distributedSchema.default(() => distributedSchema.parse({})),
 });
 
 export type LoomConfig = z.infer<typeof configSchema>;
@@ -166,3 +203,4 @@ export type DataConfig = z.infer<typeof dataSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type OptimizerConfig = z.infer<typeof optimizerSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+export type DistributedConfig = z.infer<typeof distributedSchema>;

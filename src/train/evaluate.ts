@@ -7,20 +7,29 @@ export interface Evaluation {
   readonly count: number;
 }
 
-/** Evaluates `model` over the first `limit` samples of `data` in batches, summing exactly. */
-export function evaluateModel(model: Model, data: Dataset, batchSize: number, limit = data.size): Evaluation {
-  const total = Math.min(limit, data.size);
+/** Sums of `model` over samples [start, end) of `data`, in batches of `batchSize`. */
+export function evaluationSums(model: Model, data: Dataset, batchSize: number, start: number, end: number): EvalSums {
   let lossSum = 0;
   let correct = 0;
   let count = 0;
-  for (let start = 0; start < total; start += batchSize) {
-    const end = Math.min(total, start + batchSize);
-    const indices = new Int32Array(end - start);
-    for (let i = 0; i < indices.length; i++) indices[i] = start + i;
-    const sums: EvalSums = model.evaluate(data.batch(indices));
+  for (let from = start; from < end; from += batchSize) {
+    const to = Math.min(end, from + batchSize);
+    const indices = new Int32Array(to - from);
+    for (let i = 0; i < indices.length; i++) indices[i] = from + i;
+    const sums = model.evaluate(data.batch(indices));
     lossSum += sums.lossSum;
     correct += sums.correct;
     count += sums.count;
   }
+  return { lossSum, correct, count };
+}
+
+export function evaluationOf(sums: EvalSums): Evaluation {
+  const { lossSum, correct, count } = sums;
   return { loss: count > 0 ? lossSum / count : Number.NaN, accuracy: count > 0 ? correct / count : Number.NaN, count };
+}
+
+/** Evaluates `model` over the first `limit` samples of `data` in batches, summing exactly. */
+export function evaluateModel(model: Model, data: Dataset, batchSize: number, limit = data.size): Evaluation {
+  return evaluationOf(evaluationSums(model, data, batchSize, 0, Math.min(limit, data.size)));
 }

@@ -14,8 +14,22 @@ export interface StepRecord {
   readonly lr: number;
   /** Training throughput over the steps since the previous record. */
   readonly samplesPerSec: number;
-  /** Seconds since this process started training. */
+  /** Seconds since this process started training (simulated seconds in virtual mode). */
   readonly elapsedSec: number;
+  /** Where the step's time went on rank 0 (seconds of this step); present in data-parallel runs. */
+  readonly timing?: StepTiming;
+}
+
+/** One step of one rank: local compute, waiting for the slowest rank, and communication proper. */
+export interface StepTiming {
+  readonly workers: number;
+  readonly computeSec: number;
+  readonly commSec: number;
+  readonly waitSec: number;
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  /** True when the times come from a virtual clock (a simulation, not a measurement). */
+  readonly simulated: boolean;
 }
 
 export interface EvalRecord {

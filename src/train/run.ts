@@ -14,6 +14,7 @@ import { LoomError, showValue } from '../util/errors.js';
 import { loadCheckpoint, type Checkpoint } from './checkpoint.js';
 import { MetricsStream } from './metrics.js';
 import { stepsPerEpoch, Trainer } from './trainer.js';
+import type { WorkerGroup } from './worker-group.js';
 
 export interface PreparedRun {
   readonly config: LoomConfig;
@@ -29,13 +30,21 @@ export interface PreparedRun {
 }
 
 export interface PrepareOptions {
-  /** Resume from this checkpoint (must be of the same model and optimizer). */
-  readonly resume?: string;
+  /** Resume from this checkpoint file or decoded checkpoint (same model and optimizer). */
+  readonly resume?: string | Checkpoint;
+  /** This worker's data-parallel group (default: alone). */
+  readonly group?: WorkerGroup;
+  /** Already-loaded data (virtual ranks share one copy). */
+  readonly data?: DatasetSplit;
+  /** Where rank 0's checkpoints go (default: written to output.dir/checkpoint.ckpt). */
+  readonly writeCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /** Append records to output.dir/metrics.jsonl (default true; a rank whose driver records them says false). */
+  readonly metricsFile?: boolean;
 }
 
 export async function prepareRun(config: LoomConfig, options: PrepareOptions = {}): Promise<PreparedRun> {
   await initBackend(config.backend ? { backend: config.backend } : {});
-  const data = loadDataset(config.data);
+  const data = options.data ?? loadDataset(config.data);
   const model = buildModel(config, data);
   const { batchSize } = config.train;
   const perEpoch = stepsPerEpoch(data.train.size, batchSize);
@@ -46,15 +55,16 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
 
   let startStep = 0;
   if (options.resume) {
-    const ckpt = loadCheckpoint(options.resume);
-    checkResumable(ckpt, config, model, options.resume);
+    const source = typeof options.resume === 'string' ? options.resume : 'the resumed checkpoint';
+    const ckpt = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
+    checkResumable(ckpt, config, model, source);
     model.params.set(ckpt.params);
     optimizer.loadState({ kind: ckpt.optimizer.kind, step: ckpt.optimizer.step, buffers: ckpt.optimizer.buffers });
     startStep = ckpt.step;
   }
 
   const dir = config.output.dir;
-  const metrics = new MetricsStream(dir ? join(dir, 'metrics.jsonl') : undefined);
+  const metrics = new MetricsStream(dir && options.metricsFile !== false ? join(dir, 'metrics.jsonl') : undefined);
   const checkpointPath = dir ? join(dir, 'checkpoint.ckpt') : null;
   const vocabulary = data.train instanceof TextDataset ? data.train.vocabulary : undefined;
   const trainer = new Trainer({
@@ -72,6 +82,8 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     logEvery: config.train.logEvery,
     metrics,
     startStep,
+    accumulationSteps: config.train.accumulationSteps,
+    ...(options.group ? { group: options.group } : {}),
     ...(checkpointPath
       ? {
           checkpoint: {
@@ -79,6 +91,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
             ...(config.output.checkpointEvery ? { every: config.output.checkpointEvery } : {}),
             config,
             ...(vocabulary !== undefined ? { extra: { vocabulary } } : {}),
+            ...(options.writeCheckpoint ? { write: options.writeCheckpoint } : {}),
           },
         }
       : {}),

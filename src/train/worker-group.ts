@@ -1,0 +1,41 @@
+/**
+ * What the training loop needs to know about the other workers of a data-parallel job: its rank,
+ * the world size, a clock, and a sum over ranks. A single worker is a group of one whose sums are
+ * no-ops; parallel/ implements it over a Communicator. Keeping this seam in train/ lets the one
+ * training loop serve every synchronous strategy without train/ depending on comm/.
+ */
+export interface GroupTraffic {
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+}
+
+export interface WorkerGroup {
+  readonly rank: number;
+  readonly size: number;
+  /** True when `now()` is a simulated clock (virtual mode); reported times are then labelled so. */
+  readonly simulated: boolean;
+  /** Seconds on this rank's clock. */
+  now(): number;
+  /** Records `seconds` of local compute just done (a simulated clock advances by it; wall time already has). */
+  computed(seconds: number): void;
+  /** Element-wise sum over ranks, in place, of `grad` and of `scalars`; every rank ends with the same values. */
+  sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void>;
+  /** Element-wise sum over ranks of a few values (evaluation sums). */
+  sumScalars(values: Float32Array): Promise<void>;
+  /** Bytes this rank has sent and received through the group so far. */
+  traffic(): GroupTraffic;
+}
+
+/** The group of one: training on a single worker. */
+export function soloGroup(): WorkerGroup {
+  return {
+    rank: 0,
+    size: 1,
+    simulated: false,
+    now: () => performance.now() / 1000,
+    computed: () => {},
+    sumGradients: async () => {},
+    sumScalars: async () => {},
+    traffic: () => ({ bytesSent: 0, bytesReceived: 0 }),
+  };
+}
