@@ -52,6 +52,8 @@ export interface CheckpointRecord {
 export type MetricRecord = StepRecord | EvalRecord | CheckpointRecord;
 
 interface MetricEvents {
+  /** Every record, with whether it was persisted (to forward a stream to another process). */
+  record: [MetricRecord, boolean];
   step: [StepRecord];
   eval: [EvalRecord];
   checkpoint: [CheckpointRecord];
@@ -66,6 +68,7 @@ export class MetricsStream extends EventEmitter<MetricEvents> {
   /** Sends a record to listeners; `persist` also appends it to the JSONL file. */
   publish(record: MetricRecord, persist = true): void {
     if (persist && this.jsonlPath) appendFileSync(this.jsonlPath, `${JSON.stringify(record)}\n`);
+    this.emit('record', record, persist);
     switch (record.type) {
       case 'step':
         this.emit('step', record);

@@ -32,8 +32,8 @@ export interface PreparedRun {
 export interface PrepareOptions {
   /** Resume from this checkpoint file or decoded checkpoint (same model and optimizer). */
   readonly resume?: string | Checkpoint;
-  /** This worker's data-parallel group (default: alone). */
-  readonly group?: WorkerGroup;
+  /** Builds this worker's data-parallel group once the model exists and holds its starting parameters (default: alone). */
+  readonly group?: (model: Model) => WorkerGroup | Promise<WorkerGroup>;
   /** Already-loaded data (virtual ranks share one copy). */
   readonly data?: DatasetSplit;
   /** Where rank 0's checkpoints go (default: written to output.dir/checkpoint.ckpt). */
@@ -62,6 +62,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     optimizer.loadState({ kind: ckpt.optimizer.kind, step: ckpt.optimizer.step, buffers: ckpt.optimizer.buffers });
     startStep = ckpt.step;
   }
+  const group = options.group ? await options.group(model) : undefined;
 
   const dir = config.output.dir;
   const metrics = new MetricsStream(dir && options.metricsFile !== false ? join(dir, 'metrics.jsonl') : undefined);
@@ -83,7 +84,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     metrics,
     startStep,
     accumulationSteps: config.train.accumulationSteps,
-    ...(options.group ? { group: options.group } : {}),
+    ...(group ? { group } : {}),
     ...(checkpointPath
       ? {
           checkpoint: {

@@ -2,8 +2,11 @@
 import type { Transport } from '../../transport.js';
 import type { ThreadsTransportDescriptor } from './descriptor.js';
 
-/** What a rank thread runs: an exported async function of its transport and the run's data. */
-export type ThreadProgram<D, R> = (transport: Transport, data: D) => Promise<R>;
+/**
+ * What a rank thread runs: an exported async function of its transport and the run's data.
+ * `emit` posts a structured-cloneable event (e.g. a metrics record) to the pool's `onEvent`.
+ */
+export type ThreadProgram<D, R> = (transport: Transport, data: D, emit: (event: unknown) => void) => Promise<R>;
 
 export interface RunRequest {
   id: number;
@@ -15,5 +18,6 @@ export interface RunRequest {
 }
 
 export type RunReply =
+  | { id: number; event: unknown }
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { name: string; message: string; stack: string } };

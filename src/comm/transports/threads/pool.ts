@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LoomError } from '../../../util/errors.js';
+import { siblingModule } from '../../../util/module-url.js';
 import { createThreadsDescriptor, type ThreadsWorldOptions } from './descriptor.js';
 import type { RunReply, RunRequest } from './pool-protocol.js';
 
@@ -24,7 +25,7 @@ interface Slot {
   worker: Worker;
   /** Whether tsx's loader is registered in this worker (needed for .ts program modules). */
   tsx: boolean;
-  pending: { id: number; resolve(value: unknown): void; reject(error: Error): void } | null;
+  pending: { id: number; resolve(value: unknown): void; reject(error: Error): void; onEvent?: (event: unknown) => void } | null;
 }
 
 const isTypeScript = (url: string): boolean => /\.[cm]?ts$/.test(new URL(url).pathname);
@@ -44,8 +45,11 @@ export class ThreadPool {
     return new ThreadPool(options.typescript ?? isTypeScript(import.meta.url));
   }
 
-  /** Runs `program` on ranks 0..size-1 with the same `data`; resolves with each rank's result. */
-  async run<R>(size: number, program: ProgramRef, data: unknown, world: ThreadsWorldOptions = {}): Promise<R[]> {
+  /**
+   * Runs `program` on ranks 0..size-1 with the same `data`; resolves with each rank's result.
+   * `onEvent(rank, event)` receives what the ranks `emit` while they run.
+   */
+  async run<R>(size: number, program: ProgramRef, data: unknown, world: ThreadsWorldOptions = {}, onEvent?: (rank: number, event: unknown) => void): Promise<R[]> {
     if (this.closed) throw new LoomError('thread pool is closed');
     const descriptor = createThreadsDescriptor(size, world);
     const module = program.module.toString();
@@ -54,7 +58,7 @@ export class ThreadPool {
       const slot = this.slot(rank, needsTsx);
       const id = this.nextId++;
       return new Promise<unknown>((resolve, reject) => {
-        slot.pending = { id, resolve, reject };
+        slot.pending = { id, resolve, reject, ...(onEvent ? { onEvent: (event: unknown) => onEvent(rank, event) } : {}) };
         const request: RunRequest = { id, module, exportName: program.exportName, descriptor, rank, data };
         slot.worker.postMessage(request);
       });
@@ -88,6 +92,10 @@ export class ThreadPool {
     worker.on('message', (reply: RunReply) => {
       const pending = slot.pending;
       if (!pending || pending.id !== reply.id) return;
+      if ('event' in reply) {
+        pending.onEvent?.(reply.event);
+        return;
+      }
       slot.pending = null;
       if (reply.ok) pending.resolve(reply.value);
       else {
@@ -111,7 +119,7 @@ export class ThreadPool {
 
 function spawnRankWorker(needsTsx: boolean): Worker {
   // worker-main has this file's own extension: .ts next to the sources, .js in dist/.
-  const main = new URL(isTypeScript(import.meta.url) ? './worker-main.ts' : './worker-main.js', import.meta.url);
+  const main = siblingModule(import.meta.url, './worker-main');
   const execArgv = workerExecArgv(process.execArgv);
   if (!needsTsx) return new Worker(main, { execArgv });
   const bootstrap =

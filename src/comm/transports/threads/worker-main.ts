@@ -21,7 +21,8 @@ async function runOne(request: RunRequest): Promise<RunReply> {
     const module = (await import(request.module)) as Record<string, unknown>;
     const program = module[request.exportName];
     if (typeof program !== 'function') throw new Error(`${request.module} has no exported function ${request.exportName}`);
-    const value = await (program as ThreadProgram<unknown, unknown>)(transport, request.data);
+    const emit = (event: unknown): void => port!.postMessage({ id: request.id, event } satisfies RunReply);
+    const value = await (program as ThreadProgram<unknown, unknown>)(transport, request.data, emit);
     return { id: request.id, ok: true, value };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -1,0 +1,69 @@
+/**
+ * A data-parallel WorkerGroup over a Communicator: gradients are summed bucket by bucket (all
+ * buckets in flight at once, each its own collective, as DDP launches a bucket's all-reduce as soon
+ * as it is ready), the step's scalars ride in one small all-reduce beside them.
+ *
+ * Loom's models compute the whole gradient in one call, so buckets cannot overlap the backward
+ * pass as in PyTorch; they bound message sizes and let the transport pipeline the buckets.
+ */
+import type { AllReduceAlgorithm, Communicator } from '../../comm/index.js';
+import type { GroupTraffic, WorkerGroup } from '../../train/worker-group.js';
+import type { Bucket } from './buckets.js';
+
+export interface CommGroupOptions {
+  readonly buckets: readonly Bucket[];
+  readonly algorithm?: AllReduceAlgorithm | 'auto';
+  readonly timeoutMs?: number;
+  /** Cancels the collective in flight (e.g. the coordinator aborted the job). */
+  readonly signal?: AbortSignal;
+  /** Charges local compute to a simulated clock (virtual mode). */
+  readonly advanceClock?: (seconds: number) => void;
+}
+
+export class CommGroup implements WorkerGroup {
+  readonly rank: number;
+  readonly size: number;
+  readonly simulated: boolean;
+  private readonly wallClock = (): number => performance.now() / 1000;
+
+  constructor(private readonly comm: Communicator, private readonly options: CommGroupOptions) {
+    this.rank = comm.rank;
+    this.size = comm.size;
+    this.simulated = comm.transport.now !== undefined;
+  }
+
+  now(): number {
+    return (this.comm.transport.now ?? this.wallClock)();
+  }
+
+  computed(seconds: number): void {
+    this.options.advanceClock?.(seconds);
+  }
+
+  async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {
+    const op = this.opOptions();
+    await Promise.all([
+      ...this.options.buckets.map(([start, end]) => this.comm.allReduce(grad.subarray(start, end), op)),
+      this.comm.allReduce(scalars, op),
+    ]);
+  }
+
+  async sumScalars(values: Float32Array): Promise<void> {
+    await this.comm.allReduce(values, this.opOptions());
+  }
+
+  traffic(): GroupTraffic {
+    const { bytesSent, bytesReceived } = this.comm.stats.snapshot();
+    return { bytesSent, bytesReceived };
+  }
+
+  private opOptions() {
+    const { algorithm, timeoutMs, signal } = this.options;
+    return {
+      op: 'sum' as const,
+      ...(algorithm ? { algorithm } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(signal ? { signal } : {}),
+    };
+  }
+}

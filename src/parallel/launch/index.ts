@@ -1,0 +1,4 @@
+/** Drivers of data-parallel jobs, one per execution mode. */
+export type { DriverOptions } from './driver-options.js';
+export { trainOnThreads } from './run-threads.js';
+export { trainVirtual, networkCost } from './run-virtual.js';

@@ -1,0 +1,27 @@
+import { validateConfig } from '../../config/load.js';
+import type { LoomConfig } from '../../config/schema.js';
+
+/** A small, fast classification run (synthetic blobs, an MLP, SGD with momentum) for DDP tests. */
+export function smallDdpConfig(dir: string, overrides: { workers?: number; mode?: string; batchSize?: number; steps?: number; accumulationSteps?: number } = {}): LoomConfig {
+  return validateConfig({
+    seed: 11,
+    backend: 'cpu',
+    data: { name: 'blobs', classes: 4, dims: 12, trainSize: 400, testSize: 100, seed: 5 },
+    model: { type: 'mlp', hidden: [16, 16] },
+    optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 },
+    train: { steps: overrides.steps ?? 10, batchSize: overrides.batchSize ?? 25, logEvery: 5, accumulationSteps: overrides.accumulationSteps ?? 1 },
+    output: { dir },
+    distributed: { workers: overrides.workers ?? 1, mode: overrides.mode ?? 'threads', timeoutSec: 30 },
+  });
+}
+
+/** ||a - b||_inf / ||b||_inf. */
+export function relativeDifference(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
