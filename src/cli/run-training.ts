@@ -1,21 +1,36 @@
+/**
+ * `loom train`: one worker in this process, or a data-parallel job in the config's execution mode,
+ * with progress output and a closing summary (and, for several workers, where the time went).
+ * Ctrl-C finishes the current step, checkpoints, and stops.
+ */
+import { join } from 'node:path';
 import type { LoomConfig } from '../config/schema.js';
 import { prepareRun } from '../train/run.js';
 import { TextDataset, unigramCrossEntropy } from '../data/index.js';
 import { attachProgress } from '../train/progress.js';
+import { MetricsStream } from '../train/metrics.js';
 import type { TrainResult } from '../train/trainer.js';
+import { runDataParallel } from '../parallel/index.js';
+import { formatTimingTable } from '../report/index.js';
 
 export interface TrainCommandOptions {
   readonly resume?: string;
   readonly plain?: boolean;
 }
 
-/** Runs a config with progress output and a closing summary; Ctrl-C checkpoints and stops. */
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 export async function runTraining(config: LoomConfig, options: TrainCommandOptions = {}): Promise<TrainResult> {
+  const { workers, mode } = config.distributed;
+  if (workers === 1 && mode === 'threads') return trainAlone(config, options);
+  return trainInParallel(config, options);
+}
+
+async function trainAlone(config: LoomConfig, options: TrainCommandOptions): Promise<TrainResult> {
   const run = await prepareRun(config, options.resume ? { resume: options.resume } : {});
   const { model, data, totalSteps, startStep } = run;
-  const out = (line: string): void => {
-    process.stdout.write(`${line}\n`);
-  };
   out(
     `loom: ${config.name ?? config.model.type} — model ${model.kind} (${model.params.length.toLocaleString('en-US')} params), ` +
       `data ${data.train.name} (${data.train.size} train / ${data.test.size} test), ` +
@@ -26,12 +41,7 @@ export async function runTraining(config: LoomConfig, options: TrainCommandOptio
     const baseline = unigramCrossEntropy(data.train.tokens, data.test.tokens, data.train.numClasses);
     out(`unigram baseline on the validation text: ${baseline.toFixed(4)} nats/char (vocabulary ${data.train.numClasses})`);
   }
-  const detach = attachProgress(run.metrics, {
-    totalSteps,
-    startStep,
-    logEvery: config.train.logEvery,
-    ...(options.plain !== undefined ? { plain: options.plain } : {}),
-  });
+  const detach = attachProgress(run.metrics, { totalSteps, startStep, logEvery: config.train.logEvery, ...(options.plain !== undefined ? { plain: options.plain } : {}) });
   const onSignal = (): void => run.trainer.stop();
   process.once('SIGINT', onSignal);
   let result: TrainResult;
@@ -41,16 +51,51 @@ export async function runTraining(config: LoomConfig, options: TrainCommandOptio
     process.off('SIGINT', onSignal);
     detach();
   }
-  const evaluation = result.evaluation;
-  out(
-    `${result.stopped ? 'stopped' : 'done'}: ${result.steps} steps (${result.epochs.toFixed(2)} epochs) in ${result.wallSec.toFixed(1)} s, ` +
-      `${Math.round(result.samplesPerSec)} samples/s, final train loss ${result.finalLoss.toFixed(4)}`,
-  );
-  if (evaluation) {
-    const per = data.test instanceof TextDataset ? ' nats/char' : '';
-    out(`test loss ${evaluation.loss.toFixed(4)}${per}, test accuracy ${(100 * evaluation.accuracy).toFixed(2)}% (${evaluation.count} examples)`);
-  }
-  if (run.checkpointPath) out(`checkpoint: ${run.checkpointPath}`);
+  printResult(config, result, run.checkpointPath);
   model.dispose();
   return result;
+}
+
+async function trainInParallel(config: LoomConfig, options: TrainCommandOptions): Promise<TrainResult> {
+  const { workers, mode } = config.distributed;
+  const dir = config.output.dir;
+  const metrics = new MetricsStream(dir ? join(dir, 'metrics.jsonl') : undefined);
+  let detach = (): void => {};
+  metrics.once('start', (start) => {
+    out(
+      `loom: ${config.name ?? config.model.type} — model ${start.model} (${start.params.toLocaleString('en-US')} params), ` +
+        `${start.trainSize} train / ${start.testSize} test samples, ${config.optimizer.type}, global batch ${config.train.batchSize} ` +
+        `over ${workers} workers (${mode}), ${start.totalSteps} steps` +
+        (start.step > 0 ? `, resuming at step ${start.step}` : ''),
+    );
+    detach = attachProgress(metrics, { totalSteps: start.totalSteps, startStep: start.step, logEvery: config.train.logEvery, ...(options.plain !== undefined ? { plain: options.plain } : {}) });
+  });
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  let results: TrainResult[];
+  try {
+    results = await runDataParallel({ config, metrics, stopSignal: stop.signal, ...(options.resume ? { resume: options.resume } : {}) });
+  } finally {
+    process.off('SIGINT', onSignal);
+    detach();
+  }
+  const lead = results[0];
+  printResult(config, lead, dir ? join(dir, 'checkpoint.ckpt') : null);
+  out(formatTimingTable(results.map((r) => r.timing)));
+  return lead;
+}
+
+function printResult(config: LoomConfig, result: TrainResult, checkpointPath: string | null): void {
+  const clock = result.timing.simulated ? ' simulated' : '';
+  out(
+    `${result.stopped ? 'stopped' : 'done'}: ${result.steps} steps (${result.epochs.toFixed(2)} epochs) in ${result.wallSec.toFixed(1)} s, ` +
+      `${Math.round(result.samplesPerSec)}${clock} samples/s, final train loss ${result.finalLoss.toFixed(4)}`,
+  );
+  const evaluation = result.evaluation;
+  if (evaluation) {
+    const per = config.data.name === 'text' ? ' nats/char' : '';
+    out(`test loss ${evaluation.loss.toFixed(4)}${per}, test accuracy ${(100 * evaluation.accuracy).toFixed(2)}% (${evaluation.count} examples)`);
+  }
+  if (checkpointPath) out(`checkpoint: ${checkpointPath}`);
 }

@@ -49,11 +49,25 @@ export interface CheckpointRecord {
   readonly path: string;
 }
 
-export type MetricRecord = StepRecord | EvalRecord | CheckpointRecord;
+/** Published once when training starts (by rank 0), so a driver in another thread or process can show the run. */
+export interface StartRecord {
+  readonly type: 'start';
+  /** Steps already done (when resuming). */
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly workers: number;
+  readonly model: string;
+  readonly params: number;
+  readonly trainSize: number;
+  readonly testSize: number;
+}
+
+export type MetricRecord = StartRecord | StepRecord | EvalRecord | CheckpointRecord;
 
 interface MetricEvents {
   /** Every record, with whether it was persisted (to forward a stream to another process). */
   record: [MetricRecord, boolean];
+  start: [StartRecord];
   step: [StepRecord];
   eval: [EvalRecord];
   checkpoint: [CheckpointRecord];
@@ -70,6 +84,9 @@ export class MetricsStream extends EventEmitter<MetricEvents> {
     if (persist && this.jsonlPath) appendFileSync(this.jsonlPath, `${JSON.stringify(record)}\n`);
     this.emit('record', record, persist);
     switch (record.type) {
+      case 'start':
+        this.emit('start', record);
+        break;
       case 'step':
         this.emit('step', record);
         break;

@@ -139,6 +139,18 @@ export class Trainer {
     let step = startStep;
     // A group stops at the step whose sum carried a stop vote; a lone worker stops at once.
     let stopAgreed = false;
+    if (lead) {
+      metrics.publish({
+        type: 'start',
+        step: startStep,
+        totalSteps,
+        workers: group.size,
+        model: model.kind,
+        params: model.params.length,
+        trainSize: train.size,
+        testSize: this.opts.test?.size ?? 0,
+      });
+    }
     const stopping = (): boolean => stopAgreed || (group.size === 1 && this.stopRequested);
 
     while (step < totalSteps && !stopping()) {

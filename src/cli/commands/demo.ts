@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { collect } from '../options.js';
 import { validateConfig, applyOverrides } from '../../config/load.js';
 import { runTraining } from '../run-training.js';
+import { addDistributedFlags, distributedOverrides, type DistributedFlags } from '../distributed-flags.js';
 
 /**
  * The embedded default job: an MLP on the real Fashion-MNIST subset shipped in the repository,
@@ -18,14 +19,15 @@ export const DEMO_CONFIG = {
 } as const;
 
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .description('train an MLP on the Fashion-MNIST subset shipped with Loom and print test accuracy')
     .option('-s, --set <key=value>', 'override a key of the demo config, e.g. --set train.epochs=2 (repeatable)', collect, [])
     .option('--out <dir>', 'write metrics.jsonl and checkpoint.ckpt to this directory')
-    .option('--plain', 'plain progress lines instead of a progress bar')
-    .action(async (opts: { set: string[]; out?: string; plain?: boolean }) => {
-      const overrides = [...opts.set];
+    .option('--plain', 'plain progress lines instead of a progress bar');
+  addDistributedFlags(command)
+    .action(async (opts: { set: string[]; out?: string; plain?: boolean } & DistributedFlags) => {
+      const overrides = [...opts.set, ...distributedOverrides(opts)];
       if (opts.out) overrides.push(`output.dir=${JSON.stringify(opts.out)}`);
       const config = validateConfig(applyOverrides(DEMO_CONFIG, overrides));
       await runTraining(config, opts.plain ? { plain: true } : {});

@@ -2,9 +2,18 @@ import type { Command } from 'commander';
 import { collect } from '../options.js';
 import { loadConfig } from '../../config/load.js';
 import { runTraining } from '../run-training.js';
+import { addDistributedFlags, distributedOverrides, type DistributedFlags } from '../distributed-flags.js';
+
+interface TrainFlags extends DistributedFlags {
+  set: string[];
+  resume?: string;
+  out?: string;
+  backend?: string;
+  plain?: boolean;
+}
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train a model from a YAML or JSON config')
     .argument('<config>', 'config file (.yaml, .yml or .json); see examples/')
@@ -12,11 +21,13 @@ export function registerTrain(program: Command): void {
     .option('--resume <checkpoint>', 'continue from a checkpoint of the same model and optimizer')
     .option('--out <dir>', 'output directory for metrics.jsonl and checkpoint.ckpt (same as --set output.dir=DIR)')
     .option('--backend <name>', 'compute backend: wasm or cpu (same as --set backend=NAME)')
-    .option('--plain', 'plain progress lines instead of a progress bar')
-    .action(async (file: string, opts: { set: string[]; resume?: string; out?: string; backend?: string; plain?: boolean }) => {
+    .option('--plain', 'plain progress lines instead of a progress bar');
+  addDistributedFlags(command)
+    .action(async (file: string, opts: TrainFlags) => {
       const overrides = [...opts.set];
       if (opts.out) overrides.push(`output.dir=${JSON.stringify(opts.out)}`);
       if (opts.backend) overrides.push(`backend=${opts.backend}`);
+      overrides.push(...distributedOverrides(opts));
       const config = loadConfig(file, overrides);
       await runTraining(config, {
         ...(opts.resume ? { resume: opts.resume } : {}),

@@ -2,3 +2,4 @@
 export type { DriverOptions } from './driver-options.js';
 export { trainOnThreads } from './run-threads.js';
 export { trainVirtual, networkCost } from './run-virtual.js';
+export { runDataParallel } from './run-data-parallel.js';

@@ -1,0 +1,2 @@
+/** report/: tables and summaries of runs. */
+export { formatTimingTable } from './timing-table.js';
