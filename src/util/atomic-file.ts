@@ -4,16 +4,17 @@ import { dirname, basename, join } from 'node:path';
 /**
  * Writes a file so that readers see either the old content or the complete new one:
  * write to a temporary file in the same directory, fsync it, rename over the target,
- * then fsync the directory so the rename itself survives a crash.
+ * then fsync the directory so the rename itself survives a crash. `mode` (default 0o644) is set
+ * when the temporary file is created, so a secret is never readable by others, not even briefly.
  */
-export function writeFileAtomic(path: string, chunks: Uint8Array | readonly Uint8Array[]): void {
+export function writeFileAtomic(path: string, chunks: Uint8Array | readonly Uint8Array[], options?: { mode?: number }): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const parts = chunks instanceof Uint8Array ? [chunks] : chunks;
   let fd = -1;
   try {
-    fd = openSync(tmp, 'w', 0o644);
+    fd = openSync(tmp, 'w', options?.mode ?? 0o644);
     for (const part of parts) {
       let offset = 0;
       while (offset < part.length) offset += writeSync(fd, part, offset, part.length - offset);
