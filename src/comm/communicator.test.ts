@@ -131,4 +131,13 @@ describe('VirtualWorld', () => {
     expect(vw.transport(1).now?.()).toBe(13); // sent at 10, 1 + 4 * 0.5 on the wire
     expect(vw.transport(0).now?.()).toBe(10);
   });
+
+  it('queues messages sent at once on one link: bandwidth is shared, latency overlaps', async () => {
+    const vw = new VirtualWorld(2, { cost: alphaBetaCost(1, 0.5) });
+    const a = vw.transport(0);
+    const b = vw.transport(1);
+    await Promise.all([a.send(1, 0, new Uint8Array(4)), a.send(1, 1, new Uint8Array(4)), b.recv(0, 0, new Uint8Array(4)), b.recv(0, 1, new Uint8Array(4))]);
+    // Both leave at 0; the second waits for the first's 2 s of transmission: arrives at 2 + 2 + 1.
+    expect(b.now?.()).toBe(5);
+  });
 });

@@ -181,6 +181,14 @@ export const distributedSchema = z.strictObject({
   tokenFile: z.string().min(1).optional(),
   /** How long to wait for every worker to join, seconds. */
   joinTimeoutSec: z.number().positive().default(120),
+  /**
+   * virtual mode: how compute is charged to the simulated clock. calibrated: seconds per sample
+   * measured once at start (or from computeGflops), the same for every rank and step, so simulated
+   * times are deterministic; measured: each rank's own wall time of each step (shows real jitter).
+   */
+  virtualCompute: z.enum(['calibrated', 'measured']).default('calibrated'),
+  /** virtual mode: model compute as the FLOP count at this rate (a what-if for a faster device). */
+  computeGflops: z.number().positive().optional(),
   /** virtual mode: the simulated network. */
   network: networkSchema.default({ latencyUs: 50, bandwidthGbps: 10 }),
 });

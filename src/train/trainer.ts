@@ -166,8 +166,8 @@ export class Trainer {
 
       const computeStarted = performance.now();
       const localLoss = this.localGradient(globalBatch);
-      const computeSec = (performance.now() - computeStarted) / 1000;
-      group.computed(computeSec);
+      const [from, to] = sliceBounds(globalBatch.length, group.rank, group.size);
+      const computeSec = group.computed((performance.now() - computeStarted) / 1000, to - from);
 
       const scalars = this.scalars;
       scalars.fill(0);

@@ -16,8 +16,12 @@ export interface WorkerGroup {
   readonly simulated: boolean;
   /** Seconds on this rank's clock. */
   now(): number;
-  /** Records `seconds` of local compute just done (a simulated clock advances by it; wall time already has). */
-  computed(seconds: number): void;
+  /**
+   * Records local compute just done on `samples` samples, measured at `seconds` of wall time, and
+   * returns the seconds it counts for on this group's clock: the same on a real clock; on a
+   * simulated one, what the compute model charges (the clock advances by it).
+   */
+  computed(seconds: number, samples: number): number;
   /** Element-wise sum over ranks, in place, of `grad` and of `scalars`; every rank ends with the same values. */
   sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void>;
   /** Element-wise sum over ranks of a few values (evaluation sums). */
@@ -33,7 +37,7 @@ export function soloGroup(): WorkerGroup {
     size: 1,
     simulated: false,
     now: () => performance.now() / 1000,
-    computed: () => {},
+    computed: (seconds) => seconds,
     sumGradients: async () => {},
     sumScalars: async () => {},
     traffic: () => ({ bytesSent: 0, bytesReceived: 0 }),

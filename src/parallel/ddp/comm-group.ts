@@ -16,8 +16,8 @@ export interface CommGroupOptions {
   readonly timeoutMs?: number;
   /** Cancels the collective in flight (e.g. the coordinator aborted the job). */
   readonly signal?: AbortSignal;
-  /** Charges local compute to a simulated clock (virtual mode). */
-  readonly advanceClock?: (seconds: number) => void;
+  /** Virtual mode: charges local compute to the simulated clock; returns the seconds charged. */
+  readonly chargeCompute?: (measuredSeconds: number, samples: number) => number;
 }
 
 export class CommGroup implements WorkerGroup {
@@ -36,8 +36,8 @@ export class CommGroup implements WorkerGroup {
     return (this.comm.transport.now ?? this.wallClock)();
   }
 
-  computed(seconds: number): void {
-    this.options.advanceClock?.(seconds);
+  computed(seconds: number, samples: number): number {
+    return this.options.chargeCompute ? this.options.chargeCompute(seconds, samples) : seconds;
   }
 
   async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {

@@ -25,8 +25,8 @@ export interface DdpRankSetup {
   /** Rank 0's checkpoints go here (default: written to output.dir by this rank). */
   readonly writeCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   readonly signal?: AbortSignal;
-  /** Virtual mode: charge this rank's compute to the simulated clock. */
-  readonly advanceClock?: (seconds: number) => void;
+  /** Virtual mode: charge this rank's compute to the simulated clock (returns the seconds charged). */
+  readonly chargeCompute?: (measuredSeconds: number, samples: number) => number;
   /** Receives a function that asks the trainer to stop (at a step every rank agrees on). */
   readonly onStart?: (stop: () => void) => void;
 }
@@ -48,7 +48,7 @@ export async function runDdpRank(transport: Transport, setup: DdpRankSetup): Pro
         algorithm: dist.allreduce,
         timeoutMs,
         ...(signal ? { signal } : {}),
-        ...(setup.advanceClock ? { advanceClock: setup.advanceClock } : {}),
+        ...(setup.chargeCompute ? { chargeCompute: setup.chargeCompute } : {}),
       });
     },
   });

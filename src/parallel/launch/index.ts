@@ -1,5 +1,5 @@
 /** Drivers of data-parallel jobs, one per execution mode. */
 export type { DriverOptions } from './driver-options.js';
 export { trainOnThreads } from './run-threads.js';
-export { trainVirtual, networkCost } from './run-virtual.js';
+export { trainVirtual, networkCost, secondsPerSample } from './run-virtual.js';
 export { runDataParallel } from './run-data-parallel.js';

@@ -3,11 +3,18 @@
  * gradients, over the in-process transport with a simulated clock. Each rank's compute is measured
  * and charged to its clock; every message costs alpha + bytes x beta of the configured network.
  * Reported times and throughput are simulated seconds.
+ *
+ * Compute is charged as `distributed.virtualCompute` says: by default every sample costs the same
+ * seconds, calibrated once here on this machine (or from the model's FLOPs at computeGflops), so a
+ * simulation is deterministic and ranks are not skewed by running one after another on one core.
  */
 import { alphaBetaCost, VirtualWorld } from '../../comm/index.js';
 import { initBackend } from '../../compute/index.js';
 import type { DistributedConfig } from '../../config/schema.js';
-import { loadDataset } from '../../data/index.js';
+import { loadDataset, type DatasetSplit } from '../../data/index.js';
+import type { LoomConfig } from '../../config/schema.js';
+import { buildModel } from '../../train/run.js';
+import { setMaxListeners } from 'node:events';
 import type { TrainResult } from '../../train/trainer.js';
 import { runDdpRank } from '../ddp/ddp-rank.js';
 import type { DriverOptions } from './driver-options.js';
@@ -25,10 +32,17 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
   const clock = world.clock!;
   await initBackend(config.backend ? { backend: config.backend } : {});
   const data = loadDataset(config.data);
+  const perSample = config.distributed.virtualCompute === 'calibrated' ? secondsPerSample(config, data) : null;
+  const charge = (rank: number, measured: number, samples: number): number => {
+    const seconds = perSample === null ? measured : perSample * samples;
+    clock.advance(rank, seconds);
+    return seconds;
+  };
   let stop: (() => void) | null = null;
   const onStop = (): void => stop?.();
   options.stopSignal?.addEventListener('abort', onStop, { once: true });
   const failure = new AbortController();
+  setMaxListeners(0, failure.signal); // every rank's every collective listens to it
   try {
     const ranks = Array.from({ length: size }, (_, rank) =>
       runDdpRank(world.transport(rank), {
@@ -36,7 +50,7 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
         data,
         signal: failure.signal,
         ...(options.resume ? { resume: options.resume } : {}),
-        advanceClock: (seconds) => clock.advance(rank, seconds),
+        chargeCompute: (measured, samples) => charge(rank, measured, samples),
         ...(rank === 0 ? { report: (record, persist) => metrics.publish(record, persist), onStart: (request) => (stop = request) } : {}),
       }).catch((error: unknown) => {
         failure.abort(error); // the other ranks would wait for this one until their timeout
@@ -46,5 +60,31 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
     return await Promise.all(ranks);
   } finally {
     options.stopSignal?.removeEventListener('abort', onStop);
+  }
+}
+
+/**
+ * Seconds one training sample costs: 3 x forward FLOPs at computeGflops when given, else timed
+ * here (median of 5 steps after 2 warm-ups) at the per-rank batch size.
+ */
+export function secondsPerSample(config: LoomConfig, data: DatasetSplit): number {
+  const model = buildModel(config, data);
+  try {
+    const gflops = config.distributed.computeGflops;
+    if (gflops !== undefined) return (3 * model.layers.reduce((sum, layer) => sum + layer.forwardFlops, 0)) / (gflops * 1e9);
+    const samples = Math.max(1, Math.ceil(config.train.batchSize / config.distributed.workers));
+    const indices = Int32Array.from({ length: Math.min(samples, data.train.size) }, (_, i) => i);
+    const batch = data.train.batch(indices);
+    const grad = new Float32Array(model.params.length);
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const started = performance.now();
+      model.lossAndGrad(batch, grad);
+      if (i >= 2) times.push((performance.now() - started) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    return times[2] / indices.length;
+  } finally {
+    model.dispose();
   }
 }

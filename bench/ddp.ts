@@ -1,0 +1,99 @@
+/**
+ * bench:ddp — global training throughput (samples/s) of synchronous data parallelism with 1 and 2
+ * workers in `threads` mode, MLP (784-256-256-10) and LeNet-5-style CNN, 128 samples per worker
+ * per step, next to PyTorch DistributedDataParallel over gloo (../shared/peers/torch_ddp.py) in
+ * the same run. Rounds alternate Loom and the peer; medians are compared.
+ *
+ * Usage: npm run bench:ddp [-- --rounds 3 --seconds 4]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { validateConfig } from '../src/config/load.js';
+import { trainOnThreads } from '../src/parallel/index.js';
+import { MetricsStream, type StepRecord } from '../src/train/metrics.js';
+import { checkPeerAvailable, runPeer } from './lib/peer.js';
+import { finish, median, printTable, round3 } from './lib/report.js';
+
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '4' }, batch: { type: 'string', default: '128' } },
+});
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const perWorker = Number(values.batch);
+const WARMUP_STEPS = 10;
+
+type ModelName = 'mlp' | 'cnn';
+const MODELS = { mlp: { type: 'mlp', hidden: [256, 256] }, cnn: { type: 'cnn', channels: [6, 16], hidden: [120, 84] } } as const;
+/** Rough single-worker samples/s, to size a run to about `seconds`. */
+const GUESS = { mlp: 10_000, cnn: 2_500 };
+
+async function loomSamplesPerSec(name: ModelName, workers: number, estimate: number): Promise<number> {
+  const steps = WARMUP_STEPS + Math.max(20, Math.round((seconds * estimate) / (perWorker * workers)));
+  const dir = mkdtempSync(join(tmpdir(), 'loom-bench-ddp-'));
+  const config = validateConfig({
+    seed: 1,
+    backend: 'wasm',
+    data: { name: 'fashion-mnist-subset' },
+    model: MODELS[name],
+    optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 },
+    train: { steps, batchSize: perWorker * workers, logEvery: 1_000_000, evalEvery: 1_000_000 },
+    distributed: { workers, mode: 'threads' },
+  });
+  const metrics = new MetricsStream();
+  const marks: StepRecord[] = [];
+  metrics.on('step', (r) => {
+    if (r.step === WARMUP_STEPS || r.step === steps) marks.push(r);
+  });
+  try {
+    await trainOnThreads({ config, metrics });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const [start, end] = marks;
+  return ((end.step - start.step) * perWorker * workers) / (end.elapsedSec - start.elapsedSec);
+}
+
+async function main(): Promise<void> {
+  checkPeerAvailable('torch_ddp.py', 'torch');
+  type Row = { loom: number[]; torch: number[] };
+  const results: Record<string, Row> = {};
+  for (const name of ['mlp', 'cnn'] as const) {
+    for (const workers of [1, 2]) {
+      const row: Row = (results[`${name}_${workers}w`] = { loom: [], torch: [] });
+      for (let r = 0; r < rounds; r++) {
+        row.loom.push(await loomSamplesPerSec(name, workers, row.loom.length ? median(row.loom) / workers : GUESS[name]));
+        const steps = String(Math.max(20, Math.round((seconds * median(row.loom)) / (perWorker * workers))));
+        const [peer] = runPeer<{ samples_per_s: number }>('torch_ddp.py', ['--world', String(workers), '--model', name, '--batch', String(perWorker), '--steps', steps]);
+        row.torch.push(peer.samples_per_s);
+      }
+    }
+  }
+  const m = (key: string, who: 'loom' | 'torch'): number => median(results[key][who]);
+  const rows = (['mlp', 'cnn'] as const).flatMap((name) =>
+    [1, 2].map((w) => [name, w, perWorker * w, m(`${name}_${w}w`, 'loom'), m(`${name}_${w}w`, 'torch'), m(`${name}_${w}w`, 'loom') / m(`${name}_${w}w`, 'torch')] as const),
+  );
+  process.stdout.write(`bench:ddp — threads mode, ${perWorker} samples per worker per step, median of ${rounds} rounds, vs PyTorch DDP (gloo)\n`);
+  printTable(['model', 'workers', 'global batch', 'loom samples/s', 'torch ddp samples/s', 'loom/torch'], rows);
+  const speedup = (name: ModelName, who: 'loom' | 'torch'): number => m(`${name}_2w`, who) / m(`${name}_1w`, who);
+  process.stdout.write(
+    `speedup 1 -> 2 workers: Loom MLP ${speedup('mlp', 'loom').toFixed(2)}x, CNN ${speedup('cnn', 'loom').toFixed(2)}x; ` +
+      `PyTorch DDP MLP ${speedup('mlp', 'torch').toFixed(2)}x, CNN ${speedup('cnn', 'torch').toFixed(2)}x\n`,
+  );
+  finish(
+    'ddp',
+    {
+      bench: 'ddp',
+      mlp_speedup_2w: round3(speedup('mlp', 'loom')),
+      cnn_speedup_2w: round3(speedup('cnn', 'loom')),
+      mlp_vs_torch_ddp_2w: round3(m('mlp_2w', 'loom') / m('mlp_2w', 'torch')),
+      cnn_vs_torch_ddp_2w: round3(m('cnn_2w', 'loom') / m('cnn_2w', 'torch')),
+      torch_mlp_speedup_2w: round3(speedup('mlp', 'torch')),
+      torch_cnn_speedup_2w: round3(speedup('cnn', 'torch')),
+    },
+    results,
+  );
+}
+
+await main();
