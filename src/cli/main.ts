@@ -9,6 +9,7 @@ import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSample } from './commands/sample.js';
+import { registerWorker } from './commands/worker.js';
 import { packageVersion } from './version.js';
 
 const program = new Command()
@@ -22,6 +23,7 @@ registerDemo(program);
 registerTrain(program);
 registerEval(program);
 registerSample(program);
+registerWorker(program);
 registerInfo(program);
 
 try {

@@ -228,7 +228,8 @@ export class Trainer {
       await yieldToEventLoop();
       if (this.opts.test && (step % evalEvery === 0 || step === totalSteps)) {
         evaluation = await this.evaluate(step, started);
-        windowStart = group.now();
+        windowStart = group.now(); // evaluation is not training time
+        windowSamples = 0;
       }
       const every = this.opts.checkpoint?.every;
       if (every && step % every === 0 && step !== totalSteps) await this.saveCheckpoint(step);

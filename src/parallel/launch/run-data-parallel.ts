@@ -4,12 +4,15 @@ import type { TrainResult } from '../../train/trainer.js';
 import type { DriverOptions } from './driver-options.js';
 import { trainOnThreads } from './run-threads.js';
 import { trainVirtual } from './run-virtual.js';
+import { trainOnCluster } from './run-cluster.js';
 
 type Driver = (options: DriverOptions) => Promise<TrainResult[]>;
 
 const DRIVERS: Record<string, Driver> = {
   threads: trainOnThreads,
   virtual: trainVirtual,
+  procs: trainOnCluster,
+  hosts: trainOnCluster,
 };
 
 export function runDataParallel(options: DriverOptions): Promise<TrainResult[]> {
