@@ -114,7 +114,7 @@ describe('rendezvous', () => {
     expect(extra.message).toBe(`coordinator ${coordinator.address} refused this worker: the job already has its 2 workers`);
     await within(Promise.all([coordinator.run(), ...first]), 10_000, 'job');
     const late = await rejection(joinInProcess(coordinator.address, token));
-    expect(late.message).toMatch(/refused this worker: the job is already running with its 2 workers$/);
+    expect(late.message).toMatch(/refused this worker: the job has ended$/);
   });
 
   it('run() fails when too few workers join in time, and the joined ones are stopped', async () => {
@@ -181,6 +181,21 @@ describe('hostile connections', () => {
     await waitForLine(/^worker 127\.0\.0\.1:\d+ \(pid 99\) left before the job started: message "done": field generation: Invalid input: expected number, received string$/);
     const results = await runSumJob(coordinator, token, 2);
     expect(results.map((r) => r.exact)).toEqual([true, true]);
+  });
+
+  it('after authentication the configured frame limit holds: a too-large checkpoint fails its rank', async () => {
+    const token = testToken();
+    const { coordinator } = await coordinatorFor({ token, workers: 1, maxFrameBytes: 4096, payload: null });
+    const outcome = coordinator.run();
+    const worker = rejection(joinCoordinator({
+      coordinator: coordinator.address,
+      token,
+      heartbeatMs: 100,
+      job: async (ctx) => ctx.saveCheckpoint(new Uint8Array(10_000), 1),
+    }));
+    const error = await rejection(outcome);
+    expect(error.message).toMatch(/^rank 0 \(host 127\.0\.0\.1, pid \d+\) failed: control connection failed: frame of 10\d\d\d bytes exceeds the 4096-byte limit$/);
+    expect((await worker).message).toMatch(/^lost the coordinator 127\.0\.0\.1:\d+: connection closed$/);
   });
 
   it('a job whose report is not JSON fails its rank, not the coordinator', async () => {

@@ -190,6 +190,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   private admit(peer: WorkerPeer): string | null {
+    if (this.phase === 'finished' || this.phase === 'failed') return 'the job has ended';
     if (this.phase !== 'waiting') return `the job is already running with its ${this.members.length} workers`;
     if (this.pool.length >= this.options.workers) return `the job already has its ${this.options.workers} workers`;
     this.pool.push(peer);
@@ -287,7 +288,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       return;
     }
     if (this.members.includes(peer) && !this.failed.has(peer) && ['running', 'failing', 'restarting'].includes(this.phase)) {
-      const cause = reason !== 'connection closed'
+      const plainClose = reason === 'connection closed' || /\((ECONNRESET|EPIPE)\)$/.test(reason); // a killed process may reset
+      const cause = !plainClose
         ? `control connection failed: ${reason}`
         : peer.saidGoodbye ? 'control connection closed before the job finished' : 'control connection closed without a goodbye';
       return this.suspect(peer, cause, true);

@@ -57,11 +57,16 @@ async function dialCoordinator(address: string, timeoutMs: number): Promise<Sock
     try {
       return await new Promise<Socket>((resolve, reject) => {
         const socket = connect({ host, port });
+        const timer = setTimeout(() => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), Math.max(1, deadline - Date.now()));
         socket.once('connect', () => {
+          clearTimeout(timer);
           socket.off('error', reject);
           resolve(socket);
         });
-        socket.once('error', reject);
+        socket.once('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -129,7 +134,7 @@ class WorkerSession {
     if (this.state !== 'joined') return this.protocolError(message.type);
     switch (message.type) {
       case 'start':
-        if (this.current) return this.protocolError('start');
+        if (this.current || message.rank >= message.size || message.addresses.length !== message.size) return this.protocolError('start');
         this.current = this.runGeneration(message, message.hasResume ? attachment : null);
         return;
       case 'abort':

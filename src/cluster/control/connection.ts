@@ -21,6 +21,7 @@ export interface ControlConnectionOptions<M> {
 
 /** How long a closing connection may take to flush before it is destroyed. */
 const CLOSE_FLUSH_MS = 1_000;
+const KEEPALIVE_MS = 10_000;
 
 export class ControlConnection<M> {
   /** The remote "host:port", kept because a closed socket forgets it. */
@@ -42,6 +43,7 @@ export class ControlConnection<M> {
       error: (problem) => this.destroy(problem),
     }, options.limitNote ?? '');
     socket.setNoDelay(true);
+    socket.setKeepAlive(true, KEEPALIVE_MS); // notices a vanished host even when nothing is sent
     socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => this.destroy(`connection error (${error.code ?? error.message})`));
     socket.on('end', () => {
@@ -61,7 +63,7 @@ export class ControlConnection<M> {
 
   /** Sends one message; false when the connection is already closed. */
   send(message: ControlMessage, attachment?: Uint8Array | null): boolean {
-    if (this.closeReason !== null) return false;
+    if (this.closeReason !== null || this.socket.destroyed || !this.socket.writable) return false;
     for (const part of encodeControlFrame(message, attachment)) this.socket.write(part);
     return true;
   }
