@@ -1,10 +1,10 @@
 /**
  * Incremental frame parser for one connection: feed it socket chunks in order; it reassembles
  * headers split across chunks, streams payload bytes to the sink chosen for each frame, checks the
- * size limit before reading a payload and the payload CRC after. After the first error it reports
+ * size limit before reading a payload and the payload checksum after. After the first error it reports
  * nothing more (the caller closes the connection).
  */
-import { crc32 } from 'node:zlib';
+import { Fletcher4 } from '../../kernels/fletcher4.js';
 import { decodeFrameHeader, describeMagic, FRAME_HEADER_BYTES, FRAME_MAGIC, type FrameHeader } from './frame.js';
 
 const readMagic = (header: Uint8Array): number => (header[0] | (header[1] << 8) | (header[2] << 16) | (header[3] << 24)) >>> 0;
@@ -12,7 +12,7 @@ const readMagic = (header: Uint8Array): number => (header[0] | (header[1] << 8) 
 export interface FrameHandler {
   /** A header passed its checks; returns where the payload goes. */
   start(header: FrameHeader): { write(chunk: Uint8Array): void };
-  /** The payload arrived in full and matched its CRC. */
+  /** The payload arrived in full and matched its checksum. */
   end(header: FrameHeader): void;
   /** The stream is bad; `problem` describes it. No more calls follow. */
   error(problem: string): void;
@@ -24,7 +24,7 @@ export class FrameReader {
   private current: FrameHeader | null = null;
   private sink: { write(chunk: Uint8Array): void } | null = null;
   private remaining = 0;
-  private crc = 0;
+  private checksum = new Fletcher4();
   private failed = false;
 
   constructor(private readonly maxPayloadBytes: number, private readonly handler: FrameHandler) {}
@@ -56,7 +56,7 @@ export class FrameReader {
       }
       const take = Math.min(this.remaining, chunk.length - pos);
       const part = chunk.subarray(pos, pos + take);
-      this.crc = crc32(part, this.crc);
+      this.checksum.update(part);
       (this.sink as { write(chunk: Uint8Array): void }).write(part);
       this.remaining -= take;
       pos += take;
@@ -73,7 +73,7 @@ export class FrameReader {
     }
     this.current = header;
     this.remaining = header.frameLength;
-    this.crc = 0;
+    this.checksum = new Fletcher4();
     this.sink = this.handler.start(header);
     if (this.remaining === 0) this.endFrame();
   }
@@ -82,7 +82,7 @@ export class FrameReader {
     const header = this.current as FrameHeader;
     this.current = null;
     this.sink = null;
-    if ((this.crc >>> 0) !== header.payloadCrc) return this.fail(`payload checksum mismatch on a ${header.frameLength}-byte frame (tag ${header.tag})`);
+    if (this.checksum.digest() !== header.payloadChecksum) return this.fail(`payload checksum mismatch on a ${header.frameLength}-byte frame (tag ${header.tag})`);
     this.handler.end(header);
   }
 

@@ -4,7 +4,7 @@
  * Rank 0 is a real TcpTransport; "rank 1" is a raw socket driven by the test.
  */
 import { connect, type Socket } from 'node:net';
-import { crc32 } from 'node:zlib';
+import { fletcher4 } from '../../kernels/fletcher4.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoomError } from '../../../util/errors.js';
 import { encodeFrameHeader, FIRST_FRAME, FrameKind, LAST_FRAME, WHOLE_MESSAGE } from './frame.js';
@@ -200,7 +200,7 @@ describe('TCP transport against a broken peer', () => {
       [0, 2500, 1000],
       [LAST_FRAME, 2500, 500],
     ]);
-    for (const f of frames) expect(f.header.readUInt32LE(20)).toBe(crc32(f.payload));
+    for (const f of frames) expect(f.header.readUInt32LE(20)).toBe(fletcher4(f.payload));
     expect(wire.length).toBe(3 * 32 + 2500);
   });
 });
