@@ -12,7 +12,7 @@ import { LoomError } from '../util/errors.js';
 import { workerProof } from './auth.js';
 import { encodeControlFrame } from './control/frame.js';
 import { ControlFrameReader } from './control/reader.js';
-import type { Coordinator } from './coordinator.js';
+import { Coordinator, type CoordinatorOptions } from './coordinator.js';
 import { joinCoordinator } from './worker.js';
 import { joinInProcess, localPorts, rawSocket, rejection, socketClosed, startCoordinator, testToken, within } from './test-support/harness.js';
 import type { SumResult } from './test-support/test-jobs.js';
@@ -34,6 +34,19 @@ async function runSumJob(coordinator: Coordinator, token: Uint8Array, workers: n
   const [{ results }] = await within(Promise.all([outcome, ...joined]), 10_000, 'sum job');
   return results as SumResult[];
 }
+
+describe('options', () => {
+  it.each([
+    [{ token: new Uint8Array(8), workers: 1 }, 'job token must be at least 16 bytes, got 8'],
+    [{ token: testToken(), workers: 0 }, 'coordinator option workers must be an integer of at least 1, got 0'],
+    [{ token: testToken(), workers: 2, onFailure: 'retry' }, 'coordinator option onFailure must be "fail" or "restart", got "retry"'],
+    [{ token: testToken(), workers: 2, payload: { n: 1n } }, 'coordinator payload must be JSON: Do not know how to serialize a BigInt'],
+  ])('refuses %o', async (options, message) => {
+    const error = await rejection(Coordinator.listen(options as CoordinatorOptions));
+    expect(error).toBeInstanceOf(LoomError);
+    expect(error.message).toBe(message);
+  });
+});
 
 describe('authentication', () => {
   it('workers with the right token join and run a job', async () => {

@@ -13,48 +13,12 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { LoomError, showValue } from '../util/errors.js';
-import { MIN_TOKEN_BYTES } from './auth.js';
+import { resolveCoordinatorOptions, type CoordinatorOptions, type ResolvedCoordinatorOptions } from './coordinator-options.js';
 import type { Received, WorkerMessage } from './control/messages.js';
 import { WorkerPeer } from './coordinator-peer.js';
 import type { FailureRecord } from './job.js';
 
-export const DEFAULT_MAX_CONTROL_FRAME_BYTES = 256 * 1024 * 1024;
-
-export interface CoordinatorOptions {
-  /** Bind address (default 127.0.0.1; 0.0.0.0 for workers on other hosts). */
-  host?: string;
-  /** Port (default 0: any free port; see `address`). */
-  port?: number;
-  /** The job token every worker must prove it holds (at least 16 bytes). */
-  token: Uint8Array;
-  /** Workers to wait for before generation 0 starts. */
-  workers: number;
-  /** After a failure, restart only if at least this many workers survive (default 1). */
-  minWorkers?: number;
-  /** A rank that sends nothing for this long has failed (default 10 s). */
-  heartbeatTimeoutMs?: number;
-  /** run() fails if the workers have not all joined this long after it was called (default 60 s). */
-  joinTimeoutMs?: number;
-  /** A connection must authenticate and join within this long (default 5 s). */
-  authTimeoutMs?: number;
-  /** How long to gather signals after a first failure before judging its cause (default 300 ms). */
-  failureGraceMs?: number;
-  /** What a rank failure does: fail the job (default) or restart it on the survivors. */
-  onFailure?: 'fail' | 'restart';
-  /** Restarts allowed before the job fails (default 3). */
-  maxRestarts?: number;
-  /** Survivors must stop their job and rejoin within this long after an abort (default: joinTimeoutMs). */
-  rejoinTimeoutMs?: number;
-  /** JSON given to every worker's job. */
-  payload?: unknown;
-  /** Checkpoint bytes to start generation 0 from. */
-  resume?: Uint8Array | null;
-  /** Where checkpoints are written (atomically); without it they are kept in memory only. */
-  checkpointPath?: string;
-  /** Largest control frame accepted from an authenticated worker (default 256 MiB). */
-  maxFrameBytes?: number;
-  log?: (line: string) => void;
-}
+export type { CoordinatorOptions } from './coordinator-options.js';
 
 export interface CoordinatorEvents {
   report: [rank: number, record: unknown];
@@ -78,11 +42,6 @@ interface Suspect {
   peer: WorkerPeer;
   cause: string;
   lost: boolean;
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new LoomError(`coordinator option ${name} must be a positive integer, got ${showValue(value)}`);
-  return value;
 }
 
 export class Coordinator extends EventEmitter<CoordinatorEvents> {
@@ -111,21 +70,18 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private monitor: NodeJS.Timeout | null = null;
   private lastTick = Date.now();
   private readonly log: (line: string) => void;
-  private readonly heartbeatTimeoutMs: number;
-  private readonly joinTimeoutMs: number;
 
-  private constructor(private readonly server: Server, readonly address: string, private readonly options: CoordinatorOptions) {
+  private constructor(private readonly server: Server, readonly address: string, private readonly options: ResolvedCoordinatorOptions) {
     super();
-    this.log = options.log ?? (() => {});
-    this.latest = options.resume ?? null;
-    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 10_000;
-    this.joinTimeoutMs = options.joinTimeoutMs ?? 60_000;
+    this.log = options.log;
+    this.latest = options.resume;
+    server.on('error', (error) => this.log(`control server error: ${error.message}`));
     server.on('connection', (socket) => {
       if (this.phase === 'closed') return void socket.destroy();
       const peer = new WorkerPeer(socket, {
         token: options.token,
-        maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_CONTROL_FRAME_BYTES,
-        authTimeoutMs: options.authTimeoutMs ?? 5_000,
+        maxFrameBytes: options.maxFrameBytes,
+        authTimeoutMs: options.authTimeoutMs,
         onJoin: (joining) => this.admit(joining),
         onMessage: (member, received) => this.receive(member, received),
         onRefused: (refused, reason) => {
@@ -141,28 +97,16 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Opens the control port; workers may join at once, generation 0 starts once run() is called. */
   static async listen(options: CoordinatorOptions): Promise<Coordinator> {
-    positiveInteger('workers', options.workers);
-    positiveInteger('heartbeatTimeoutMs', options.heartbeatTimeoutMs ?? 10_000);
-    positiveInteger('joinTimeoutMs', options.joinTimeoutMs ?? 60_000);
-    positiveInteger('minWorkers', options.minWorkers ?? 1);
-    if (!Number.isInteger(options.maxRestarts ?? 3) || (options.maxRestarts ?? 3) < 0) {
-      throw new LoomError(`coordinator option maxRestarts must be a non-negative integer, got ${showValue(options.maxRestarts)}`);
-    }
-    if (options.onFailure !== undefined && options.onFailure !== 'fail' && options.onFailure !== 'restart') {
-      throw new LoomError(`coordinator option onFailure must be "fail" or "restart", got ${showValue(options.onFailure)}`);
-    }
-    if (!(options.token instanceof Uint8Array) || options.token.length < MIN_TOKEN_BYTES) {
-      throw new LoomError(`job token must be at least ${MIN_TOKEN_BYTES} bytes, got ${options.token?.length ?? 0}`);
-    }
-    const host = options.host ?? '127.0.0.1';
+    const resolved = resolveCoordinatorOptions(options);
+    const { host, port } = resolved;
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => reject(new LoomError(`coordinator cannot listen on ${host}:${options.port ?? 0}: ${error.message}`, { cause: error })));
-      server.listen(options.port ?? 0, host, () => resolve());
+      server.once('error', (error) => reject(new LoomError(`coordinator cannot listen on ${host}:${port}: ${error.message}`, { cause: error })));
+      server.listen(port, host, () => resolve());
     });
     const bound = server.address();
-    const port = bound && typeof bound === 'object' ? bound.port : 0;
-    return new Coordinator(server, host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`, options);
+    const boundPort = bound && typeof bound === 'object' ? bound.port : 0;
+    return new Coordinator(server, host.includes(':') ? `[${host}]:${boundPort}` : `${host}:${boundPort}`, resolved);
   }
 
   /** Runs the job: resolves with every rank's result once all ranks of a generation are done. */
@@ -171,8 +115,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (this.phase === 'closed') return Promise.reject(new LoomError('coordinator is closed'));
     this.runCalled = true;
     const outcome = new Promise<JobOutcome>((resolve, reject) => (this.settle = { resolve, reject }));
-    this.joinTimer = this.later(this.joinTimeoutMs, () => {
-      if (this.phase === 'waiting') this.failJob(`only ${this.pool.length} of ${this.options.workers} workers joined within ${this.joinTimeoutMs} ms`);
+    this.joinTimer = this.later(this.options.joinTimeoutMs, () => {
+      if (this.phase === 'waiting') this.failJob(`only ${this.pool.length} of ${this.options.workers} workers joined within ${this.options.joinTimeoutMs} ms`);
     });
     this.maybeStart();
     return outcome;
@@ -217,7 +161,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     peers.forEach((peer, rank) => {
       peer.lastHeardAt = now;
       peer.connection.send(
-        { type: 'start', generation: this.generation, rank, size: peers.length, addresses, payload: this.options.payload ?? null, hasResume: this.latest !== null },
+        { type: 'start', generation: this.generation, rank, size: peers.length, addresses, payload: this.options.payload, hasResume: this.latest !== null },
         this.latest,
       );
     });
@@ -262,7 +206,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (!current || (this.phase !== 'running' && this.phase !== 'failing')) {
       return ack(`checkpoint of generation ${message.generation} refused: the job is at generation ${this.generation} (${this.phase})`);
     }
-    const path = this.options.checkpointPath ?? null;
+    const path = this.options.checkpointPath;
     if (path) {
       try {
         writeFileAtomic(path, bytes);
@@ -308,7 +252,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
     if (this.phase === 'running') {
       this.phase = 'failing';
-      this.later(this.options.failureGraceMs ?? 300, () => this.judgeFailure());
+      this.later(this.options.failureGraceMs, () => this.judgeFailure());
     }
     if (this.phase !== 'failing') return;
     const known = this.suspects.find((suspect) => suspect.peer === peer);
@@ -324,9 +268,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const records = culprits.map(({ peer, cause }) => this.declareFailed(peer, cause));
     const primary = records[0].message;
     const survivors = this.members.filter((peer) => !this.failed.has(peer) && !peer.connection.isClosed);
-    const maxRestarts = this.options.maxRestarts ?? 3;
-    const minWorkers = this.options.minWorkers ?? 1;
-    if ((this.options.onFailure ?? 'fail') === 'fail') return this.failJob(primary);
+    const { maxRestarts, minWorkers } = this.options;
+    if (this.options.onFailure === 'fail') return this.failJob(primary);
     if (this.restarts >= maxRestarts) return this.failJob(`${primary}; no restart left (maxRestarts ${maxRestarts})`);
     if (survivors.length < minWorkers) return this.failJob(`${primary}; ${survivors.length} workers survive, fewer than minWorkers ${minWorkers}`);
     this.restarts++;
@@ -335,7 +278,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.rejoined.clear();
     for (const peer of survivors) peer.connection.send({ type: 'abort', generation: this.generation, reason: primary, final: false });
     this.log(`restart ${this.restarts}: aborting generation ${this.generation}; generation ${this.generation + 1} will run on ${survivors.length} workers`);
-    const rejoinMs = this.options.rejoinTimeoutMs ?? this.joinTimeoutMs;
+    const rejoinMs = this.options.rejoinTimeoutMs;
     this.rejoinTimer = this.later(rejoinMs, () => {
       for (const peer of this.survivors.filter((survivor) => !this.rejoined.has(survivor))) {
         this.suspect(peer, `did not stop its job and rejoin within ${rejoinMs} ms of the abort`, true);
@@ -345,7 +288,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
   private maybeRestart(): void {
     if (this.phase !== 'restarting') return;
-    const minWorkers = this.options.minWorkers ?? 1;
+    const { minWorkers } = this.options;
     if (this.survivors.length < minWorkers) {
       return this.failJob(`${this.failures[this.failures.length - 1].message}; ${this.survivors.length} workers survive, fewer than minWorkers ${minWorkers}`);
     }
@@ -371,6 +314,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.phase = 'failed';
     this.stopTimers();
     for (const peer of this.peers) {
+      if (!peer.joined) {
+        peer.connection.destroy('job failed');
+        continue;
+      }
       peer.connection.send({ type: 'abort', generation: Math.max(this.generation, 0), reason: message, final: true });
       peer.connection.close('job failed');
     }
@@ -389,7 +336,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   /** Checks heartbeats a few times per timeout. */
   private startMonitor(): void {
     if (this.monitor) return;
-    const timeout = this.heartbeatTimeoutMs;
+    const timeout = this.options.heartbeatTimeoutMs;
     this.lastTick = Date.now();
     this.monitor = setInterval(() => {
       const now = Date.now();

@@ -13,7 +13,7 @@ import { LoomError, showValue } from '../util/errors.js';
 import { coordinatorProof, MIN_TOKEN_BYTES, newNonce, PRE_AUTH_MAX_FRAME_BYTES, proofsMatch, workerProof } from './auth.js';
 import { ControlConnection } from './control/connection.js';
 import { parseCoordinatorMessage, type CoordinatorMessage, type Received } from './control/messages.js';
-import { DEFAULT_MAX_CONTROL_FRAME_BYTES } from './coordinator.js';
+import { DEFAULT_MAX_CONTROL_FRAME_BYTES } from './coordinator-options.js';
 import type { WorkerContext, WorkerJob } from './job.js';
 
 export interface JoinOptions {
