@@ -262,6 +262,19 @@ describe('failures and checkpoints in one process', () => {
     expect(ends.filter((end) => end !== 'finished')[0]).toMatch(/stopped the job: rank 2/);
   });
 
+  it.each([
+    [{ minWorkers: 2 }, '; 1 workers survive, fewer than minWorkers 2'],
+    [{ maxRestarts: 0 }, '; no restart left (maxRestarts 0)'],
+  ])("'restart' still fails the job with %o", async (limits, suffix) => {
+    const token = testToken();
+    const { coordinator } = await coordinatorFor({ token, workers: 2, onFailure: 'restart', ...limits, payload: { kind: 'throw', failRank: 0 } });
+    const outcome = rejection(coordinator.run());
+    const workers = [0, 1].map(() => rejection(joinInProcess(coordinator.address, token)));
+    const error = await outcome;
+    expect(error.message).toBe(`rank 0 (host 127.0.0.1, pid ${process.pid}) failed: its job failed: rank 0 was told to throw${suffix}`);
+    for (const worker of workers) expect((await worker).message).toMatch(/stopped the job: rank 0/);
+  });
+
   it('checkpoints are written atomically, announced, and given to a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loom-cluster-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

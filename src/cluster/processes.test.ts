@@ -148,4 +148,25 @@ describe('worker processes', () => {
       }
     });
   });
+
+  it("a stopped worker with 'restart': the survivors leave their hung collective and finish without it", async () => {
+    const iterations = 40;
+    const payload: TestPayload = { kind: 'loop', iterations, checkpointEvery: 5, sleepMs: 20 };
+    await withProcessJob({ payload, onFailure: 'restart' }, async ({ coordinator, workers, joinedPids }) => {
+      const outcome = coordinator.run();
+      await within(reachedIteration(coordinator, 8), 30_000, 'iteration 8');
+      const victim = joinedPids[2];
+      workers.kill(workers.pids.indexOf(victim), 'SIGSTOP');
+      try {
+        const { results, restarts, failures } = await within(outcome, 30_000, 'restarted job');
+        expect(restarts).toBe(1);
+        expect(failures.map((f) => [f.rank, f.pid])).toEqual([[2, victim]]);
+        expect(failures[0].cause).toMatch(/^no heartbeat for \d+ ms \(timeout 1500 ms\)$/);
+        expect((results as LoopResult[]).map((r) => [r.generation, r.size, r.reached])).toEqual([[1, 2, iterations], [1, 2, iterations]]);
+        expect((results as LoopResult[])[0].startedAt).toBeGreaterThanOrEqual(5);
+      } finally {
+        workers.kill(workers.pids.indexOf(victim), 'SIGKILL');
+      }
+    });
+  });
 });

@@ -76,6 +76,15 @@ async function dialCoordinator(address: string, timeoutMs: number): Promise<Sock
   }
 }
 
+/** True if `promise` settles (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = promise.then(() => true, () => true);
+  const result = await Promise.race([settled, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return result;
+}
+
 interface Generation {
   generation: number;
   controller: AbortController;
@@ -244,15 +253,10 @@ class WorkerSession {
     this.pendingCheckpoints.clear();
     if (!generation) return;
     generation.controller.abort(new LoomError(reason));
-    await generation.transport?.close().catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const settledInTime = await Promise.race([
-      generation.settled.then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ABORT_SETTLE_MS))),
-    ]);
-    clearTimeout(timer);
-    if (!settledInTime) this.log(`generation ${generation.generation}: the job did not settle within ${ABORT_SETTLE_MS} ms of the abort`);
-    await generation.transport?.close().catch(() => {});
+    // A hung peer may never finish its side of a close; neither step may hold the worker.
+    const closed = settlesWithin(generation.settled.then(() => generation.transport?.close()), ABORT_SETTLE_MS);
+    void generation.transport?.close().catch(() => {});
+    if (!(await closed)) this.log(`generation ${generation.generation}: the job or its mesh did not stop within ${ABORT_SETTLE_MS} ms of the abort`);
   }
 
   private async abort(generation: number, reason: string, final: boolean): Promise<void> {
@@ -265,8 +269,7 @@ class WorkerSession {
   private async finish(): Promise<void> {
     const generation = this.current;
     this.current = null;
-    await generation?.settled;
-    await generation?.transport?.close().catch(() => {});
+    if (generation) await settlesWithin(generation.settled.then(() => generation.transport?.close()), ABORT_SETTLE_MS);
     this.connection.send({ type: 'goodbye' });
     this.end(null);
   }
