@@ -43,6 +43,9 @@ export async function joinCoordinator(options: JoinOptions): Promise<void> {
   if (!(options.token instanceof Uint8Array) || options.token.length < MIN_TOKEN_BYTES) {
     throw new LoomError(`job token must be at least ${MIN_TOKEN_BYTES} bytes, got ${options.token?.length ?? 0}`);
   }
+  const heartbeatMs = options.heartbeatMs ?? 1_000;
+  if (!Number.isFinite(heartbeatMs) || heartbeatMs <= 0) throw new LoomError(`worker heartbeatMs must be a positive number, got ${showValue(options.heartbeatMs)}`);
+  if (typeof options.job !== 'function') throw new LoomError(`worker job must be a function, got ${showValue(typeof options.job)}`);
   const socket = await dialCoordinator(options.coordinator, options.connectTimeoutMs ?? 30_000);
   return new WorkerSession(socket, options).finished;
 }
