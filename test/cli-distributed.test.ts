@@ -2,27 +2,12 @@
  * Data-parallel runs through the `loom` command as a user types them, and the mistakes a user
  * makes with them: each must end in one line on stderr naming the problem and a non-zero exit.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LOOM = join(ROOT, 'bin', 'loom.js');
-
-function loom(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [LOOM, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function expectOneLineError(result: ReturnType<typeof loom>, pattern: RegExp): void {
-  expect(result.status).not.toBe(0);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-}
+import { expectOneLineError, LOOM, loom, ROOT } from './support/cli.js';
 
 const short = ['--plain', '--set', 'train.epochs=1', '--set', 'train.evalLimit=200'];
 

@@ -3,20 +3,12 @@
  * Bad input must end in one line on stderr that names the problem, and a non-zero exit.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { expectOneLineError, loom, ROOT } from './support/cli.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LOOM = join(ROOT, 'bin', 'loom.js');
 const SUBSET = join(ROOT, 'data', 'fashion-mnist-subset');
-
-function loom(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [LOOM, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function writeConfig(dir: string, text: string): string {
   const path = join(dir, 'config.yaml');
@@ -32,14 +24,6 @@ model: { type: logreg }
 optimizer: { type: sgd, lr: 0.1 }
 train: { steps: 4, batchSize: 32 }
 `;
-
-/** Expects a one-line error on stderr matching `pattern` and a non-zero exit. */
-function expectOneLineError(result: ReturnType<typeof loom>, pattern: RegExp): void {
-  expect(result.status).not.toBe(0);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-}
 
 describe('loom CLI', () => {
   it('demo trains on the shipped subset and prints test accuracy', () => {
@@ -87,7 +71,7 @@ describe('loom CLI', () => {
   it('refuses a truncated IDX file, naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loom-cli-'));
     const data = join(dir, 'fmnist');
-    spawnSync('mkdir', ['-p', data]);
+    mkdirSync(data, { recursive: true });
     for (const f of ['train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) {
       copyFileSync(join(SUBSET, f), join(data, f));
     }
