@@ -37,11 +37,11 @@ async function runSumJob(coordinator: Coordinator, token: Uint8Array, workers: n
 
 describe('options', () => {
   it.each([
-    [{ token: new Uint8Array(8), workers: 1 }, 'job token must be at least 16 bytes, got 8'],
-    [{ token: testToken(), workers: 0 }, 'coordinator option workers must be an integer of at least 1, got 0'],
-    [{ token: testToken(), workers: 2, onFailure: 'retry' }, 'coordinator option onFailure must be "fail" or "restart", got "retry"'],
-    [{ token: testToken(), workers: 2, payload: { n: 1n } }, 'coordinator payload must be JSON: Do not know how to serialize a BigInt'],
-  ])('refuses %o', async (options, message) => {
+    ['a short token', { token: new Uint8Array(8), workers: 1 }, 'job token must be at least 16 bytes, got 8'],
+    ['zero workers', { token: testToken(), workers: 0 }, 'coordinator option workers must be an integer of at least 1, got 0'],
+    ['an unknown onFailure', { token: testToken(), workers: 2, onFailure: 'retry' }, 'coordinator option onFailure must be "fail" or "restart", got "retry"'],
+    ['a payload that is not JSON', { token: testToken(), workers: 2, payload: { n: 1n } }, 'coordinator payload must be JSON: Do not know how to serialize a BigInt'],
+  ])('refuses %s', async (_name, options, message) => {
     const error = await rejection(Coordinator.listen(options as CoordinatorOptions));
     expect(error).toBeInstanceOf(LoomError);
     expect(error.message).toBe(message);

@@ -25,10 +25,10 @@ describe('job token files', () => {
   });
 
   it.each([
-    ['missing', null, /^job token file ".*missing" does not exist$/],
-    ['empty', '\n', /^job token file ".*empty" is empty$/],
-    ['short', 'too-short\n', /^job token file ".*short" holds 9 bytes; a job token needs at least 16$/],
-  ])('refuses a %s file', (name, content, message) => {
+    ['a missing', 'missing', null, /^job token file ".*missing" does not exist$/],
+    ['an empty', 'empty', '\n', /^job token file ".*empty" is empty$/],
+    ['a short', 'short', 'too-short\n', /^job token file ".*short" holds 9 bytes; a job token needs at least 16$/],
+  ])('refuses %s file', (_label, name, content, message) => {
     const path = join(dir, name);
     if (content !== null) writeFileSync(path, content);
     let error: unknown;
