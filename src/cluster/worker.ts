@@ -47,7 +47,7 @@ export async function joinCoordinator(options: JoinOptions): Promise<void> {
   if (!Number.isFinite(heartbeatMs) || heartbeatMs <= 0) throw new LoomError(`worker heartbeatMs must be a positive number, got ${showValue(options.heartbeatMs)}`);
   if (typeof options.job !== 'function') throw new LoomError(`worker job must be a function, got ${showValue(typeof options.job)}`);
   const socket = await dialCoordinator(options.coordinator, options.connectTimeoutMs ?? 30_000);
-  return new WorkerSession(socket, options).finished;
+  return new JoinedWorker(socket, options).finished;
 }
 
 async function dialCoordinator(address: string, timeoutMs: number): Promise<Socket> {
@@ -96,7 +96,7 @@ interface Generation {
   settled: Promise<void>;
 }
 
-class WorkerSession {
+class JoinedWorker {
   readonly finished: Promise<void>;
   private settle!: { resolve(): void; reject(error: LoomError): void };
   private readonly connection: ControlConnection<CoordinatorMessage>;
@@ -277,7 +277,7 @@ class WorkerSession {
     this.end(null);
   }
 
-  /** Ends the session at once (later closes change nothing); cleans up, then settles. */
+  /** Ends this worker's part in the job at once (later closes change nothing); cleans up, then settles. */
   private end(error: LoomError | null): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
