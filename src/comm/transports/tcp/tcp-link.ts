@@ -271,7 +271,11 @@ export class TcpLink {
     this.wake();
     this.incoming?.sink?.fail(this.failure);
     this.incoming = null;
-    this.inbox?.failAll(this.failure);
+    // Data from the peer arrives on the connection this rank dialed. A clean close of the other
+    // one (which this rank only sends on) says nothing of messages still in flight to us: the
+    // peer may have finished and closed while its last message is being read.
+    const carriesIncoming = this.options.expectedPeer !== undefined;
+    if (carriesIncoming || !quiet) this.inbox?.failAll(this.failure);
     this.settleReady.reject(this.failure);
     this.settleClosed(this.failure);
     if (!quiet) this.options.onError(this.failure);

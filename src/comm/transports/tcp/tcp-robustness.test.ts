@@ -184,6 +184,21 @@ describe('TCP transport against a broken peer', () => {
     await expect(transport.send(1, 3, new Float32Array(4))).rejects.toThrow(/bad magic/);
   });
 
+  it('a clean close of the connection rank 0 sends on does not fail data still arriving on the other', async () => {
+    // As at the end of a job: the peer finishes, closes both its connections, and its last
+    // message may still be in flight on the connection rank 0 reads from.
+    const { transport, peer, dialed } = await rankZeroWithFakePeer();
+    const into = new Float32Array(3);
+    const waiting = transport.recv(1, 8, into);
+    dialed.end();
+    await closed(dialed);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    peer.write(dataFrame(8, Buffer.from(Float32Array.of(4, 5, 6).buffer)));
+    await waiting;
+    expect(Array.from(into)).toEqual([4, 5, 6]);
+    await expect(transport.send(1, 3, new Float32Array(4))).rejects.toThrow(/peer closed the connection/);
+  });
+
   it('sends a message larger than the frame limit as several frames, each checksummed', async () => {
     const { transport, dialed } = await rankZeroWithFakePeer(1024, 1000);
     const received: Buffer[] = [];
