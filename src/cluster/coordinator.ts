@@ -64,6 +64,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private latest: Uint8Array | null;
   private settle: { resolve(outcome: JobOutcome): void; reject(error: LoomError): void } | null = null;
   private runCalled = false;
+  private stopRequested = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private joinTimer: NodeJS.Timeout | null = null;
   private rejoinTimer: NodeJS.Timeout | null = null;
@@ -166,7 +167,25 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       );
     });
     this.log(`generation ${this.generation}: started ${peers.length} ranks${this.latest ? ` from a ${this.latest.length}-byte checkpoint` : ''}`);
+    if (this.stopRequested) this.sendStop();
     this.startMonitor();
+  }
+
+  /**
+   * Asks the job to end early and cleanly (Ctrl-C): every rank's `ctx.stopRequested` fires; the job
+   * decides where to stop (a training job finishes its step, checkpoints and returns). A restarted
+   * generation is asked too; a job not started yet fails.
+   */
+  requestStop(): void {
+    if (this.stopRequested) return;
+    this.stopRequested = true;
+    if (this.phase === 'waiting') return this.failJob('stopped before every worker had joined');
+    if (this.phase === 'running') this.sendStop();
+  }
+
+  private sendStop(): void {
+    for (const peer of this.members) peer.connection.send({ type: 'stop', generation: this.generation });
+    this.log(`generation ${this.generation}: asked ${this.members.length} ranks to stop`);
   }
 
   private receive(peer: WorkerPeer, { message, attachment }: Received<WorkerMessage>): void {

@@ -22,6 +22,8 @@ export interface WorkerContext extends JobStart {
   transport: Transport;
   /** Aborted when the coordinator aborts this generation (a peer failed); pass it to collectives. */
   signal: AbortSignal;
+  /** Aborted when the coordinator asks the job to end early and cleanly (e.g. Ctrl-C on the coordinator). */
+  stopRequested: AbortSignal;
   /** Ships a checkpoint (opaque bytes) to the coordinator; resolves once it is written atomically. */
   saveCheckpoint(bytes: Uint8Array, step: number): Promise<void>;
   /** Fire-and-forget JSON record (metrics) to the coordinator. */

@@ -40,6 +40,9 @@ export class LocalWorkers {
     this.children = Array.from({ length: options.count }, (_, index) =>
       spawn(options.command, options.args, {
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Own process group: a Ctrl-C at the terminal reaches the coordinator only, which asks
+        // the job to stop cleanly; a worker whose coordinator dies leaves on the lost connection.
+        detached: true,
         env: { ...process.env, ...options.env, LOOM_WORKER_INDEX: String(index) },
       }),
     );

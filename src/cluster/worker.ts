@@ -91,6 +91,8 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 interface Generation {
   generation: number;
   controller: AbortController;
+  /** Fired by the coordinator's 'stop': end early and cleanly. */
+  stop: AbortController;
   transport: TcpTransport | null;
   /** Settles when the job and the mesh are done with. */
   settled: Promise<void>;
@@ -160,6 +162,9 @@ class JoinedWorker {
       }
       case 'finish':
         return void this.finish();
+      case 'stop':
+        if (this.current?.generation === message.generation) this.current.stop.abort();
+        return;
       default:
         return this.protocolError(message.type);
     }
@@ -193,7 +198,7 @@ class JoinedWorker {
 
   private runGeneration(start: Extract<CoordinatorMessage, { type: 'start' }>, resume: Uint8Array | null): Generation {
     const controller = new AbortController();
-    const generation: Generation = { generation: start.generation, controller, transport: null, settled: Promise.resolve() };
+    const generation: Generation = { generation: start.generation, controller, stop: new AbortController(), transport: null, settled: Promise.resolve() };
     const { signal } = controller;
     const fail = (problem: string): void => {
       if (!signal.aborted) this.connection.send({ type: 'job-failed', generation: start.generation, message: problem.slice(0, 4000) });
@@ -219,6 +224,7 @@ class JoinedWorker {
         resume,
         transport: generation.transport,
         signal,
+        stopRequested: generation.stop.signal,
         saveCheckpoint: (bytes, step) => this.saveCheckpoint(start.generation, signal, bytes, step),
         report: (record) => void this.connection.send({ type: 'report', generation: start.generation, record: record ?? null }),
       };

@@ -32,6 +32,7 @@ const coordinatorSchemas = {
   abort: z.object({ type: z.literal('abort'), generation: count, reason: text(4000), final: z.boolean() }),
   'checkpoint-saved': z.object({ type: z.literal('checkpoint-saved'), id: count, error: text(4000).optional() }),
   finish: z.object({ type: z.literal('finish'), generation: count }),
+  stop: z.object({ type: z.literal('stop'), generation: count }),
 };
 
 /** Worker -> coordinator. */

@@ -31,6 +31,10 @@ export async function ddpClusterJob(ctx: WorkerContext): Promise<TrainResult> {
     config,
     ...(ctx.resume ? { resume: decodeCheckpoint(Buffer.from(ctx.resume), 'the checkpoint sent by the coordinator') } : {}),
     signal: ctx.signal,
+    onStart: (stop) => {
+      if (ctx.stopRequested.aborted) stop();
+      else ctx.stopRequested.addEventListener('abort', stop, { once: true });
+    },
     report: (record, persist) => {
       if (ctx.rank === 0) ctx.report({ record, persist } satisfies ReportedRecord);
     },

@@ -65,7 +65,10 @@ export async function trainOnCluster(options: ClusterDriverOptions): Promise<Tra
     } else {
       log(`loom: coordinator listening on ${coordinator.address}; start ${dist.workers} workers with: loom ${joinArgs.join(' ')}`);
     }
-    const outcome = await coordinator.run();
+    const running = coordinator;
+    const onStop = (): void => running.requestStop();
+    options.stopSignal?.addEventListener('abort', onStop, { once: true });
+    const outcome = await coordinator.run().finally(() => options.stopSignal?.removeEventListener('abort', onStop));
     if (workers) await exitsOrTimeout(workers, WORKER_EXIT_GRACE_MS); // they leave after 'finish'
     return outcome.results as TrainResult[];
   } finally {
