@@ -164,9 +164,9 @@ export class Trainer {
       const lr = this.opts.schedule(step);
       const trafficBefore = group.traffic();
 
-      const computeStarted = performance.now();
-      const localLoss = this.localGradient(globalBatch);
       const [from, to] = sliceBounds(globalBatch.length, group.rank, group.size);
+      const computeStarted = performance.now();
+      const localLoss = this.localGradient(globalBatch.subarray(from, to), globalBatch.length);
       const computeSec = group.computed((performance.now() - computeStarted) / 1000, to - from);
 
       const scalars = this.scalars;
@@ -251,15 +251,12 @@ export class Trainer {
   }
 
   /**
-   * Writes into `this.grad` this rank's share of the global batch's mean gradient and returns its
-   * share of the mean loss. Alone and without accumulation that is plain `lossAndGrad`.
+   * Writes into `this.grad` this rank's share (`local`, of a global batch of `total` samples) of
+   * the global batch's mean gradient and returns its share of the mean loss. Alone and without
+   * accumulation that is plain `lossAndGrad`.
    */
-  private localGradient(globalBatch: Int32Array): number {
+  private localGradient(local: Int32Array, total: number): number {
     const { model, train } = this.opts;
-    const group = this.group;
-    const [from, to] = sliceBounds(globalBatch.length, group.rank, group.size);
-    const local = globalBatch.subarray(from, to);
-    const total = globalBatch.length;
     if (!this.microGrad) {
       const loss = model.lossAndGrad(train.batch(local), this.grad);
       if (local.length === total) return loss;
