@@ -17,6 +17,7 @@ export type { AllReduceTiming, AllReduceTimingOptions } from './allreduce-timing
 
 export { createVirtualTransports, VirtualWorld, type VirtualWorldOptions } from './transports/virtual/virtual-transport.js';
 export { alphaBetaCost, VirtualClock, type MessageCost } from './transports/virtual/clock.js';
+export { hierarchicalCost, type LinkModel } from './transports/virtual/topology.js';
 
 export { attachThreadsTransport, ThreadsTransport } from './transports/threads/threads-transport.js';
 export { createThreadsDescriptor, type ThreadsTransportDescriptor, type ThreadsWorldOptions } from './transports/threads/descriptor.js';

@@ -151,12 +151,21 @@ export const outputSchema = z.strictObject({
   checkpointEvery: positiveInt.optional(),
 });
 
-/** The simulated network of virtual mode: an alpha-beta (latency-bandwidth) link between every pair of ranks. */
-export const networkSchema = z.strictObject({
+const linkFields = {
   /** One-way latency per message, microseconds. */
   latencyUs: nonNegative.default(50),
   /** Link bandwidth, gigabits per second. */
   bandwidthGbps: z.number().positive().default(10),
+};
+
+/**
+ * The simulated network of virtual mode: an alpha-beta (latency-bandwidth) link between every pair
+ * of ranks; with `ranksPerNode`, ranks are grouped into nodes and links between nodes are `interNode`.
+ */
+export const networkSchema = z.strictObject({
+  ...linkFields,
+  ranksPerNode: positiveInt.optional(),
+  interNode: z.strictObject(linkFields).optional(),
 });
 
 export const distributedSchema = z.strictObject({

@@ -8,7 +8,8 @@
  * seconds, calibrated once here on this machine (or from the model's FLOPs at computeGflops), so a
  * simulation is deterministic and ranks are not skewed by running one after another on one core.
  */
-import { alphaBetaCost, VirtualWorld } from '../../comm/index.js';
+import { alphaBetaCost, hierarchicalCost, VirtualWorld, type LinkModel, type MessageCost } from '../../comm/index.js';
+import { LoomError } from '../../util/errors.js';
 import { initBackend } from '../../compute/index.js';
 import type { DistributedConfig } from '../../config/schema.js';
 import { loadDataset, type DatasetSplit } from '../../data/index.js';
@@ -19,16 +20,25 @@ import type { TrainResult } from '../../train/trainer.js';
 import { runDdpRank } from '../ddp/ddp-rank.js';
 import type { DriverOptions } from './driver-options.js';
 
-/** The configured network as a message cost: alpha seconds per message, beta seconds per byte. */
-export function networkCost(network: DistributedConfig['network']): { alpha: number; beta: number } {
-  return { alpha: network.latencyUs * 1e-6, beta: 8 / (network.bandwidthGbps * 1e9) };
+type Link = { latencyUs: number; bandwidthGbps: number };
+
+/** A configured link as alpha seconds per message and beta seconds per byte. */
+export function networkCost(link: Link): LinkModel {
+  return { alpha: link.latencyUs * 1e-6, beta: 8 / (link.bandwidthGbps * 1e9) };
+}
+
+/** The configured network as the virtual clock's message cost (flat, or nodes of ranksPerNode). */
+export function networkMessageCost(network: DistributedConfig['network']): MessageCost {
+  const intra = networkCost(network);
+  if (network.ranksPerNode === undefined) return alphaBetaCost(intra.alpha, intra.beta);
+  if (!network.interNode) throw new LoomError('distributed.network.ranksPerNode needs distributed.network.interNode (the links between nodes)');
+  return hierarchicalCost(network.ranksPerNode, intra, networkCost(network.interNode));
 }
 
 export async function trainVirtual(options: DriverOptions): Promise<TrainResult[]> {
   const { config, metrics } = options;
   const size = config.distributed.workers;
-  const { alpha, beta } = networkCost(config.distributed.network);
-  const world = new VirtualWorld(size, { cost: alphaBetaCost(alpha, beta) });
+  const world = new VirtualWorld(size, { cost: networkMessageCost(config.distributed.network) });
   const clock = world.clock!;
   await initBackend(config.backend ? { backend: config.backend } : {});
   const data = loadDataset(config.data);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../config/load.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
-import { networkCost, trainVirtual } from './index.js';
+import { networkCost, networkMessageCost, trainVirtual } from './index.js';
 
 describe('virtual mode', () => {
   it('trains the MLP with 64 virtual workers and charges the ring all-reduce its alpha-beta time (within 5%)', async () => {
@@ -38,5 +38,12 @@ describe('virtual mode', () => {
       console.log(record.timing!.commSec, record.timing!.waitSec, record.timing!.computeSec, predicted);
       // expect(Math.abs(record.timing!.commSec - predicted) / predicted).toBeLessThan(0.05);
     }
+  });
+
+  it('models nodes: links between nodes get the interNode latency and bandwidth; ranksPerNode alone is refused', () => {
+    const cost = networkMessageCost({ latencyUs: 1, bandwidthGbps: 100, ranksPerNode: 8, interNode: { latencyUs: 10, bandwidthGbps: 10 } });
+    expect(cost(0, 7, 1e6)).toBeCloseTo(1e-6 + 8e-5, 12);
+    expect(cost(7, 8, 1e6)).toBeCloseTo(1e-5 + 8e-4, 12);
+    expect(() => networkMessageCost({ latencyUs: 1, bandwidthGbps: 100, ranksPerNode: 8 })).toThrow(/ranksPerNode needs distributed\.network\.interNode/);
   });
 });
