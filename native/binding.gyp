@@ -1,0 +1,26 @@
+{
+  "variables": {
+    "loom_sanitize%": "0"
+  },
+  "targets": [
+    {
+      "target_name": "loom_native",
+      "sources": ["binding.cc", "gemm.cc"],
+      "cflags!": ["-fno-exceptions", "-O2", "-O0"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-O2", "-O0"],
+      "cflags": ["-O3", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17"]
+      },
+      "conditions": [
+        ["loom_sanitize==1", {
+          "cflags": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined", "-g"],
+          "ldflags": ["-fsanitize=address,undefined"]
+        }]
+      ]
+    }
+  ]
+}
