@@ -60,6 +60,7 @@ export const fusedMatMulKernel: LoomWasmKernel = replaceWasmKernel(NAME, MATMUL_
       const epilogue: Epilogue = {
         activation: code,
         biasId: bias === undefined ? 0 : tensorId(backend, bias),
+        ...(bias === undefined ? {} : { bias }),
         preluId: activation === 'prelu' && prelu !== undefined ? tensorId(backend, prelu) : 0,
         leakyreluAlpha: alpha,
       };

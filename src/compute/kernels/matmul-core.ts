@@ -14,9 +14,11 @@ import { tf } from '../tf.js';
 import { LoomError } from '../../util/errors.js';
 import type { BackendWasm, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from './wasm-backend.js';
 import {
-  boolAttr, disposeIntermediate, heapF32, heapOffset, heapView, input, rawFusedMatMul, releaseView, shapeBytes, tensorId,
+  boolAttr, disposeIntermediate, FUSABLE_ACTIVATION, heapF32, heapOffset, heapView, input, rawFusedMatMul, releaseView, shapeBytes, tensorId,
 } from './wasm-backend.js';
 import { transposeInner } from './transpose-inner.js';
+import { nativeKernels } from '../native/addon.js';
+import { nativeMatMul, type NativeEpilogue } from './native-matmul.js';
 
 /** Why Loom replaces both `BatchMatMul` and `_FusedMatMul` (printed by `loom info`). */
 export const MATMUL_REASON = 'transposed and batched products ran at ~2 GFLOP/s; now explicit transpose + XNNPACK';
@@ -43,11 +45,20 @@ export function matMulOperands(inputs: NamedTensorInfoMap, attrs: NamedAttrMap, 
 export interface Epilogue {
   readonly activation: number;
   readonly biasId: number;
+  /** The bias tensor behind `biasId` (one value per output column), for the native path. */
+  readonly bias?: TensorInfo;
   readonly preluId: number;
   readonly leakyreluAlpha: number;
 }
 
 export const LINEAR: Epilogue = { activation: 0, biasId: 0, preluId: 0, leakyreluAlpha: 0 };
+
+/** The epilogue as the native GEMM runs it (bias per column, linear or ReLU), or null if it cannot. */
+function fusedByNative(e: Epilogue): NativeEpilogue | null {
+  if (e.preluId !== 0 || (e.activation !== FUSABLE_ACTIVATION.linear && e.activation !== FUSABLE_ACTIVATION.relu)) return null;
+  if (e.biasId !== 0 && e.bias === undefined) return null;
+  return { relu: e.activation === FUSABLE_ACTIVATION.relu, ...(e.bias ? { bias: e.bias } : {}) };
+}
 
 export interface MatMulShape {
   readonly M: number;
@@ -135,6 +146,9 @@ export function wasmMatMul(
     if (s.batchOut * M * N > 0) heapF32(backend, out).fill(0);
     return out;
   }
+  const native = nativeKernels();
+  const nativeEpilogue = native ? fusedByNative(epilogue) : null;
+  if (native && nativeEpilogue) return nativeMatMul(native, backend, a, b, transposeA, transposeB, s, nativeEpilogue);
   // Transposing the result is only sound when the epilogue is elementwise and position-free; and
   // with unequal batches one side is shared, which the per-slice cost model does not account for.
   const swappable = epilogue.biasId === 0 && epilogue.preluId === 0 && batchA === batchB;
@@ -169,7 +183,7 @@ function callXnn(backend: BackendWasm, aId: number, rows: number, K: number, bId
 }
 
 /** For each output batch, the batch index of a (or b) it reads, with numpy-style broadcasting. */
-function broadcastIndex(outerDims: readonly number[], outBatchDims: readonly number[]): Int32Array {
+export function broadcastIndex(outerDims: readonly number[], outBatchDims: readonly number[]): Int32Array {
   const batchOut = tf.util.sizeFromShape([...outBatchDims]);
   const index = new Int32Array(batchOut);
   const rank = outBatchDims.length;
