@@ -2,6 +2,7 @@ import { getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from './tf.js';
 import { backendStatus } from './backend.js';
 import type { KernelReplacement } from './kernels/index.js';
+import { nativeStatus, type NativeStatus } from './native/addon.js';
 
 /** What `loom info` shows about compute. */
 export interface ComputeInfo {
@@ -17,6 +18,8 @@ export interface ComputeInfo {
   /** Threads XNNPACK uses inside one backend instance (Loom parallelises across worker threads instead). */
   readonly threads: number;
   readonly replacedKernels: readonly KernelReplacement[];
+  /** Loom's native kernels (matrix products on the wasm heap): active or not, and why. */
+  readonly native: NativeStatus;
 }
 
 /** Describes the active compute setup; call after `initBackend` for the full picture. */
@@ -34,6 +37,7 @@ export function computeInfo(): ComputeInfo {
       multithread: status.multithread,
       threads: status.threads,
       replacedKernels: status.replacedKernels,
+      native: nativeStatus(),
     };
   }
   return {
@@ -45,5 +49,6 @@ export function computeInfo(): ComputeInfo {
     multithread: backend === 'wasm' && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
     threads: backend === 'wasm' ? getThreadsCount() : 1,
     replacedKernels: [],
+    native: nativeStatus(),
   };
 }

@@ -41,6 +41,12 @@ function describeCompute(compute: ReturnType<typeof computeInfo>): string[] {
     `backend: ${compute.backend} (TensorFlow.js ${compute.tfjsVersion}), SIMD ${yesNo(compute.simd)}, ` +
       `multithreaded build ${yesNo(compute.multithread)}, threads ${compute.threads}`,
   ];
+  const native = compute.native;
+  lines.push(
+    native.active
+      ? `native kernels: active, ${native.kernel} (${native.simd}): BatchMatMul and _FusedMatMul run on Loom's SGEMM on the wasm heap`
+      : `native kernels: inactive (${native.reason}); matrix products use XNNPACK on WebAssembly`,
+  );
   if (compute.replacedKernels.length === 0) {
     lines.push('kernels: TensorFlow.js defaults (no Loom kernels on this backend)');
   } else {
