@@ -265,6 +265,41 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_create_string_utf8(env, loom::simd_description(), NAPI_AUTO_LENGTH, &simd);
   napi_set_named_property(env, result, "kernel", kernel);
   napi_set_named_property(env, result, "simd", simd);
+  const char* names[8];
+  const int n = loom::available_kernels(names, 8);
+  napi_value available;
+  napi_create_array_with_length(env, static_cast<size_t>(n), &available);
+  for (int i = 0; i < n; ++i) {
+    napi_value s;
+    napi_create_string_utf8(env, names[i], NAPI_AUTO_LENGTH, &s);
+    napi_set_element(env, available, static_cast<uint32_t>(i), s);
+  }
+  napi_set_named_property(env, result, "available", available);
+  return result;
+}
+
+// setKernel(name) -> the previously selected kernel's name; throws for an unknown/unsupported name.
+napi_value SetKernel(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  napi_valuetype t = napi_undefined;
+  if (argc == 1) napi_typeof(env, argv[0], &t);
+  char name[32] = {0};
+  size_t len = 0;
+  if (t == napi_string) napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len);
+  const std::string previous = loom::kernel_name();
+  if (t != napi_string || !loom::set_kernel(name)) {
+    const char* names[8];
+    const int n = loom::available_kernels(names, 8);
+    std::string list;
+    for (int i = 0; i < n; ++i) list += (i ? ", " : "") + std::string(names[i]);
+    throw_js(env, "setKernel: " + (t == napi_string ? "'" + std::string(name) + "'" : (argc ? describe(env, argv[0]) : std::string("nothing"))) +
+                      " is not a kernel this CPU supports (" + list + ")");
+    return nullptr;
+  }
+  napi_value result;
+  napi_create_string_utf8(env, previous.c_str(), NAPI_AUTO_LENGTH, &result);
   return result;
 }
 
@@ -274,6 +309,8 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "sgemm", fn);
   napi_create_function(env, "info", NAPI_AUTO_LENGTH, Info, nullptr, &fn);
   napi_set_named_property(env, exports, "info", fn);
+  napi_create_function(env, "setKernel", NAPI_AUTO_LENGTH, SetKernel, nullptr, &fn);
+  napi_set_named_property(env, exports, "setKernel", fn);
   return exports;
 }
 

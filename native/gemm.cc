@@ -19,6 +19,7 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -401,26 +402,53 @@ void gemm_blocked(const SgemmParams& p, MicroKernel kernel) {
   }
 }
 
-enum class Kind { Portable, Avx2, Avx512 };
+enum class Kind : int { Portable, Avx2, Avx512 };
 
-Kind detect() {
+bool supported(Kind k) {
 #if defined(LOOM_X86)
-  const char* force = std::getenv("LOOM_NATIVE_KERNEL");
-  const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  const bool has_avx512 = __builtin_cpu_supports("avx512f");
-  if (force != nullptr) {
-    if (std::strcmp(force, "portable") == 0) return Kind::Portable;
-    if (std::strcmp(force, "avx2-fma") == 0 && has_avx2) return Kind::Avx2;
-  }
-  if (has_avx512) return Kind::Avx512;
-  if (has_avx2) return Kind::Avx2;
+  if (k == Kind::Avx512) return __builtin_cpu_supports("avx512f");
+  if (k == Kind::Avx2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
+  return k == Kind::Portable;
+}
+
+const char* name_of(Kind k) {
+  switch (k) {
+    case Kind::Avx512: return "avx512f";
+    case Kind::Avx2: return "avx2-fma";
+    default: return "portable";
+  }
+}
+
+bool parse(const char* name, Kind* out) {
+  for (Kind k : {Kind::Avx512, Kind::Avx2, Kind::Portable}) {
+    if (std::strcmp(name, name_of(k)) == 0) {
+      *out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The widest supported kernel, unless LOOM_NATIVE_KERNEL names a supported one.
+Kind detect() {
+  Kind forced;
+  const char* force = std::getenv("LOOM_NATIVE_KERNEL");
+  if (force != nullptr && parse(force, &forced) && supported(forced)) return forced;
+  for (Kind k : {Kind::Avx512, Kind::Avx2})
+    if (supported(k)) return k;
   return Kind::Portable;
 }
 
+std::atomic<int> g_kind{-1};
+
 Kind kind() {
-  static const Kind k = detect();
-  return k;
+  int k = g_kind.load(std::memory_order_relaxed);
+  if (k < 0) {
+    k = static_cast<int>(detect());
+    g_kind.store(k, std::memory_order_relaxed);
+  }
+  return static_cast<Kind>(k);
 }
 
 }  // namespace
@@ -446,12 +474,20 @@ void sgemm(const SgemmParams& p) {
   }
 }
 
-const char* kernel_name() {
-  switch (kind()) {
-    case Kind::Avx512: return "avx512f";
-    case Kind::Avx2: return "avx2-fma";
-    default: return "portable";
-  }
+const char* kernel_name() { return name_of(kind()); }
+
+bool set_kernel(const char* name) {
+  Kind k;
+  if (!parse(name, &k) || !supported(k)) return false;
+  g_kind.store(static_cast<int>(k), std::memory_order_relaxed);
+  return true;
+}
+
+int available_kernels(const char** names, int max) {
+  int count = 0;
+  for (Kind k : {Kind::Avx512, Kind::Avx2, Kind::Portable})
+    if (supported(k) && count < max) names[count++] = name_of(k);
+  return count;
 }
 
 const char* simd_description() {

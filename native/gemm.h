@@ -28,6 +28,11 @@ void sgemm(const SgemmParams& p);
 
 // "avx512f", "avx2-fma" or "portable": the micro-kernel chosen for this CPU.
 const char* kernel_name();
+// Selects a kernel by name for later calls (all threads); false when unknown or unsupported here.
+// The first call otherwise picks the widest supported one, or the one LOOM_NATIVE_KERNEL names.
+bool set_kernel(const char* name);
+// Writes the names of the kernels this CPU supports (widest first) and returns how many.
+int available_kernels(const char** names, int max);
 // Vector width and instruction set of that kernel, e.g. "AVX2+FMA 256-bit, 6x16 micro-tile".
 const char* simd_description();
 

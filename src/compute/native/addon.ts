@@ -1,0 +1,222 @@
+/**
+ * Loader of Loom's native kernels (native/, built from source by node-gyp at `npm install`).
+ *
+ * The addon works in place on memory it is handed: operands are byte offsets into one ArrayBuffer
+ * (typically TensorFlow.js's wasm heap, `HEAPU8.buffer`), a SharedArrayBuffer or a TypedArray.
+ * Where it is not built (no compiler at install), disabled (`LOOM_NATIVE=0`) or fails to load,
+ * `nativeKernels()` is null and `nativeStatus()` says why; Loom then stays on WebAssembly.
+ * `LOOM_NATIVE_ADDON=path` loads another build (the AddressSanitizer one: native/README.md).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Kernel names the addon may report: widest instruction set first. */
+export type NativeKernelName = 'avx512f' | 'avx2-fma' | 'portable';
+
+/** Memory the operands live in; offsets are bytes from its start (a view's start for a view). */
+export type NativeMemory = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
+
+/**
+ * C = act(alpha * op(A) op(B) + beta * C + bias), row-major float32; op(A) is M x K, op(B) K x N.
+ * With transA, A is stored K x M; with transB, B is stored N x K. Leading dimensions default to the
+ * stored widths. With beta = 0, C is not read. C must not overlap A, B or the bias.
+ */
+export interface SgemmOptions {
+  readonly memory: NativeMemory;
+  /** Byte offsets of A, B and C in `memory` (multiples of 4). */
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly transA?: boolean;
+  readonly transB?: boolean;
+  readonly lda?: number;
+  readonly ldb?: number;
+  readonly ldc?: number;
+  /** Default 1. */
+  readonly alpha?: number;
+  /** Default 0. */
+  readonly beta?: number;
+  /** Byte offset of N floats added to every row of C (after alpha and beta), or undefined. */
+  readonly bias?: number;
+  /** max(0, x) last. */
+  readonly relu?: boolean;
+}
+
+/** The addon's own exports (native/binding.cc). */
+export interface NativeBinding {
+  sgemm(
+    memory: ArrayBuffer | ArrayBufferView,
+    aOffset: number,
+    bOffset: number,
+    cOffset: number,
+    M: number,
+    N: number,
+    K: number,
+    transA: boolean,
+    transB: boolean,
+    lda: number,
+    ldb: number,
+    ldc: number,
+    alpha: number,
+    beta: number,
+    biasOffset: number,
+    relu: boolean,
+  ): void;
+  info(): { kernel: NativeKernelName; simd: string; available: NativeKernelName[] };
+  setKernel(name: string): NativeKernelName;
+}
+
+export interface NativeKernels {
+  /** Micro-kernel in use, e.g. 'avx512f'. */
+  readonly kernel: NativeKernelName;
+  /** Its instruction set and tile, e.g. 'AVX-512F 512-bit, 12x32 micro-tile'. */
+  readonly simd: string;
+  /** Kernels this CPU can run, widest first. */
+  readonly available: readonly NativeKernelName[];
+  /** Path of the loaded addon. */
+  readonly path: string;
+  sgemm(options: SgemmOptions): void;
+  /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
+  setKernel(name: NativeKernelName): NativeKernelName;
+  /** The binding itself: positional arguments, no defaults. */
+  readonly binding: NativeBinding;
+}
+
+export interface NativeStatus {
+  readonly active: boolean;
+  /** Why it is active or not, e.g. 'disabled by LOOM_NATIVE=0' or 'not built: run npm rebuild'. */
+  readonly reason: string;
+  readonly kernel?: NativeKernelName;
+  readonly simd?: string;
+  readonly path?: string;
+}
+
+interface Loaded {
+  readonly kernels: NativeKernels | null;
+  readonly status: NativeStatus;
+}
+
+/** The repository (or installed package) root: the nearest directory up with loom-ml's package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'loom-ml') return dir;
+      } catch {
+        // not ours; keep looking
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    dir = parent;
+  }
+}
+
+/** Where the release build lands. */
+export function defaultAddonPath(): string {
+  return join(packageRoot(), 'native', 'build', 'Release', 'loom_native.node');
+}
+
+const sharedViews = new WeakMap<SharedArrayBuffer, Uint8Array>();
+
+/** Node-API in Node 20 cannot take a SharedArrayBuffer itself, only a view of it. */
+function asBindingMemory(memory: NativeMemory): ArrayBuffer | ArrayBufferView {
+  if (typeof SharedArrayBuffer !== 'undefined' && memory instanceof SharedArrayBuffer) {
+    let view = sharedViews.get(memory);
+    if (view === undefined) {
+      view = new Uint8Array(memory);
+      sharedViews.set(memory, view);
+    }
+    return view;
+  }
+  return memory as ArrayBuffer | ArrayBufferView;
+}
+
+function wrap(binding: NativeBinding, path: string): NativeKernels {
+  const current = () => binding.info();
+  return {
+    get kernel() {
+      return current().kernel;
+    },
+    get simd() {
+      return current().simd;
+    },
+    available: current().available,
+    path,
+    binding,
+    setKernel: (name) => binding.setKernel(name),
+    sgemm(o: SgemmOptions): void {
+      const transA = o.transA ?? false;
+      const transB = o.transB ?? false;
+      binding.sgemm(
+        asBindingMemory(o.memory),
+        o.a,
+        o.b,
+        o.c,
+        o.m,
+        o.n,
+        o.k,
+        transA,
+        transB,
+        o.lda ?? Math.max(1, transA ? o.m : o.k),
+        o.ldb ?? Math.max(1, transB ? o.k : o.n),
+        o.ldc ?? Math.max(1, o.n),
+        o.alpha ?? 1,
+        o.beta ?? 0,
+        o.bias ?? -1,
+        o.relu ?? false,
+      );
+    },
+  };
+}
+
+/** Tries to load the addon as `env` says; does not cache (see `nativeKernels` for the cached one). */
+export function loadNative(env: NodeJS.ProcessEnv = process.env): Loaded {
+  if (env.LOOM_NATIVE === '0') return { kernels: null, status: { active: false, reason: 'disabled by LOOM_NATIVE=0' } };
+  const override = env.LOOM_NATIVE_ADDON;
+  const path = override ? resolve(override) : defaultAddonPath();
+  if (!existsSync(path)) {
+    const reason = override
+      ? `LOOM_NATIVE_ADDON=${override} does not exist`
+      : 'not built: run npm rebuild (needs a C++ compiler; see native/README.md)';
+    return { kernels: null, status: { active: false, reason, path } };
+  }
+  try {
+    const binding = createRequire(import.meta.url)(path) as NativeBinding;
+    if (typeof binding.sgemm !== 'function' || typeof binding.info !== 'function') {
+      throw new Error('it does not export sgemm and info');
+    }
+    const kernels = wrap(binding, path);
+    const { kernel, simd } = binding.info();
+    return { kernels, status: { active: true, reason: 'native kernels loaded', kernel, simd, path } };
+  } catch (err) {
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    return { kernels: null, status: { active: false, reason: `failed to load ${path}: ${message}`, path } };
+  }
+}
+
+let cached: Loaded | null = null;
+
+function loaded(): Loaded {
+  cached ??= loadNative();
+  return cached;
+}
+
+/** The native kernels, or null where they are not built, disabled or fail to load. */
+export function nativeKernels(): NativeKernels | null {
+  return loaded().kernels;
+}
+
+/** Whether the native kernels are active and why; `kernel`/`simd` describe the current micro-kernel. */
+export function nativeStatus(): NativeStatus {
+  const { kernels, status } = loaded();
+  if (kernels === null) return status;
+  return { ...status, kernel: kernels.kernel, simd: kernels.simd };
+}
