@@ -325,14 +325,20 @@ void pack_b(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, flo
         }
       }
     } else {
-      // op(B)[p][j] = b[j * ldb + p]: column j of the panel is row j0 + j of B, read with unit stride.
-      for (int j = 0; j < NR; ++j) {
-        float* d = panel + j;
-        if (j < cols) {
-          const float* s = b + (j0 + j) * ldb;
-          for (int64_t p = 0; p < kc; ++p) d[p * NR] = s[p];
-        } else {
-          for (int64_t p = 0; p < kc; ++p) d[p * NR] = 0.0f;
+      // op(B)[p][j] = b[j * ldb + p]: column j of the panel is row j0 + j of B. Transposed in
+      // strips of 16 values of p, so that the 16 panel rows being written stay in L1 while the NR
+      // source rows are each read with unit stride.
+      constexpr int64_t STRIP = 16;
+      for (int64_t p0 = 0; p0 < kc; p0 += STRIP) {
+        const int64_t pn = std::min(STRIP, kc - p0);
+        float* d = panel + p0 * NR;
+        for (int j = 0; j < NR; ++j) {
+          if (j < cols) {
+            const float* s = b + (j0 + j) * ldb + p0;
+            for (int64_t p = 0; p < pn; ++p) d[p * NR + j] = s[p];
+          } else {
+            for (int64_t p = 0; p < pn; ++p) d[p * NR + j] = 0.0f;
+          }
         }
       }
     }
