@@ -289,13 +289,12 @@ describe.skipIf(native === null)('native sgemm', () => {
   });
 
   describe('argument validation', () => {
-    const { binding } = kernels;
     const buffer = new ArrayBuffer(4096);
     // A 4x4 product at a = 0, b = 64, c = 128; every argument good.
     const good = [buffer, 0, 64, 128, 4, 4, 4, false, false, 4, 4, 4, 1, 0, -1, false] as unknown[];
     const call = (changes: Record<number, unknown>, args: unknown[] = good) => () => {
       const argv = args.map((v, i) => (i in changes ? changes[i] : v));
-      (binding.sgemm as (...a: unknown[]) => void)(...argv);
+      (kernels.binding.sgemm as (...a: unknown[]) => void)(...argv);
     };
     const expectError = (fn: () => void, pattern: RegExp) => {
       let message = '';
