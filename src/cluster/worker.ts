@@ -8,7 +8,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { connectTcpTransport, listenTcp, type TcpListener, type TcpTransport } from '../comm/index.js';
+import { connectTcpTransport, listenTcp, parseAddress, type TcpListener, type TcpTransport } from '../comm/index.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { coordinatorProof, MIN_TOKEN_BYTES, newNonce, PRE_AUTH_MAX_FRAME_BYTES, proofsMatch, workerProof } from './auth.js';
 import { ControlConnection } from './control/connection.js';
@@ -51,10 +51,7 @@ export async function joinCoordinator(options: JoinOptions): Promise<void> {
 }
 
 async function dialCoordinator(address: string, timeoutMs: number): Promise<Socket> {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(address);
-  if (!match) throw new LoomError(`coordinator address must be host:port, got ${showValue(address)}`);
-  const host = match[1] ?? match[2];
-  const port = Number(match[3]);
+  const { host, port } = parseAddress(address, 'coordinator address');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -26,4 +26,5 @@ export type { ThreadProgram } from './transports/threads/pool-protocol.js';
 
 export { connectTcpTransport, TcpTransport, DEFAULT_FRAGMENT_BYTES, DEFAULT_MAX_FRAME_BYTES, type TcpTransportOptions } from './transports/tcp/tcp-transport.js';
 export { listenTcp, TcpListener } from './transports/tcp/listener.js';
+export { parseAddress, type HostPort } from './transports/tcp/address.js';
 export { FRAME_HEADER_BYTES, FRAME_MAGIC, FRAME_VERSION } from './transports/tcp/frame.js';

@@ -12,7 +12,8 @@ import { Coordinator, createTokenFile, launchLocalWorkers, readTokenFile, type L
 import type { LoomConfig } from '../../config/schema.js';
 import { encodeCheckpoint } from '../../train/checkpoint.js';
 import type { TrainResult } from '../../train/trainer.js';
-import { LoomError, showValue } from '../../util/errors.js';
+import { LoomError } from '../../util/errors.js';
+import { parseAddress } from '../../comm/index.js';
 import { parseReportedRecord, type DdpPayload } from './cluster-job.js';
 import type { DriverOptions } from './driver-options.js';
 
@@ -86,10 +87,8 @@ function hostsToken(config: LoomConfig): { path: string; token: Uint8Array } {
 }
 
 function parseListen(listen: string | undefined): [string, number] {
-  const match = listen ? /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(listen) : null;
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || port > 65535) throw new LoomError(`distributed.listen must be host:port, got ${showValue(listen)}`);
-  return [match[1] ?? match[2], port];
+  const { host, port } = parseAddress(listen ?? '', 'distributed.listen', true);
+  return [host, port];
 }
 
 function resumeBytes(resume: DriverOptions['resume']): Uint8Array | null {
