@@ -8,6 +8,7 @@ import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { cpuFallbackKernel } from './cpu-fallback.js';
 import { fusedMatMulKernel } from './fused-matmul.js';
+import { identityKernel } from './identity.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { powKernel } from './pow.js';
 import { installWasmKernel, type KernelReplacement, type LoomWasmKernel } from './registry.js';
@@ -33,6 +34,7 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
   tileKernel,
   powKernel,
   tanhKernel,
+  identityKernel,
   cpuFallbackKernel('Einsum', 'missing on wasm'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropInput', 'missing on wasm (depthwise conv gradient)'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropFilter', 'missing on wasm (depthwise conv gradient)'),
