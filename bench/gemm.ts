@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { nativeKernels, nativeStatus, type NativeKernelName, type NativeKernels } from '../src/compute/native/addon.js';
+import { nativeKernels, nativeStatus, type NativeKernelName, type NativeKernels } from '../src/native/index.js';
 import { PEER_PYTHON } from './lib/peer.js';
 import { finish, median, printTable, round3 } from './lib/report.js';
 

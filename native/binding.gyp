@@ -5,10 +5,10 @@
   "targets": [
     {
       "target_name": "loom_native",
-      "sources": ["binding.cc", "gemm.cc"],
+      "sources": ["binding.cc", "napi_args.cc", "gemm.cc", "conv.cc", "conv_binding.cc", "optim.cc", "optim_binding.cc"],
       "cflags!": ["-fno-exceptions", "-O2", "-O0"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-O2", "-O0"],
-      "cflags": ["-O3", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags": ["-O3", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

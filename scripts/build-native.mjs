@@ -120,7 +120,7 @@ function buildSanitized() {
   if (loaded.error) fatal(`built but does not load: ${loaded.error}`);
   process.stdout.write(`loom: sanitizer build (${loaded.kernel}): native/build-asan/loom_native.node\n`);
   process.stdout.write(
-    `run the kernel tests with: LD_PRELOAD=${libasan} ASAN_OPTIONS=detect_leaks=0 LOOM_NATIVE_ADDON=${addon} npx vitest run src/compute/native\n`,
+    `run the kernel tests with: LD_PRELOAD=${libasan} ASAN_OPTIONS=detect_leaks=0 LOOM_NATIVE_ADDON=${addon} npx vitest run src/native\n`,
   );
 }
 

@@ -2,7 +2,7 @@ import { getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from './tf.js';
 import { backendStatus } from './backend.js';
 import type { KernelReplacement } from './kernels/index.js';
-import { nativeStatus, type NativeStatus } from './native/addon.js';
+import { nativeStatus, type NativeStatus } from '../native/index.js';
 
 /** What `loom info` shows about compute. */
 export interface ComputeInfo {

@@ -8,10 +8,13 @@
  *   buf = d on the first step, else mu*buf + (1 - dampening)*d
  *   u = nesterov ? d + mu*buf : buf          (u = d without momentum)
  *   w = w - lr*u
+ *
+ * The element-wise loop is sgd-update.ts: native where the addon is loaded, bit-identical either way.
  */
 import type { Optimizer, OptimizerLayout, OptimizerState } from './optimizer.js';
 import { resolveLayout } from './layout.js';
 import { MomentumState } from './momentum-state.js';
+import { sgdUpdate } from './sgd-update.js';
 import { checkStepArgs } from './state.js';
 import { checkBoolean, checkFraction, checkNonNegative, checkUnitInterval, invalidOption, withDefaults } from './validate.js';
 
@@ -57,31 +60,17 @@ export class SgdOptimizer implements Optimizer {
 
   step(params: Float32Array, grads: Float32Array, lr: number): void {
     checkStepArgs(this.kind, this.length, params, grads, lr);
-    const n = this.length;
     const wd = this.options.weightDecay;
     const buf = this.momentumState.buffer;
-    if (buf === null) {
-      for (let i = 0; i < n; i++) {
-        const w = params[i]!;
-        params[i] = w - lr * (grads[i]! + wd * w);
-      }
-    } else {
-      const mu = this.options.momentum;
-      const first = this.momentumState.steps === 0;
-      // buf = carry*buf + gain*d; first step buf = d exactly (carry 0, gain 1).
-      const carry = first ? 0 : mu;
-      const gain = first ? 1 : 1 - this.options.dampening;
-      // u = dWeight*d + bufWeight*buf: (0, 1) plain momentum, (1, mu) Nesterov.
-      const dWeight = this.options.nesterov ? 1 : 0;
-      const bufWeight = this.options.nesterov ? mu : 1;
-      for (let i = 0; i < n; i++) {
-        const w = params[i]!;
-        const d = grads[i]! + wd * w;
-        const b = carry * buf[i]! + gain * d;
-        buf[i] = b;
-        params[i] = w - lr * (dWeight * d + bufWeight * b);
-      }
-    }
+    const mu = this.options.momentum;
+    const first = this.momentumState.steps === 0;
+    // buf = carry*buf + gain*d; first step buf = d exactly (carry 0, gain 1).
+    const carry = first ? 0 : mu;
+    const gain = first ? 1 : 1 - this.options.dampening;
+    // u = dWeight*d + bufWeight*buf: (0, 1) plain momentum, (1, mu) Nesterov.
+    const dWeight = this.options.nesterov ? 1 : 0;
+    const bufWeight = this.options.nesterov ? mu : 1;
+    sgdUpdate({ params, grads, momentum: buf, lr, weightDecay: wd, carry, gain, gradWeight: dWeight, momentumWeight: bufWeight });
     this.momentumState.steps++;
   }
 

@@ -17,7 +17,7 @@ import {
   boolAttr, disposeIntermediate, FUSABLE_ACTIVATION, heapF32, heapOffset, heapView, input, rawFusedMatMul, releaseView, shapeBytes, tensorId,
 } from './wasm-backend.js';
 import { transposeInner } from './transpose-inner.js';
-import { nativeKernels } from '../native/addon.js';
+import { nativeKernels } from '../../native/index.js';
 import { nativeMatMul, type NativeEpilogue } from './native-matmul.js';
 
 /** Why Loom replaces both `BatchMatMul` and `_FusedMatMul` (printed by `loom info`). */

@@ -1,11 +1,11 @@
 /**
- * Matrix products through Loom's native SGEMM (native/, loaded by compute/native/addon.ts),
+ * Matrix products through Loom's native SGEMM (native/, loaded by src/native/addon.ts),
  * working in place on the wasm heap: no transposed copies (the GEMM packs op(A) and op(B) itself)
  * and no XNNPACK re-packing of a new weight tensor every step. Used by `BatchMatMul` and
  * `_FusedMatMul` whenever the addon is loaded and the epilogue is one it fuses (bias per output
  * column, then linear or ReLU); everything else stays on the WebAssembly path.
  */
-import type { NativeKernels } from '../native/addon.js';
+import type { NativeKernels } from '../../native/index.js';
 import { broadcastIndex, type MatMulShape } from './matmul-core.js';
 import type { BackendWasm, TensorInfo } from './wasm-backend.js';
 import { heapBuffer, heapOffset } from './wasm-backend.js';

@@ -67,8 +67,61 @@ export interface NativeBinding {
     biasOffset: number,
     relu: boolean,
   ): void;
+  conv2d(memory: ArrayBuffer | ArrayBufferView, xOffset: number, wOffset: number, yOffset: number, biasOffset: number, relu: boolean, ...geometry: number[]): void;
+  conv2dBackpropInput(memory: ArrayBuffer | ArrayBufferView, dyOffset: number, wOffset: number, dxOffset: number, ...geometry: number[]): void;
+  conv2dBackpropFilter(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dwOffset: number, ...geometry: number[]): void;
+  sgdUpdate(
+    params: Float32Array, grads: Float32Array, momentum: Float32Array | null,
+    lr: number, weightDecay: number, carry: number, gain: number, gradWeight: number, momentumWeight: number,
+  ): void;
   info(): { kernel: NativeKernelName; simd: string; available: NativeKernelName[] };
   setKernel(name: string): NativeKernelName;
+}
+
+/**
+ * A 2-D convolution over NHWC float32 tensors with the filter stored [FH, FW, Ci, Co]: output
+ * position (oy, ox) reads input (oy*strideH + kh*dilationH - padTop, ox*strideW + kw*dilationW - padLeft),
+ * taps outside the input read 0.
+ */
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly inChannels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly outChannels: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+/** The geometry as the binding's 15 positional integers. */
+function geometryArgs(g: ConvGeometry): number[] {
+  return [
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels, g.filterHeight, g.filterWidth,
+    g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
+  ];
+}
+
+/** SGD's update (src/optim/sgd.ts): the same double-precision expression, the same bits. */
+export interface SgdUpdate {
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  /** Null without momentum. */
+  readonly momentum: Float32Array | null;
+  readonly lr: number;
+  readonly weightDecay: number;
+  /** buf = carry*buf + gain*d; w -= lr*(gradWeight*d + momentumWeight*buf). */
+  readonly carry: number;
+  readonly gain: number;
+  readonly gradWeight: number;
+  readonly momentumWeight: number;
 }
 
 export interface NativeKernels {
@@ -81,6 +134,13 @@ export interface NativeKernels {
   /** Path of the loaded addon. */
   readonly path: string;
   sgemm(options: SgemmOptions): void;
+  /** y = act(conv2d(x, w) + bias); byte offsets into `memory`; bias is Co floats or undefined. */
+  conv2d(memory: NativeMemory, g: ConvGeometry, o: { x: number; w: number; y: number; bias?: number; relu?: boolean }): void;
+  /** dx of y = conv2d(x, w) given dy. */
+  conv2dBackpropInput(memory: NativeMemory, g: ConvGeometry, o: { dy: number; w: number; dx: number }): void;
+  /** dw of y = conv2d(x, w) given dy. */
+  conv2dBackpropFilter(memory: NativeMemory, g: ConvGeometry, o: { x: number; dy: number; dw: number }): void;
+  sgdUpdate(u: SgdUpdate): void;
   /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
   setKernel(name: NativeKernelName): NativeKernelName;
   /** The binding itself: positional arguments, no defaults. */
@@ -114,7 +174,7 @@ function packageRoot(): string {
       }
     }
     const parent = dirname(dir);
-    if (parent === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    if (parent === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
     dir = parent;
   }
 }
@@ -152,6 +212,11 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     path,
     binding,
     setKernel: (name) => binding.setKernel(name),
+    conv2d: (memory, g, o) => binding.conv2d(asBindingMemory(memory), o.x, o.w, o.y, o.bias ?? -1, o.relu ?? false, ...geometryArgs(g)),
+    conv2dBackpropInput: (memory, g, o) => binding.conv2dBackpropInput(asBindingMemory(memory), o.dy, o.w, o.dx, ...geometryArgs(g)),
+    conv2dBackpropFilter: (memory, g, o) => binding.conv2dBackpropFilter(asBindingMemory(memory), o.x, o.dy, o.dw, ...geometryArgs(g)),
+    sgdUpdate: (u) =>
+      binding.sgdUpdate(u.params, u.grads, u.momentum, u.lr, u.weightDecay, u.carry, u.gain, u.gradWeight, u.momentumWeight),
     sgemm(o: SgemmOptions): void {
       const transA = o.transA ?? false;
       const transB = o.transB ?? false;
@@ -190,8 +255,11 @@ export function loadNative(env: NodeJS.ProcessEnv = process.env): Loaded {
   }
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
-    if (typeof binding.sgemm !== 'function' || typeof binding.info !== 'function') {
-      throw new Error('it does not export sgemm and info');
+    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'sgdUpdate'] as const).filter(
+      (name) => typeof binding[name] !== 'function',
+    );
+    if (missing.length > 0) {
+      throw new Error(`it does not export ${missing.join(', ')} (an older build? run npm rebuild)`);
     }
     const kernels = wrap(binding, path);
     const { kernel, simd } = binding.info();

@@ -1,0 +1,91 @@
+// Argument checking shared by the Node-API bindings: every argument is checked and a bad one
+// becomes one JS Error whose one-line message names the function, the argument and the value.
+#ifndef LOOM_NATIVE_NAPI_ARGS_H_
+#define LOOM_NATIVE_NAPI_ARGS_H_
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <cstdint>
+#include <new>
+#include <string>
+
+namespace loom_napi {
+
+constexpr double kMaxSize = 2147483647.0;        // sizes, leading dimensions: int32 range
+constexpr double kMaxOffset = 9007199254740991.0;  // byte offsets: Number.MAX_SAFE_INTEGER
+
+// Thrown inside a binding and turned into one JS Error at the boundary (see `guarded`).
+struct ArgError {
+  std::string message;
+};
+
+[[noreturn]] inline void fail(const std::string& message) { throw ArgError{message}; }
+
+// "undefined", "true", "2.5", "a string", ...: how a bad value is shown in a message.
+std::string describe(napi_env env, napi_value v);
+
+// The bytes operands live in: an ArrayBuffer, or a TypedArray/DataView (offsets from its start).
+struct Memory {
+  uint8_t* data = nullptr;
+  uint64_t length = 0;
+};
+
+// A byte range [begin, end) an operand touches.
+struct Range {
+  uint64_t begin = 0, end = 0;
+};
+
+// The arguments of one call of function `fn`, checked on access.
+class Args {
+ public:
+  Args(napi_env env, napi_callback_info info, const char* fn, size_t expected, const char* usage);
+  double number(size_t i, const char* name) const;
+  // An integer in [min, max]; min = -1 reads as "-1 or an integer in [0, max]".
+  int64_t integer(size_t i, const char* name, double min, double max) const;
+  bool boolean(size_t i, const char* name) const;
+  Memory memory(size_t i) const;
+  // A Float32Array's elements; with `nullable`, null gives {nullptr, 0}.
+  struct Floats {
+    float* data = nullptr;
+    size_t length = 0;
+  };
+  Floats float32_array(size_t i, const char* name, bool nullable = false) const;
+  const char* fn() const { return fn_; }
+
+ private:
+  static constexpr size_t kMax = 24;
+  napi_env env_;
+  const char* fn_;
+  napi_value argv_[kMax];
+};
+
+// Checks that a rows x cols float matrix with leading dimension ld at byte `offset` is 4-byte
+// aligned and inside `mem`; returns the bytes it spans. rows or cols of 0 span nothing.
+Range check_floats(const char* fn, const Memory& mem, const char* name, int64_t offset, int64_t rows, int64_t cols,
+                   int64_t ld);
+
+// Fails when the written range overlaps a read one.
+void check_disjoint(const char* fn, const char* written, Range w, const char* read, Range r);
+
+void throw_js(napi_env env, const std::string& message);
+
+// Runs `body`, turning an ArgError or an allocation failure into a JS Error; returns undefined.
+template <class Body>
+napi_value guarded(napi_env env, const char* fn, Body&& body) {
+  try {
+    body();
+  } catch (const ArgError& e) {
+    throw_js(env, e.message);
+  } catch (const std::bad_alloc&) {
+    throw_js(env, std::string(fn) + ": out of memory for scratch buffers");
+  }
+  return nullptr;
+}
+
+// exports[name] = fn
+void export_function(napi_env env, napi_value exports, const char* name, napi_callback fn);
+
+}  // namespace loom_napi
+
+#endif  // LOOM_NATIVE_NAPI_ARGS_H_
