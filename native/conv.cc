@@ -16,6 +16,7 @@
 #include <cstring>
 #include <vector>
 
+#include "conv_taps.h"
 #include "gemm.h"
 
 namespace loom {
@@ -37,27 +38,6 @@ std::vector<float>& scratch(int64_t floats) {
   thread_local std::vector<float> buffer;
   if (static_cast<int64_t>(buffer.size()) < floats) buffer.resize(static_cast<size_t>(floats));
   return buffer;
-}
-
-// Calls f(kh, kw_lo, kw_hi, row_offset, input_offset) for each filter row kh of output position q:
-// taps kw in [kw_lo, kw_hi) read input floats from input_offset on (contiguous when dw == 1, ci
-// floats per tap, else `dw * ci` apart); the row's other taps are padding. row_offset is where tap
-// (kh, 0, 0) sits in the im2col row.
-template <class F>
-void for_each_tap_run(const ConvGeometry& g, int64_t q, F&& f) {
-  const int64_t per_image = g.oh * g.ow;
-  const int64_t n = q / per_image, r = q % per_image;
-  const int64_t oy = r / g.ow, ox = r % g.ow;
-  const int64_t ix0 = ox * g.sw - g.left;
-  // kw with 0 <= ix0 + kw*dw < w.
-  const int64_t lo = ix0 >= 0 ? 0 : std::min<int64_t>(g.fw, (-ix0 + g.dw - 1) / g.dw);
-  const int64_t hi = g.w - ix0 <= 0 ? 0 : std::min<int64_t>(g.fw, (g.w - ix0 + g.dw - 1) / g.dw);
-  for (int64_t kh = 0; kh < g.fh; ++kh) {
-    const int64_t iy = oy * g.sh + kh * g.dh - g.top;
-    const bool inside = iy >= 0 && iy < g.h && lo < hi;
-    const int64_t input = ((n * g.h + iy) * g.w + ix0 + lo * g.dw) * g.ci;
-    f(kh, inside ? lo : 0, inside ? hi : 0, kh * g.fw * g.ci, input);
-  }
 }
 
 // Rows [q0, q1) of the im2col matrix of x into cols (row stride P).
@@ -117,6 +97,7 @@ SgemmParams product(int64_t m, int64_t n, int64_t k) {
 void conv2d_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias, bool relu, float* y) {
   const int64_t Q = g.positions(), P = g.patch();
   if (Q == 0 || g.co == 0) return;
+  if (g.co <= kDirectMaxChannels) return conv2d_direct_forward(g, x, w, bias, relu, y);
   const int64_t rows = chunk_rows(g);
   const bool pointwise = is_pointwise(g);
   float* cols = pointwise ? nullptr : scratch(rows * P).data();
@@ -147,6 +128,7 @@ void conv2d_backprop_filter(const ConvGeometry& g, const float* x, const float* 
     std::fill(dw, dw + P * g.co, 0.0f);
     return;
   }
+  if (g.co <= kDirectMaxChannels) return conv2d_direct_backprop_filter(g, x, dy, dw);
   const int64_t rows = chunk_rows(g);
   const bool pointwise = is_pointwise(g);
   float* cols = pointwise ? nullptr : scratch(rows * P).data();

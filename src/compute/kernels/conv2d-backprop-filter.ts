@@ -9,6 +9,8 @@
  * the matching rows of dy through XNNPACK, summing the chunks' products.
  * colsT (rather than cols) keeps XNNPACK's per-call packing on dy's Q x Co values, the smaller side.
  *
+ * With the native kernels loaded, native/conv.cc does it (im2col + packed GEMM, native-conv.ts).
+ *
  * NHWC only (as the wasm backend's Conv2D); dilations are 1 (TensorFlow.js has no gradient for
  * dilated convolutions).
  */
@@ -16,6 +18,8 @@ import { LoomError } from '../../util/errors.js';
 import { tf } from '../tf.js';
 import { addWasmKernel, type LoomWasmKernel } from './registry.js';
 import { LINEAR } from './matmul-core.js';
+import { nativeConv2dBackpropFilter } from './native-conv.js';
+import { nativeKernels } from '../../native/index.js';
 import {
   pairOrNumber, parsePad, parseRounding, parseShape4, requireNHWC, shape4, type Pad, type Rounding, type Shape4,
 } from './conv-attrs.js';
@@ -112,6 +116,8 @@ function conv2dBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInf
     FH: info.filterHeight, FW: info.filterWidth,
     sh: info.strideHeight, sw: info.strideWidth, top: info.padInfo.top, left: info.padInfo.left,
   };
+  const native = nativeKernels();
+  if (native !== null) return nativeConv2dBackpropFilter(native, backend, x, dy, info);
   const N = info.batchSize;
   const P = g.FH * g.FW * g.Ci;
   const perImage = g.OH * g.OW;

@@ -10,11 +10,14 @@
  * with in/out channels swapped, padded by (filter - 1 - pad) — run by the backend's XNNPACK Conv2D.
  * Other strides: cols[Q, P] = dy[Q, Co] x W^T (one XNNPACK product, Q = n*oh*ow, P = kh*kw*ci),
  * then col2im adds each row of cols into the input positions its filter taps came from.
+ * With the native kernels loaded, native/conv.cc does all of it (native-conv.ts).
  */
 import { LoomError } from '../../util/errors.js';
 import { tf } from '../tf.js';
 import { replaceWasmKernel, type LoomWasmKernel } from './registry.js';
 import { LINEAR } from './matmul-core.js';
+import { nativeConv2dBackpropInput } from './native-conv.js';
+import { nativeKernels } from '../../native/index.js';
 import {
   pairOrNumber, parsePad, parseRounding, parseShape4, requireNHWC, shape4,
 } from './conv-attrs.js';
@@ -139,6 +142,8 @@ function conv2dBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: Tenso
   if (dyShape.some((d, i) => d !== info.outShape[i])) {
     throw new LoomError(`${NAME}: dy shape [${dyShape}] does not match the convolution's output [${info.outShape}]`);
   }
+  const native = nativeKernels();
+  if (native !== null) return nativeConv2dBackpropInput(native, backend, dy, filter, info);
   const P = info.filterHeight * info.filterWidth * info.inChannels;
   if (tf.util.sizeFromShape(info.inShape) === 0 || tf.util.sizeFromShape(dyShape) === 0 || P * info.outChannels === 0) {
     const dx = backend.makeOutput([...info.inShape], 'float32');

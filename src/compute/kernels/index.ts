@@ -6,6 +6,7 @@ import { avgPoolGradKernel } from './avg-pool-grad.js';
 import { batchMatMulKernel } from './batch-matmul.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+import { conv2dKernel, fusedConv2dKernel } from './conv2d.js';
 import { cpuFallbackKernel } from './cpu-fallback.js';
 import { fusedMatMulKernel } from './fused-matmul.js';
 import { identityKernel } from './identity.js';
@@ -24,6 +25,8 @@ export type { KernelReplacement, LoomWasmKernel } from './registry.js';
 export const WASM_KERNELS: readonly LoomWasmKernel[] = [
   batchMatMulKernel,
   fusedMatMulKernel,
+  conv2dKernel,
+  fusedConv2dKernel,
   conv2dBackpropFilterKernel,
   conv2dBackpropInputKernel,
   unsortedSegmentSumKernel,
