@@ -1,6 +1,6 @@
-// Node-API binding of the native kernels: the GEMM here, convolutions in conv_binding.cc, optimizer
-// updates in optim_binding.cc. Operands are addressed by byte offsets into one memory object (the
-// wasm heap's ArrayBuffer, or any TypedArray/DataView, including one over a SharedArrayBuffer);
+// Node-API binding of the native kernels: the GEMM here, convolutions in conv_binding.cc, pooling
+// in pool_binding.cc, optimizer updates in optim_binding.cc. Operands are addressed by byte offsets
+// into one memory object (the wasm heap's ArrayBuffer, or any TypedArray/DataView, including one over a SharedArrayBuffer);
 // nothing is copied. Every argument is checked and every byte the call would touch must lie inside
 // that memory; a bad argument throws an Error naming it instead of crashing.
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include "gemm.h"
 #include "napi_args.h"
 #include "optim_binding.h"
+#include "pool_binding.h"
 
 namespace {
 
@@ -152,6 +153,7 @@ napi_value Init(napi_env env, napi_value exports) {
   loom_napi::export_function(env, exports, "setKernel", SetKernel);
   loom_napi::export_conv(env, exports);
   loom_napi::export_optim(env, exports);
+  loom_napi::export_pool(env, exports);
   return exports;
 }
 

@@ -70,6 +70,7 @@ export interface NativeBinding {
   conv2d(memory: ArrayBuffer | ArrayBufferView, xOffset: number, wOffset: number, yOffset: number, biasOffset: number, relu: boolean, ...geometry: number[]): void;
   conv2dBackpropInput(memory: ArrayBuffer | ArrayBufferView, dyOffset: number, wOffset: number, dxOffset: number, ...geometry: number[]): void;
   conv2dBackpropFilter(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dwOffset: number, ...geometry: number[]): void;
+  maxPoolGrad(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dxOffset: number, ...geometry: number[]): void;
   sgdUpdate(
     params: Float32Array, grads: Float32Array, momentum: Float32Array | null,
     lr: number, weightDecay: number, carry: number, gain: number, gradWeight: number, momentumWeight: number,
@@ -109,6 +110,22 @@ function geometryArgs(g: ConvGeometry): number[] {
   ];
 }
 
+/** A 2-D pooling window walk over NHWC tensors: window (oy, ox) covers rows oy*strideH - padTop + [0, FH). */
+export interface PoolGeometry {
+  readonly batch: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly channels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
 /** SGD's update (src/optim/sgd.ts): the same double-precision expression, the same bits. */
 export interface SgdUpdate {
   readonly params: Float32Array;
@@ -140,6 +157,11 @@ export interface NativeKernels {
   conv2dBackpropInput(memory: NativeMemory, g: ConvGeometry, o: { dy: number; w: number; dx: number }): void;
   /** dw of y = conv2d(x, w) given dy. */
   conv2dBackpropFilter(memory: NativeMemory, g: ConvGeometry, o: { x: number; dy: number; dw: number }): void;
+  /**
+   * dx of max pooling: each window's dy goes to the first position of its maximum (strict >, from
+   * -Infinity; an all-NaN window passes nothing on), as TensorFlow.js's cpu backend.
+   */
+  maxPoolGrad(memory: NativeMemory, g: PoolGeometry, o: { x: number; dy: number; dx: number }): void;
   sgdUpdate(u: SgdUpdate): void;
   /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
   setKernel(name: NativeKernelName): NativeKernelName;
@@ -215,6 +237,11 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     conv2d: (memory, g, o) => binding.conv2d(asBindingMemory(memory), o.x, o.w, o.y, o.bias ?? -1, o.relu ?? false, ...geometryArgs(g)),
     conv2dBackpropInput: (memory, g, o) => binding.conv2dBackpropInput(asBindingMemory(memory), o.dy, o.w, o.dx, ...geometryArgs(g)),
     conv2dBackpropFilter: (memory, g, o) => binding.conv2dBackpropFilter(asBindingMemory(memory), o.x, o.dy, o.dw, ...geometryArgs(g)),
+    maxPoolGrad: (memory, g, o) =>
+      binding.maxPoolGrad(
+        asBindingMemory(memory), o.x, o.dy, o.dx, g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
+        g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+      ),
     sgdUpdate: (u) =>
       binding.sgdUpdate(u.params, u.grads, u.momentum, u.lr, u.weightDecay, u.carry, u.gain, u.gradWeight, u.momentumWeight),
     sgemm(o: SgemmOptions): void {
@@ -255,7 +282,7 @@ export function loadNative(env: NodeJS.ProcessEnv = process.env): Loaded {
   }
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
-    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'sgdUpdate'] as const).filter(
+    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'sgdUpdate'] as const).filter(
       (name) => typeof binding[name] !== 'function',
     );
     if (missing.length > 0) {

@@ -1,7 +1,7 @@
 /**
  * `MaxPoolGrad` for wasm: routes each window's gradient to the position of its maximum. The
  * backend's own kernel took 22 ms for LeNet's first pool at batch 128 ([128,28,28,6], 2x2/2);
- * this JS loop over the heap takes ~1-2 ms.
+ * this JS loop over the heap takes ~1-2 ms, the native kernel (native/pool.cc) less where loaded.
  *
  * Ties go to the first maximum in row-major window order (strict `>`), and a window whose values
  * are all NaN or -Infinity passes nothing on, exactly as the cpu backend's kernel does (see
@@ -11,7 +11,8 @@ import { LoomError } from '../../util/errors.js';
 import { replaceWasmKernel, type LoomWasmKernel } from './registry.js';
 import { parseRounding } from './conv-attrs.js';
 import { poolGradInfo, poolGradOnHeap } from './pool-grad.js';
-import { input, wasmKernel } from './wasm-backend.js';
+import { heapBuffer, heapOffset, input, wasmKernel } from './wasm-backend.js';
+import { nativeKernels } from '../../native/index.js';
 
 const NAME = 'MaxPoolGrad';
 
@@ -25,6 +26,14 @@ export const maxPoolGradKernel: LoomWasmKernel = replaceWasmKernel(NAME, REASON,
       throw new LoomError(`${NAME} on wasm supports float32 only, got ${dy.dtype} and ${x.dtype}`);
     }
     const info = poolGradInfo(x, attrs, parseRounding(attrs.dimRoundingMode), NAME);
-    return poolGradOnHeap('max', backend, x, dy, info);
+    const native = nativeKernels();
+    if (native === null) return poolGradOnHeap('max', backend, x, dy, info);
+    const dx = backend.makeOutput([...x.shape], 'float32');
+    native.maxPoolGrad(heapBuffer(backend), {
+      batch: info.batchSize, inHeight: info.inHeight, inWidth: info.inWidth, channels: info.inChannels,
+      outHeight: info.outHeight, outWidth: info.outWidth, filterHeight: info.filterHeight, filterWidth: info.filterWidth,
+      strideHeight: info.strideHeight, strideWidth: info.strideWidth, padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    }, { x: heapOffset(backend, x), dy: heapOffset(backend, dy), dx: heapOffset(backend, dx) });
+    return dx;
   }),
 );
