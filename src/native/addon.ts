@@ -70,6 +70,8 @@ export interface NativeBinding {
   conv2d(memory: ArrayBuffer | ArrayBufferView, xOffset: number, wOffset: number, yOffset: number, biasOffset: number, relu: boolean, ...geometry: number[]): void;
   conv2dBackpropInput(memory: ArrayBuffer | ArrayBufferView, dyOffset: number, wOffset: number, dxOffset: number, ...geometry: number[]): void;
   conv2dBackpropFilter(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dwOffset: number, ...geometry: number[]): void;
+  addRowVector(memory: ArrayBuffer | ArrayBufferView, xOffset: number, bOffset: number, yOffset: number, rows: number, cols: number): void;
+  columnSums(memory: ArrayBuffer | ArrayBufferView, xOffset: number, outOffset: number, rows: number, cols: number): void;
   maxPoolGrad(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dxOffset: number, ...geometry: number[]): void;
   sgdUpdate(
     params: Float32Array, grads: Float32Array, momentum: Float32Array | null,
@@ -162,6 +164,10 @@ export interface NativeKernels {
    * -Infinity; an all-NaN window passes nothing on), as TensorFlow.js's cpu backend.
    */
   maxPoolGrad(memory: NativeMemory, g: PoolGeometry, o: { x: number; dy: number; dx: number }): void;
+  /** y[r, :] = x[r, :] + b for a rows x cols float32 matrix (y may be x); byte offsets. */
+  addRowVector(memory: NativeMemory, o: { x: number; b: number; y: number; rows: number; cols: number }): void;
+  /** out = the sum of x's rows (cols floats), accumulated in float64; byte offsets. */
+  columnSums(memory: NativeMemory, o: { x: number; out: number; rows: number; cols: number }): void;
   sgdUpdate(u: SgdUpdate): void;
   /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
   setKernel(name: NativeKernelName): NativeKernelName;
@@ -237,6 +243,8 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     conv2d: (memory, g, o) => binding.conv2d(asBindingMemory(memory), o.x, o.w, o.y, o.bias ?? -1, o.relu ?? false, ...geometryArgs(g)),
     conv2dBackpropInput: (memory, g, o) => binding.conv2dBackpropInput(asBindingMemory(memory), o.dy, o.w, o.dx, ...geometryArgs(g)),
     conv2dBackpropFilter: (memory, g, o) => binding.conv2dBackpropFilter(asBindingMemory(memory), o.x, o.dy, o.dw, ...geometryArgs(g)),
+    addRowVector: (memory, o) => binding.addRowVector(asBindingMemory(memory), o.x, o.b, o.y, o.rows, o.cols),
+    columnSums: (memory, o) => binding.columnSums(asBindingMemory(memory), o.x, o.out, o.rows, o.cols),
     maxPoolGrad: (memory, g, o) =>
       binding.maxPoolGrad(
         asBindingMemory(memory), o.x, o.dy, o.dx, g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
@@ -282,7 +290,7 @@ export function loadNative(env: NodeJS.ProcessEnv = process.env): Loaded {
   }
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
-    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'sgdUpdate'] as const).filter(
+    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'sgdUpdate'] as const).filter(
       (name) => typeof binding[name] !== 'function',
     );
     if (missing.length > 0) {

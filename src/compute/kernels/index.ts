@@ -4,6 +4,8 @@
  */
 import { avgPoolGradKernel } from './avg-pool-grad.js';
 import { batchMatMulKernel } from './batch-matmul.js';
+import { biasAddKernel } from './bias-add.js';
+import { biasSumKernel } from './bias-sum.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { conv2dKernel, fusedConv2dKernel } from './conv2d.js';
@@ -38,6 +40,8 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
   powKernel,
   tanhKernel,
   identityKernel,
+  biasAddKernel,
+  biasSumKernel,
   cpuFallbackKernel('Einsum', 'missing on wasm'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropInput', 'missing on wasm (depthwise conv gradient)'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropFilter', 'missing on wasm (depthwise conv gradient)'),
