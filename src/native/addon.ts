@@ -72,6 +72,7 @@ export interface NativeBinding {
   conv2dBackpropFilter(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dwOffset: number, ...geometry: number[]): void;
   addRowVector(memory: ArrayBuffer | ArrayBufferView, xOffset: number, bOffset: number, yOffset: number, rows: number, cols: number): void;
   columnSums(memory: ArrayBuffer | ArrayBufferView, xOffset: number, outOffset: number, rows: number, cols: number): void;
+  reluGrad(memory: ArrayBuffer | ArrayBufferView, dyOffset: number, xOffset: number, dxOffset: number, n: number): void;
   maxPoolGrad(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dxOffset: number, ...geometry: number[]): void;
   sgdUpdate(
     params: Float32Array, grads: Float32Array, momentum: Float32Array | null,
@@ -168,6 +169,8 @@ export interface NativeKernels {
   addRowVector(memory: NativeMemory, o: { x: number; b: number; y: number; rows: number; cols: number }): void;
   /** out = the sum of x's rows (cols floats), accumulated in float64; byte offsets. */
   columnSums(memory: NativeMemory, o: { x: number; out: number; rows: number; cols: number }): void;
+  /** dx = dy * step(x) over n floats (NaN where x is NaN, as TensorFlow.js); dx may be dy. */
+  reluGrad(memory: NativeMemory, o: { dy: number; x: number; dx: number; n: number }): void;
   sgdUpdate(u: SgdUpdate): void;
   /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
   setKernel(name: NativeKernelName): NativeKernelName;
@@ -245,6 +248,7 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     conv2dBackpropFilter: (memory, g, o) => binding.conv2dBackpropFilter(asBindingMemory(memory), o.x, o.dy, o.dw, ...geometryArgs(g)),
     addRowVector: (memory, o) => binding.addRowVector(asBindingMemory(memory), o.x, o.b, o.y, o.rows, o.cols),
     columnSums: (memory, o) => binding.columnSums(asBindingMemory(memory), o.x, o.out, o.rows, o.cols),
+    reluGrad: (memory, o) => binding.reluGrad(asBindingMemory(memory), o.dy, o.x, o.dx, o.n),
     maxPoolGrad: (memory, g, o) =>
       binding.maxPoolGrad(
         asBindingMemory(memory), o.x, o.dy, o.dx, g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
@@ -290,7 +294,7 @@ export function loadNative(env: NodeJS.ProcessEnv = process.env): Loaded {
   }
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
-    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'sgdUpdate'] as const).filter(
+    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'reluGrad', 'sgdUpdate'] as const).filter(
       (name) => typeof binding[name] !== 'function',
     );
     if (missing.length > 0) {

@@ -15,6 +15,7 @@ import { identityKernel } from './identity.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { powKernel } from './pow.js';
 import { installWasmKernel, type KernelReplacement, type LoomWasmKernel } from './registry.js';
+import { installReluGradient, reluGradKernel } from './relu-grad.js';
 import { sliceKernel } from './slice.js';
 import { splitVKernel } from './split-v.js';
 import { tanhKernel } from './tanh.js';
@@ -42,6 +43,7 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
   identityKernel,
   biasAddKernel,
   biasSumKernel,
+  reluGradKernel,
   cpuFallbackKernel('Einsum', 'missing on wasm'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropInput', 'missing on wasm (depthwise conv gradient)'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropFilter', 'missing on wasm (depthwise conv gradient)'),
@@ -49,5 +51,5 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
 
 /** Registers every Loom kernel for the wasm backend (idempotent); returns what it changed. */
 export function registerWasmKernels(): KernelReplacement[] {
-  return WASM_KERNELS.map(installWasmKernel);
+  return [...WASM_KERNELS.map(installWasmKernel), installReluGradient()];
 }

@@ -10,7 +10,7 @@ describe('registerWasmKernels', () => {
 
   it('lists every kernel once, replaced where wasm had one and added where it had none', () => {
     const list = registerWasmKernels();
-    expect(list.map((k) => k.kernel)).toEqual(WASM_KERNELS.map((k) => k.kernelName));
+    expect(list.map((k) => k.kernel)).toEqual([...WASM_KERNELS.map((k) => k.kernelName), 'Relu (gradient)']);
     const byName = new Map(list.map((k) => [k.kernel, k]));
     expect(byName.get('BatchMatMul')?.action).toBe('replaced');
     expect(byName.get('_FusedMatMul')?.action).toBe('replaced');

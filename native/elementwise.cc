@@ -1,7 +1,8 @@
-// Bias broadcasts (see rows.h). TensorFlow.js's wasm backend runs `x + bias` with broadcasting and
+// Bias broadcasts and the ReLU gradient (see elementwise.h). TensorFlow.js's wasm backend runs `x + bias` with broadcasting and
 // the bias gradient (a Sum over every axis but the last, which it does by transposing first) as
-// generic loops: 3.5 ms and 2 ms on LeNet's first activation at batch 128 ([128,28,28,6]).
-#include "rows.h"
+// generic loops: 3.5 ms and 2 ms on LeNet's first activation at batch 128 ([128,28,28,6]); its
+// ReLU gradient is three kernels (Step, Cast, Multiply) and two temporaries.
+#include "elementwise.h"
 
 #include <algorithm>
 #include <vector>
@@ -48,6 +49,14 @@ void column_sums(int64_t rows, int64_t cols, const float* x, float* out) {
     for (int64_t c = 0; c < cols; ++c) total[c] += partial[c];
   }
   for (int64_t c = 0; c < cols; ++c) out[c] = static_cast<float>(total[c]);
+}
+
+LOOM_TARGET_CLONES
+void relu_grad(int64_t n, const float* dy, const float* x, float* dx) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float s = x[i] > 0.0f ? 1.0f : (x[i] != x[i] ? x[i] : 0.0f);  // step(x), NaN kept
+    dx[i] = dy[i] * s;
+  }
 }
 
 }  // namespace loom

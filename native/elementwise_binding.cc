@@ -1,8 +1,9 @@
 // addRowVector(memory, xOffset, bOffset, yOffset, rows, cols): y = x + b per row (y may equal x).
 // columnSums(memory, xOffset, outOffset, rows, cols): out = the sum of x's rows.
-#include "rows_binding.h"
+// reluGrad(memory, dyOffset, xOffset, dxOffset, n): dx = dy * step(x) (dx may be dy).
+#include "elementwise_binding.h"
 
-#include "rows.h"
+#include "elementwise.h"
 
 namespace loom_napi {
 namespace {
@@ -45,11 +46,32 @@ napi_value ColumnSums(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  constexpr const char* fn = "reluGrad";
+  return guarded(env, fn, [&] {
+    const Args a(env, info, fn, 5, "reluGrad(memory, dyOffset, xOffset, dxOffset, n)");
+    const Memory m = a.memory(0);
+    const int64_t dy = a.integer(1, "dyOffset", 0, kMaxOffset);
+    const int64_t x = a.integer(2, "xOffset", 0, kMaxOffset);
+    const int64_t dx = a.integer(3, "dxOffset", 0, kMaxOffset);
+    const int64_t n = a.integer(4, "n", 0, kMaxSize);
+    const Range rdy = check_floats(fn, m, "dy", dy, 1, n, n);
+    const Range rx = check_floats(fn, m, "x", x, 1, n, n);
+    const Range rdx = check_floats(fn, m, "dx", dx, 1, n, n);
+    if (rdx.begin != rdy.begin) check_disjoint(fn, "dx", rdx, "dy", rdy);
+    check_disjoint(fn, "dx", rdx, "x", rx);
+    if (n == 0) return;
+    loom::relu_grad(n, reinterpret_cast<const float*>(m.data + dy), reinterpret_cast<const float*>(m.data + x),
+                    reinterpret_cast<float*>(m.data + dx));
+  });
+}
+
 }  // namespace
 
-void export_rows(napi_env env, napi_value exports) {
+void export_elementwise(napi_env env, napi_value exports) {
   export_function(env, exports, "addRowVector", AddRowVector);
   export_function(env, exports, "columnSums", ColumnSums);
+  export_function(env, exports, "reluGrad", ReluGrad);
 }
 
 }  // namespace loom_napi
