@@ -5,3 +5,6 @@ export { computeInfo } from './info.js';
 export type { ComputeInfo } from './info.js';
 export { registerWasmKernels } from './kernels/index.js';
 export type { KernelReplacement } from './kernels/index.js';
+export { dense } from './ops/dense.js';
+export type { DenseActivation } from './ops/dense.js';
+export { softmaxCrossEntropyLoss } from './ops/softmax-cross-entropy.js';

@@ -1,5 +1,5 @@
 /** Loss heads: what turns a model's raw outputs and the batch targets into a loss. */
-import { tf } from '../compute/index.js';
+import { softmaxCrossEntropyLoss, tf } from '../compute/index.js';
 import { LoomError, showValue } from '../util/index.js';
 import type { EvalSums } from './model.js';
 
@@ -13,30 +13,15 @@ export interface LossHead {
 }
 
 /**
- * Softmax cross-entropy over the last axis of the logits, each position one target class.
- * Written as one custom-gradient op: loss = mean(logSumExp(z) - z[target]), gradient
- * (softmax(z) - onehot) / n. That is stable (logSumExp subtracts the max) and costs a handful of
- * small kernels on any backend, fewer than tf.losses.softmaxCrossEntropy's weighting machinery.
+ * Softmax cross-entropy over the last axis of the logits, each position one target class: the mean
+ * of logSumExp(z) - z[target] (compute's softmaxCrossEntropyLoss: one kernel each way on wasm).
  */
 export function softmaxCrossEntropy(numClasses: number, targetsPerSample = 1): LossHead {
   return {
     targetsPerSample,
     loss(output, targets) {
       checkTargets(targets, numClasses);
-      const n = targets.length;
-      const oneHot = tf.tensor2d(oneHotRows(targets, numClasses), [n, numClasses]);
-      const logits = tf.reshape(output, [n, numClasses]);
-      const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-        const z = args[0] as tf.Tensor;
-        const save = args[1] as tf.GradSaveFunc;
-        const logProbs = tf.sub(z, tf.logSumExp(z, -1, true));
-        save([logProbs, oneHot]); // saved tensors survive the forward scope; closures do not
-        return {
-          value: tf.div(tf.neg(tf.sum(tf.mul(logProbs, oneHot))), n) as tf.Scalar,
-          gradFunc: (dy: tf.Tensor, [logP, target]: tf.Tensor[]) => tf.mul(tf.sub(tf.exp(logP), target), tf.div(dy, n)),
-        };
-      });
-      return op(logits) as tf.Scalar;
+      return softmaxCrossEntropyLoss(tf.reshape(output, [targets.length, numClasses]), targets);
     },
     sums(output, targets) {
       checkTargets(targets, numClasses);
@@ -60,12 +45,6 @@ export function softmaxCrossEntropy(numClasses: number, targetsPerSample = 1): L
       return { lossSum, correct, count: targets.length };
     },
   };
-}
-
-function oneHotRows(targets: Int32Array, numClasses: number): Float32Array {
-  const out = new Float32Array(targets.length * numClasses);
-  for (let i = 0; i < targets.length; i++) out[i * numClasses + targets[i]] = 1;
-  return out;
 }
 
 function checkTargets(targets: Int32Array, numClasses: number): void {

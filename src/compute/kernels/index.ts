@@ -16,6 +16,10 @@ import { maxPoolGradKernel } from './max-pool-grad.js';
 import { powKernel } from './pow.js';
 import { installWasmKernel, type KernelReplacement, type LoomWasmKernel } from './registry.js';
 import { installReluGradient, reluGradKernel } from './relu-grad.js';
+import { denseGradKernel, denseKernel, installDenseGradient } from '../ops/dense.js';
+import {
+  installSoftmaxCrossEntropyGradient, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
+} from '../ops/softmax-cross-entropy.js';
 import { sliceKernel } from './slice.js';
 import { splitVKernel } from './split-v.js';
 import { tanhKernel } from './tanh.js';
@@ -44,6 +48,10 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
   biasAddKernel,
   biasSumKernel,
   reluGradKernel,
+  denseKernel,
+  denseGradKernel,
+  softmaxCrossEntropyKernel,
+  softmaxCrossEntropyGradKernel,
   cpuFallbackKernel('Einsum', 'missing on wasm'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropInput', 'missing on wasm (depthwise conv gradient)'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropFilter', 'missing on wasm (depthwise conv gradient)'),
@@ -51,5 +59,7 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
 
 /** Registers every Loom kernel for the wasm backend (idempotent); returns what it changed. */
 export function registerWasmKernels(): KernelReplacement[] {
+  installDenseGradient();
+  installSoftmaxCrossEntropyGradient();
   return [...WASM_KERNELS.map(installWasmKernel), installReluGradient()];
 }

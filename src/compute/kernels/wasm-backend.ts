@@ -57,7 +57,7 @@ export function asWasmBackend(backend: unknown, kernel: string): BackendWasm {
 }
 
 /** Adapts a kernel written against `WasmKernelArgs` to TensorFlow.js's `KernelFunc`. */
-export function wasmKernel(kernel: string, fn: (args: WasmKernelArgs) => TensorInfo): KernelFunc {
+export function wasmKernel(kernel: string, fn: (args: WasmKernelArgs) => TensorInfo | TensorInfo[]): KernelFunc {
   return ({ inputs, backend, attrs }) => fn({ inputs, backend: asWasmBackend(backend, kernel), attrs: attrs ?? {} });
 }
 

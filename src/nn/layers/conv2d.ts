@@ -3,6 +3,7 @@ import { tf } from '../../compute/index.js';
 import { LoomError } from '../../util/index.js';
 import { showShape, torchDefault, type Init, type Layer, type LayerDef, type ParamSpec } from '../layer.js';
 import { activate, type Activation } from './activation.js';
+import { fusedActivation } from './dense.js';
 
 export interface Conv2dOptions {
   readonly name: string;
@@ -55,10 +56,11 @@ export function conv2d(options: Conv2dOptions): LayerDef {
       apply(p, x, ctx) {
         const x4 = x as tf.Tensor4D;
         const filter = p.weight as tf.Tensor4D;
-        const fusable = activation === 'relu' || activation === 'linear';
         // The fused conv's gradient computes d/dx eagerly (see dense.ts linear); skip it when x is data.
-        if (useBias && fusable && ctx.inputNeedsGrad) {
-          return tf.fused.conv2d({ x: x4, filter, strides: stride, pad: options.padding, bias: p.bias, activation });
+        if (useBias && ctx.inputNeedsGrad) {
+          const fused = fusedActivation(activation);
+          const y = tf.fused.conv2d({ x: x4, filter, strides: stride, pad: options.padding, bias: p.bias, activation: fused });
+          return fused === activation ? y : activate(y, activation);
         }
         let y: tf.Tensor = tf.conv2d(x4, filter, stride, options.padding);
         if (useBias) y = tf.add(y, p.bias);

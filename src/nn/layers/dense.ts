@@ -1,5 +1,5 @@
 /** Fully connected layer: y = act(x W + b), W stored [in, out] (tfjs matMul layout). */
-import { tf } from '../../compute/index.js';
+import { dense as denseOp, tf } from '../../compute/index.js';
 import { sizeOf, torchDefault, type Init, type Layer, type LayerDef } from '../layer.js';
 import { activate, type Activation } from './activation.js';
 
@@ -44,10 +44,9 @@ export function dense(options: DenseOptions): LayerDef {
 }
 
 /**
- * x W + b then the activation. tf.fused.matMul is one kernel with bias and relu folded in; while
- * a gradient is being recorded tfjs fuses only 'linear' (else it runs matMul + add + relu), and
- * the fused op's gradient computes d/dx eagerly. When x is data (first layer) we use plain
- * matMul + add, whose gradients tfjs computes lazily, so the unused d/dx is never computed.
+ * x W + b then the activation: compute's `dense` op (one fused kernel forward and one backward
+ * where the native kernels are loaded) for linear and ReLU; other activations after a fused
+ * linear product. See compute/ops/dense.ts for what runs where.
  */
 export function linear(
   x: tf.Tensor,
@@ -56,8 +55,16 @@ export function linear(
   activation: Activation | 'linear',
   inputNeedsGrad: boolean,
 ): tf.Tensor {
-  if (!inputNeedsGrad) return activate(tf.add(tf.matMul(x, w), b), activation);
-  const fusable = activation === 'relu' || activation === 'linear';
-  const y = tf.fused.matMul({ a: x, b: w, bias: b, activation: fusable ? activation : 'linear' });
-  return fusable ? y : activate(y, activation);
+  const direct = activation === 'relu' || activation === 'linear';
+  const y = denseOp(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, direct ? activation : 'linear', inputNeedsGrad);
+  return direct ? y : activate(y, activation);
+}
+
+/**
+ * The activation to fold into a fused kernel (tf.fused.matMul / conv2d): relu or linear, and
+ * linear while a gradient is being recorded (tfjs would unfuse relu entirely then).
+ */
+export function fusedActivation(activation: Activation | 'linear'): 'relu' | 'linear' {
+  const recording = tf.engine().state.gradientDepth > 0;
+  return activation === 'relu' && !recording ? 'relu' : 'linear';
 }
