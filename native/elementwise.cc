@@ -7,11 +7,7 @@
 #include <algorithm>
 #include <vector>
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(LOOM_PORTABLE_ONLY)
-#define LOOM_TARGET_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define LOOM_TARGET_CLONES
-#endif
+#include "target_clones.h"
 
 namespace loom {
 

@@ -4,12 +4,7 @@
 // JavaScript evaluates: the native and TypeScript paths agree bit for bit.
 #include "optim.h"
 
-// One copy per instruction set, picked at load time (an ifunc), where the toolchain supports it.
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(LOOM_PORTABLE_ONLY)
-#define LOOM_TARGET_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define LOOM_TARGET_CLONES
-#endif
+#include "target_clones.h"
 
 namespace loom {
 
