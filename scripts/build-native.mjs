@@ -106,10 +106,18 @@ function buildSanitized() {
   const dir = join(NATIVE, 'build-asan');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const gyp = readFileSync(join(NATIVE, 'binding.gyp'), 'utf8')
-    .replace('"sources": ["binding.cc", "gemm.cc"]', '"sources": ["../binding.cc", "../gemm.cc"]')
-    .replace('"loom_sanitize%": "0"', '"loom_sanitize%": "1"');
-  if (!gyp.includes('../gemm.cc') || !gyp.includes('"loom_sanitize%": "1"')) fatal('binding.gyp has an unexpected layout');
+  // The copy in build-asan/ points at the sources one level up and turns the sanitizers on.
+  let spec;
+  try {
+    spec = JSON.parse(readFileSync(join(NATIVE, 'binding.gyp'), 'utf8'));
+  } catch (err) {
+    fatal(`binding.gyp is not plain JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const target = spec.targets?.[0];
+  if (!Array.isArray(target?.sources) || spec.variables?.['loom_sanitize%'] === undefined) fatal('binding.gyp has an unexpected layout');
+  target.sources = target.sources.map((source) => `../${source}`);
+  spec.variables['loom_sanitize%'] = '1';
+  const gyp = JSON.stringify(spec, null, 2);
   writeFileSync(join(dir, 'binding.gyp'), gyp);
   const reason = rebuild(nodeGyp, dir, []);
   if (reason !== null) fatal(reason);
@@ -120,7 +128,7 @@ function buildSanitized() {
   if (loaded.error) fatal(`built but does not load: ${loaded.error}`);
   process.stdout.write(`loom: sanitizer build (${loaded.kernel}): native/build-asan/loom_native.node\n`);
   process.stdout.write(
-    `run the kernel tests with: LD_PRELOAD=${libasan} ASAN_OPTIONS=detect_leaks=0 LOOM_NATIVE_ADDON=${addon} npx vitest run src/native\n`,
+    `run the kernel tests with: LD_PRELOAD=${libasan} ASAN_OPTIONS=detect_leaks=0 LOOM_NATIVE_ADDON=${addon} npx vitest run src/native src/optim src/compute/kernels\n`,
   );
 }
 

@@ -16,6 +16,11 @@ if (native === null) {
 
 const TOLERANCE = 1e-5;
 
+// A build named explicitly (the sanitizer recipe) must load: otherwise every case would skip.
+it.runIf(process.env.LOOM_NATIVE_ADDON !== undefined)('the addon named by LOOM_NATIVE_ADDON loads', () => {
+  expect(native, nativeStatus().reason).not.toBeNull();
+});
+
 /** The slice of the WebAssembly global used here (the project's lib settings carry no DOM types). */
 interface WasmMemoryCtor {
   new (descriptor: { initial: number; maximum?: number; shared?: boolean }): { buffer: ArrayBuffer | SharedArrayBuffer };
