@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/compute/index.js';
+import { nativeStatus } from '../src/native/index.js';
 import { createModel, type Model } from '../src/nn/index.js';
 import { createOptimizer } from '../src/optim/index.js';
 import { Rng } from '../src/util/rng.js';
@@ -48,6 +49,7 @@ function loomSamplesPerSec(model: Model): number {
 async function main(): Promise<void> {
   checkPeerAvailable('torch_train.py', 'torch');
   const status = await initBackend({ backend: 'wasm', threads: 1 });
+  const native = nativeStatus();
   const results: Record<ModelName, { loom: number[]; torch: number[] }> = { mlp: { loom: [], torch: [] }, cnn: { loom: [], torch: [] } };
   let torchVersion = '';
   for (const name of ['mlp', 'cnn'] as const) {
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
   };
   process.stdout.write(
     `bench:compute — one core, batch ${batchSize}, median of ${rounds} rounds; Loom ${status.backend} ` +
-      `(SIMD ${status.simd}, ${status.replacedKernels.length} Loom kernels) vs PyTorch ${torchVersion}\n`,
+      `(SIMD ${status.simd}, ${status.replacedKernels.length} Loom kernels, native ${native.active ? native.kernel : 'off'}) vs PyTorch ${torchVersion}\n`,
   );
   const mlp = row('mlp');
   const cnn = row('cnn');
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
       cnn_loom: Math.round(cnn[2]),
       cnn_torch: Math.round(cnn[3]),
       backend: status.backend,
+      native: native.active ? native.kernel : 'off',
     },
     results,
   );

@@ -1,0 +1,34 @@
+/**
+ * Coordinate-wise median (Yin, Chen, Ramchandran, Bartlett, "Byzantine-Robust Distributed Learning:
+ * Towards Optimal Statistical Rates", ICML 2018). Tolerates f < n/2: with at most f arbitrary values
+ * per coordinate the median stays between honest values.
+ *
+ * For even n the literature differs: numpy's median (and ByzFL's) averages the two middle values;
+ * torch.median returns the lower one. Option `even` chooses; the default is `mean` (numpy's).
+ */
+import { checkF, checkInputs, requireCondition, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { forEachSortedCoordinate } from './coordinate-order.js';
+
+export interface CoordinateMedianOptions {
+  /** For an even n: average the two middle values (`mean`, default) or take the lower (`lower`). */
+  readonly even?: 'mean' | 'lower';
+}
+
+export function coordinateMedian(f: number, options: CoordinateMedianOptions = {}): Aggregator {
+  checkF('median', f);
+  const even = options.even ?? 'mean';
+  if (even !== 'mean' && even !== 'lower') throw new RobustRuleError(`median: option even must be mean or lower; got ${String(even)}`);
+  return {
+    name: 'median',
+    f,
+    aggregate(inputs, out) {
+      const n = checkInputs('median', inputs, out);
+      requireCondition('median', n, f, 2 * f < n, 'n > 2f');
+      const hi = n >> 1;
+      const lo = n % 2 === 1 || even === 'lower' ? (n - 1) >> 1 : hi - 1;
+      forEachSortedCoordinate(inputs, out.length, (j, sorted) => {
+        out[j] = n % 2 === 1 ? sorted[hi]! : even === 'lower' ? sorted[lo]! : (sorted[lo]! + sorted[hi]!) / 2;
+      });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Krum and Multi-Krum (Blanchard, El Mhamdi, Guerraoui, Stainer, "Machine Learning with
+ * Adversaries: Byzantine Tolerant Gradient Descent", NeurIPS 2017). Each input is scored by the
+ * sum of squared distances to its k nearest other inputs; Krum returns the input with the lowest
+ * score, Multi-Krum the average of the m lowest-scored. Needs n > 2f + 2.
+ *
+ * The paper's k is n - f - 2; several implementations (ByzFL among them) use n - f - 1. Option
+ * `neighbours` chooses; the default is the paper's `n-f-2`. Ties in score go to the lower index.
+ */
+import { checkF, checkInputs, requireCondition, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { pairwiseSquaredDistances } from '../pairwise-distances.js';
+
+export interface KrumOptions {
+  /** How many nearest neighbours score an input: the paper's `n-f-2` (default) or `n-f-1`. */
+  readonly neighbours?: 'n-f-2' | 'n-f-1';
+}
+
+export interface MultiKrumOptions extends KrumOptions {
+  /** How many of the best-scored inputs to average; default n - f. */
+  readonly m?: number;
+}
+
+/** Krum scores of every input (lower is more central). */
+export function krumScores(inputs: readonly Float32Array[], f: number, neighbours: 'n-f-2' | 'n-f-1'): Float64Array {
+  const n = inputs.length;
+  const k = neighbours === 'n-f-2' ? n - f - 2 : n - f - 1;
+  const distances = pairwiseSquaredDistances(inputs);
+  const scores = new Float64Array(n);
+  const row = new Float64Array(n - 1);
+  for (let i = 0; i < n; i++) {
+    let t = 0;
+    for (let j = 0; j < n; j++) if (j !== i) row[t++] = distances[i * n + j]!;
+    row.sort();
+    let score = 0;
+    for (let q = 0; q < k; q++) score += row[q]!;
+    scores[i] = score;
+  }
+  return scores;
+}
+
+/** Indices of inputs from the lowest score up (stable: ties keep index order). */
+export function rankByScore(scores: Float64Array): number[] {
+  return Array.from(scores.keys()).sort((a, b) => scores[a]! - scores[b]! || a - b);
+}
+
+function checkNeighbours(rule: string, neighbours: unknown): 'n-f-2' | 'n-f-1' {
+  if (neighbours !== 'n-f-2' && neighbours !== 'n-f-1') {
+    throw new RobustRuleError(`${rule}: option neighbours must be n-f-2 or n-f-1; got ${String(neighbours)}`);
+  }
+  return neighbours;
+}
+
+export function krum(f: number, options: KrumOptions = {}): Aggregator {
+  checkF('krum', f);
+  const neighbours = checkNeighbours('krum', options.neighbours ?? 'n-f-2');
+  return {
+    name: 'krum',
+    f,
+    aggregate(inputs, out) {
+      const n = checkInputs('krum', inputs, out);
+      requireCondition('krum', n, f, n > 2 * f + 2, 'n > 2f + 2');
+      out.set(inputs[rankByScore(krumScores(inputs, f, neighbours))[0]!]!);
+    },
+  };
+}
+
+export function multiKrum(f: number, options: MultiKrumOptions = {}): Aggregator {
+  checkF('multi-krum', f);
+  const neighbours = checkNeighbours('multi-krum', options.neighbours ?? 'n-f-2');
+  return {
+    name: 'multi-krum',
+    f,
+    aggregate(inputs, out) {
+      const n = checkInputs('multi-krum', inputs, out);
+      requireCondition('multi-krum', n, f, n > 2 * f + 2, 'n > 2f + 2');
+      const m = options.m ?? n - f;
+      if (!Number.isInteger(m) || m < 1 || m > n) throw new RobustRuleError(`multi-krum: m must be an integer in 1..n = ${n}; got ${m}`);
+      const chosen = rankByScore(krumScores(inputs, f, neighbours)).slice(0, m);
+      const sum = new Float64Array(out.length);
+      for (const i of chosen) {
+        const v = inputs[i]!;
+        for (let j = 0; j < out.length; j++) sum[j]! += v[j]!;
+      }
+      for (let j = 0; j < out.length; j++) out[j] = sum[j]! / m;
+    },
+  };
+}
