@@ -6,6 +6,7 @@
  * argument validation. Skipped, with the loader's reason, where the addon is not built.
  */
 import { describe, expect, it } from 'vitest';
+import { uniformRandom } from './test-random.js';
 import { nativeKernels, nativeStatus, type ConvGeometry } from './index.js';
 
 const native = nativeKernels();
@@ -13,17 +14,7 @@ if (native === null) console.warn(`native convolution tests skipped: ${nativeSta
 
 const TOLERANCE = 1e-5;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  };
-}
+const rng = uniformRandom;
 
 interface Spec {
   n: number; h: number; w: number; ci: number; co: number; fh: number; fw: number;

@@ -7,6 +7,7 @@
  * Where the addon is not built, the numeric cases are skipped with the loader's reason printed.
  */
 import { describe, expect, it } from 'vitest';
+import { uniformRandom } from './test-random.js';
 import { loadNative, nativeKernels, nativeStatus, type NativeKernels, type NativeMemory } from './addon.js';
 
 const native = nativeKernels();
@@ -27,18 +28,7 @@ interface WasmMemoryCtor {
 }
 const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: WasmMemoryCtor } }).WebAssembly.Memory;
 
-/** Deterministic uniform [-1, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  };
-}
+const rng = uniformRandom;
 
 interface Case {
   m: number;

@@ -11,6 +11,15 @@ import { tf } from '../tf.js';
 import { addWasmKernel, type LoomWasmKernel } from '../kernels/registry.js';
 import { heapF32, heapI32, input, wasmKernel } from '../kernels/wasm-backend.js';
 
+/** The row's maximum and sum_j exp(z_j - max): log-sum-exp without overflow. */
+function shiftedExpSum(z: Float32Array, row: number, classes: number): { max: number; sum: number } {
+  let max = -Infinity;
+  for (let j = 0; j < classes; j++) max = Math.max(max, z[row + j]!);
+  let sum = 0;
+  for (let j = 0; j < classes; j++) sum += Math.exp(z[row + j]! - max);
+  return { max, sum };
+}
+
 export const SOFTMAX_CE = 'LoomSoftmaxCrossEntropy';
 export const SOFTMAX_CE_GRAD = 'LoomSoftmaxCrossEntropyGrad';
 
@@ -46,10 +55,7 @@ export const softmaxCrossEntropyKernel: LoomWasmKernel = addWasmKernel(SOFTMAX_C
     let total = 0;
     for (let r = 0; r < n; r++) {
       const row = r * classes;
-      let max = -Infinity;
-      for (let j = 0; j < classes; j++) max = Math.max(max, z[row + j]!);
-      let sum = 0;
-      for (let j = 0; j < classes; j++) sum += Math.exp(z[row + j]! - max);
+      const { max, sum } = shiftedExpSum(z, row, classes);
       total += max + Math.log(sum) - z[row + t[r]!]!;
     }
     heapF32(backend, out)[0] = n === 0 ? Number.NaN : total / n;
@@ -70,10 +76,7 @@ export const softmaxCrossEntropyGradKernel: LoomWasmKernel = addWasmKernel(SOFTM
     const scale = heapF32(backend, dy)[0]! / n;
     for (let r = 0; r < n; r++) {
       const row = r * classes;
-      let max = -Infinity;
-      for (let j = 0; j < classes; j++) max = Math.max(max, z[row + j]!);
-      let sum = 0;
-      for (let j = 0; j < classes; j++) sum += Math.exp(z[row + j]! - max);
+      const { max, sum } = shiftedExpSum(z, row, classes);
       for (let j = 0; j < classes; j++) g[row + j] = (Math.exp(z[row + j]! - max) / sum - (j === t[r] ? 1 : 0)) * scale;
     }
     return dz;

@@ -50,31 +50,21 @@ function checkNeighbours(rule: string, neighbours: unknown): 'n-f-2' | 'n-f-1' {
   return neighbours;
 }
 
-export function krum(f: number, options: KrumOptions = {}): Aggregator {
-  checkF('krum', f);
-  const neighbours = checkNeighbours('krum', options.neighbours ?? 'n-f-2');
+/**
+ * The shared rule: score, rank, average the `choose(n)` best. Krum is the m = 1 case (the average
+ * of one float32 vector, accumulated in double, is that vector exactly).
+ */
+function krumFamily(rule: string, f: number, neighboursOption: unknown, choose: (n: number) => number): Aggregator {
+  checkF(rule, f);
+  const neighbours = checkNeighbours(rule, neighboursOption ?? 'n-f-2');
   return {
-    name: 'krum',
+    name: rule,
     f,
     aggregate(inputs, out) {
-      const n = checkInputs('krum', inputs, out);
-      requireCondition('krum', n, f, n > 2 * f + 2, 'n > 2f + 2');
-      out.set(inputs[rankByScore(krumScores(inputs, f, neighbours))[0]!]!);
-    },
-  };
-}
-
-export function multiKrum(f: number, options: MultiKrumOptions = {}): Aggregator {
-  checkF('multi-krum', f);
-  const neighbours = checkNeighbours('multi-krum', options.neighbours ?? 'n-f-2');
-  return {
-    name: 'multi-krum',
-    f,
-    aggregate(inputs, out) {
-      const n = checkInputs('multi-krum', inputs, out);
-      requireCondition('multi-krum', n, f, n > 2 * f + 2, 'n > 2f + 2');
-      const m = options.m ?? n - f;
-      if (!Number.isInteger(m) || m < 1 || m > n) throw new RobustRuleError(`multi-krum: m must be an integer in 1..n = ${n}; got ${m}`);
+      const n = checkInputs(rule, inputs, out);
+      requireCondition(rule, n, f, n > 2 * f + 2, 'n > 2f + 2');
+      const m = choose(n);
+      if (!Number.isInteger(m) || m < 1 || m > n) throw new RobustRuleError(`${rule}: m must be an integer in 1..n = ${n}; got ${m}`);
       const chosen = rankByScore(krumScores(inputs, f, neighbours)).slice(0, m);
       const sum = new Float64Array(out.length);
       for (const i of chosen) {
@@ -84,4 +74,12 @@ export function multiKrum(f: number, options: MultiKrumOptions = {}): Aggregator
       for (let j = 0; j < out.length; j++) out[j] = sum[j]! / m;
     },
   };
+}
+
+export function krum(f: number, options: KrumOptions = {}): Aggregator {
+  return krumFamily('krum', f, options.neighbours, () => 1);
+}
+
+export function multiKrum(f: number, options: MultiKrumOptions = {}): Aggregator {
+  return krumFamily('multi-krum', f, options.neighbours, (n) => options.m ?? n - f);
 }
