@@ -6,7 +6,7 @@
  * argument validation. Skipped, with the loader's reason, where the addon is not built.
  */
 import { describe, expect, it } from 'vitest';
-import { uniformRandom } from './test-random.js';
+import { uniformRandom } from './test-support/random.js';
 import { nativeKernels, nativeStatus, type ConvGeometry } from './index.js';
 
 const native = nativeKernels();

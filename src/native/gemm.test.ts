@@ -7,7 +7,7 @@
  * Where the addon is not built, the numeric cases are skipped with the loader's reason printed.
  */
 import { describe, expect, it } from 'vitest';
-import { uniformRandom } from './test-random.js';
+import { uniformRandom } from './test-support/random.js';
 import { loadNative, nativeKernels, nativeStatus, type NativeKernels, type NativeMemory } from './addon.js';
 
 const native = nativeKernels();

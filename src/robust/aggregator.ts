@@ -42,3 +42,44 @@ export function checkInputs(rule: string, inputs: readonly Float32Array[], out: 
   });
   return inputs.length;
 }
+
+/** What a rule needs of n and f, as checked on every call and as it reads in the refusal. */
+export interface Requirement {
+  readonly text: string;
+  holds(n: number, f: number): boolean;
+}
+
+/** f < n/2: the honest inputs are a majority. */
+export const HONEST_MAJORITY: Requirement = { text: 'n > 2f', holds: (n, f) => 2 * f < n };
+
+/**
+ * A rule from its aggregation body: checks f when built, and on every call the inputs and the
+ * requirement, before `body` runs with n.
+ */
+export function defineRule(
+  name: string,
+  f: number,
+  requirement: Requirement,
+  body: (inputs: readonly Float32Array[], out: Float32Array, n: number) => void,
+): Aggregator {
+  checkF(name, f);
+  return {
+    name,
+    f,
+    aggregate(inputs, out) {
+      const n = checkInputs(name, inputs, out);
+      requireCondition(name, n, f, requirement.holds(n, f), requirement.text);
+      body(inputs, out, n);
+    },
+  };
+}
+
+/** out = the average of inputs[i] for i in `chosen`, accumulated in double precision. */
+export function averageOf(inputs: readonly Float32Array[], chosen: readonly number[], out: Float32Array): void {
+  const sum = new Float64Array(out.length);
+  for (const i of chosen) {
+    const v = inputs[i]!;
+    for (let j = 0; j < out.length; j++) sum[j]! += v[j]!;
+  }
+  for (let j = 0; j < out.length; j++) out[j] = sum[j]! / chosen.length;
+}

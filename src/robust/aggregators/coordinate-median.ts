@@ -6,7 +6,7 @@
  * For even n the literature differs: numpy's median (and ByzFL's) averages the two middle values;
  * torch.median returns the lower one. Option `even` chooses; the default is `mean` (numpy's).
  */
-import { checkF, checkInputs, requireCondition, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
 import { forEachSortedCoordinate } from './coordinate-order.js';
 
 export interface CoordinateMedianOptions {
@@ -15,20 +15,13 @@ export interface CoordinateMedianOptions {
 }
 
 export function coordinateMedian(f: number, options: CoordinateMedianOptions = {}): Aggregator {
-  checkF('median', f);
   const even = options.even ?? 'mean';
   if (even !== 'mean' && even !== 'lower') throw new RobustRuleError(`median: option even must be mean or lower; got ${String(even)}`);
-  return {
-    name: 'median',
-    f,
-    aggregate(inputs, out) {
-      const n = checkInputs('median', inputs, out);
-      requireCondition('median', n, f, 2 * f < n, 'n > 2f');
-      const hi = n >> 1;
-      const lo = n % 2 === 1 || even === 'lower' ? (n - 1) >> 1 : hi - 1;
-      forEachSortedCoordinate(inputs, out.length, (j, sorted) => {
-        out[j] = n % 2 === 1 ? sorted[hi]! : even === 'lower' ? sorted[lo]! : (sorted[lo]! + sorted[hi]!) / 2;
-      });
-    },
-  };
+  return defineRule('median', f, HONEST_MAJORITY, (inputs, out, n) => {
+    const hi = n >> 1;
+    const lo = n % 2 === 1 || even === 'lower' ? (n - 1) >> 1 : hi - 1;
+    forEachSortedCoordinate(inputs, out.length, (j, sorted) => {
+      out[j] = n % 2 === 1 ? sorted[hi]! : even === 'lower' ? sorted[lo]! : (sorted[lo]! + sorted[hi]!) / 2;
+    });
+  });
 }

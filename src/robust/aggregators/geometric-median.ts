@@ -9,7 +9,7 @@
  * approximation; set `maxIterations` and `nu` for that.) Inputs with a non-finite distance (NaN or
  * Infinity entries) get weight 0.
  */
-import { checkF, checkInputs, requireCondition, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
 
 export interface GeometricMedianOptions {
   /** Smoothing: distances below nu count as nu (no division by zero at a data point). */
@@ -39,42 +39,35 @@ function objective(z: Float64Array, inputs: readonly Float32Array[]): number {
 }
 
 export function geometricMedian(f: number, options: GeometricMedianOptions = {}): Aggregator {
-  checkF('geometric-median', f);
   const nu = options.nu ?? 1e-6;
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.tolerance ?? 1e-7;
   if (!(nu > 0)) throw new RobustRuleError(`geometric-median: nu must be > 0; got ${nu}`);
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new RobustRuleError(`geometric-median: maxIterations must be a positive integer; got ${maxIterations}`);
   if (!(tolerance >= 0)) throw new RobustRuleError(`geometric-median: tolerance must be >= 0; got ${tolerance}`);
-  return {
-    name: 'geometric-median',
-    f,
-    aggregate(inputs, out) {
-      const n = checkInputs('geometric-median', inputs, out);
-      requireCondition('geometric-median', n, f, 2 * f < n, 'n > 2f');
-      const d = out.length;
-      const finite = inputs.filter((x) => x.every(Number.isFinite));
-      if (finite.length === 0) throw new RobustRuleError('geometric-median: every input has a non-finite value');
-      let z = new Float64Array(d);
-      for (const x of finite) for (let j = 0; j < d; j++) z[j]! += x[j]! / finite.length;
-      let previous = objective(z, finite);
-      const next = new Float64Array(d);
-      for (let iteration = 0; iteration < maxIterations; iteration++) {
-        next.fill(0);
-        let weightSum = 0;
-        for (const x of finite) {
-          const w = 1 / Math.max(nu, distance(z, x));
-          weightSum += w;
-          for (let j = 0; j < d; j++) next[j]! += w * x[j]!;
-        }
-        for (let j = 0; j < d; j++) next[j]! /= weightSum;
-        const value = objective(next, finite);
-        const improvement = previous - value;
-        if (value <= previous) z.set(next);
-        if (improvement <= tolerance * Math.max(previous, Number.MIN_VALUE)) break;
-        previous = value;
+  return defineRule('geometric-median', f, HONEST_MAJORITY, (inputs, out) => {
+    const d = out.length;
+    const finite = inputs.filter((x) => x.every(Number.isFinite));
+    if (finite.length === 0) throw new RobustRuleError('geometric-median: every input has a non-finite value');
+    const z = new Float64Array(d);
+    for (const x of finite) for (let j = 0; j < d; j++) z[j]! += x[j]! / finite.length;
+    let previous = objective(z, finite);
+    const next = new Float64Array(d);
+    for (let iteration = 0; iteration < maxIterations; iteration++) {
+      next.fill(0);
+      let weightSum = 0;
+      for (const x of finite) {
+        const w = 1 / Math.max(nu, distance(z, x));
+        weightSum += w;
+        for (let j = 0; j < d; j++) next[j]! += w * x[j]!;
       }
-      for (let j = 0; j < d; j++) out[j] = z[j]!;
-    },
-  };
+      for (let j = 0; j < d; j++) next[j]! /= weightSum;
+      const value = objective(next, finite);
+      const improvement = previous - value;
+      if (value <= previous) z.set(next);
+      if (improvement <= tolerance * Math.max(previous, Number.MIN_VALUE)) break;
+      previous = value;
+    }
+    for (let j = 0; j < d; j++) out[j] = z[j]!;
+  });
 }

@@ -7,7 +7,7 @@
  * The paper's k is n - f - 2; several implementations (ByzFL among them) use n - f - 1. Option
  * `neighbours` chooses; the default is the paper's `n-f-2`. Ties in score go to the lower index.
  */
-import { checkF, checkInputs, requireCondition, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { averageOf, defineRule, RobustRuleError, type Aggregator } from '../aggregator.js';
 import { pairwiseSquaredDistances } from '../pairwise-distances.js';
 
 export interface KrumOptions {
@@ -55,25 +55,12 @@ function checkNeighbours(rule: string, neighbours: unknown): 'n-f-2' | 'n-f-1' {
  * of one float32 vector, accumulated in double, is that vector exactly).
  */
 function krumFamily(rule: string, f: number, neighboursOption: unknown, choose: (n: number) => number): Aggregator {
-  checkF(rule, f);
   const neighbours = checkNeighbours(rule, neighboursOption ?? 'n-f-2');
-  return {
-    name: rule,
-    f,
-    aggregate(inputs, out) {
-      const n = checkInputs(rule, inputs, out);
-      requireCondition(rule, n, f, n > 2 * f + 2, 'n > 2f + 2');
-      const m = choose(n);
-      if (!Number.isInteger(m) || m < 1 || m > n) throw new RobustRuleError(`${rule}: m must be an integer in 1..n = ${n}; got ${m}`);
-      const chosen = rankByScore(krumScores(inputs, f, neighbours)).slice(0, m);
-      const sum = new Float64Array(out.length);
-      for (const i of chosen) {
-        const v = inputs[i]!;
-        for (let j = 0; j < out.length; j++) sum[j]! += v[j]!;
-      }
-      for (let j = 0; j < out.length; j++) out[j] = sum[j]! / m;
-    },
-  };
+  return defineRule(rule, f, { text: 'n > 2f + 2', holds: (n, f) => n > 2 * f + 2 }, (inputs, out, n) => {
+    const m = choose(n);
+    if (!Number.isInteger(m) || m < 1 || m > n) throw new RobustRuleError(`${rule}: m must be an integer in 1..n = ${n}; got ${m}`);
+    averageOf(inputs, rankByScore(krumScores(inputs, f, neighbours)).slice(0, m), out);
+  });
 }
 
 export function krum(f: number, options: KrumOptions = {}): Aggregator {

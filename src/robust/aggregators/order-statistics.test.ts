@@ -3,15 +3,8 @@
  * requirements on n and f, NaN and huge Byzantine inputs, and a length past one coordinate block.
  */
 import { describe, expect, it } from 'vitest';
-import { average, coordinateMedian, RobustRuleError, trimmedMean, type Aggregator } from '../index.js';
-
-const vectors = (...rows: number[][]): Float32Array[] => rows.map((r) => Float32Array.from(r));
-
-function run(rule: Aggregator, inputs: Float32Array[]): number[] {
-  const out = new Float32Array(inputs[0]!.length);
-  rule.aggregate(inputs, out);
-  return Array.from(out);
-}
+import { average, coordinateMedian, RobustRuleError, trimmedMean } from '../index.js';
+import { aggregateOnce as run, vectors } from './test-support/helpers.js';
 
 describe('average', () => {
   it('is the arithmetic mean per coordinate', () => {

@@ -1,0 +1,46 @@
+/**
+ * Bulyan (El Mhamdi, Guerraoui, Rouault, "The Hidden Vulnerability of Distributed Learning in
+ * Byzantium", ICML 2018). Selection: theta = n - 2f inputs chosen one at a time by Krum over the
+ * inputs not yet chosen (each round scores with the n' - f - 2 nearest of the n' remaining, at
+ * least 0). Aggregation: per coordinate, the average of the beta = theta - 2f selected values
+ * closest to their median. Needs n >= 4f + 3.
+ */
+import { defineRule, type Aggregator } from '../aggregator.js';
+import { pairwiseSquaredDistances } from '../pairwise-distances.js';
+import { forEachSortedCoordinate } from './coordinate-order.js';
+import { meanAroundMedian } from './mean-around-median.js';
+
+/** Indices chosen by iterated Krum, in the order chosen. */
+export function bulyanSelection(inputs: readonly Float32Array[], f: number, theta: number): number[] {
+  const n = inputs.length;
+  const distances = pairwiseSquaredDistances(inputs);
+  const remaining = Array.from({ length: n }, (_, i) => i);
+  const chosen: number[] = [];
+  while (chosen.length < theta) {
+    const k = Math.max(0, remaining.length - f - 2);
+    let best = -1;
+    let bestScore = Infinity;
+    for (const i of remaining) {
+      const row = remaining.filter((j) => j !== i).map((j) => distances[i * n + j]!).sort((a, b) => a - b);
+      let score = 0;
+      for (let q = 0; q < k; q++) score += row[q]!;
+      if (score < bestScore || best === -1) {
+        best = i;
+        bestScore = score;
+      }
+    }
+    chosen.push(best);
+    remaining.splice(remaining.indexOf(best), 1);
+  }
+  return chosen;
+}
+
+export function bulyan(f: number): Aggregator {
+  return defineRule('bulyan', f, { text: 'n >= 4f + 3', holds: (n, f) => n >= 4 * f + 3 }, (inputs, out, n) => {
+    const theta = n - 2 * f;
+    const selected = bulyanSelection(inputs, f, theta).map((i) => inputs[i]!);
+    forEachSortedCoordinate(selected, out.length, (j, sorted) => {
+      out[j] = meanAroundMedian(sorted, theta - 2 * f);
+    });
+  });
+}

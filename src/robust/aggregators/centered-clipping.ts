@@ -1,0 +1,52 @@
+/**
+ * Centered clipping (Karimireddy, He, Jaggi, "Learning from History for Byzantine Robust
+ * Optimization", ICML 2021): starting from the previous round's aggregate v (zero at first),
+ * repeat L times v <- v + (1/n) sum_i clip(x_i - v, tau), clip(z, tau) = z min(1, tau / ||z||).
+ * Stateful: each call starts where the last ended (`reset()` forgets). Defaults tau = 100, L = 1
+ * (ByzFL's). Needs n > 2f. A non-finite input difference is clipped to zero (it carries no
+ * direction that could be trusted).
+ */
+import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+
+export interface CenteredClippingOptions {
+  readonly tau?: number;
+  readonly iterations?: number;
+}
+
+export interface CenteredClipping extends Aggregator {
+  /** Forgets the previous aggregate (the next call starts from zero). */
+  reset(): void;
+}
+
+export function centeredClipping(f: number, options: CenteredClippingOptions = {}): CenteredClipping {
+  const tau = options.tau ?? 100;
+  const iterations = options.iterations ?? 1;
+  if (!(tau > 0) || !Number.isFinite(tau)) throw new RobustRuleError(`centered-clipping: tau must be a positive number; got ${tau}`);
+  if (!Number.isInteger(iterations) || iterations < 1) throw new RobustRuleError(`centered-clipping: iterations must be a positive integer; got ${iterations}`);
+  let center: Float64Array | null = null;
+  const rule = defineRule('centered-clipping', f, HONEST_MAJORITY, (inputs, out, n) => {
+    const d = out.length;
+    if (center === null || center.length !== d) center = new Float64Array(d);
+    const v = center;
+    const step = new Float64Array(d);
+    for (let l = 0; l < iterations; l++) {
+      step.fill(0);
+      for (const x of inputs) {
+        let norm2 = 0;
+        for (let j = 0; j < d; j++) norm2 += (x[j]! - v[j]!) ** 2;
+        const norm = Math.sqrt(norm2);
+        if (!Number.isFinite(norm)) continue;
+        const scale = norm > tau ? tau / norm : 1;
+        for (let j = 0; j < d; j++) step[j]! += (x[j]! - v[j]!) * scale;
+      }
+      for (let j = 0; j < d; j++) v[j]! += step[j]! / n;
+    }
+    for (let j = 0; j < d; j++) out[j] = v[j]!;
+  });
+  return {
+    ...rule,
+    reset() {
+      center = null;
+    },
+  };
+}
