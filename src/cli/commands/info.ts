@@ -44,7 +44,7 @@ function describeCompute(compute: ReturnType<typeof computeInfo>): string[] {
   const native = compute.native;
   lines.push(
     native.active
-      ? `native kernels: active, ${native.kernel} (${native.simd}): BatchMatMul and _FusedMatMul run on Loom's SGEMM on the wasm heap`
+      ? `native kernels: active, ${native.kernel} (${native.simd}): matrix products, convolutions and their gradients, pooling and bias/ReLU gradients and the SGD step run natively, in place on the wasm heap (the kernel list below)`
       : `native kernels: inactive (${native.reason}); matrix products use XNNPACK on WebAssembly`,
   );
   if (compute.replacedKernels.length === 0) {
