@@ -12,3 +12,8 @@ export { centeredClipping, type CenteredClipping, type CenteredClippingOptions }
 export { signMajority } from './aggregators/sign-majority.js';
 export { mda, minimumDiameterSubset, type MdaOptions } from './aggregators/mda.js';
 export { monna, type MonnaOptions } from './aggregators/monna.js';
+export { composeRule, type PreAggregator } from './preaggregator.js';
+export { staticClipping } from './preaggregators/static-clipping.js';
+export { nnm } from './preaggregators/nnm.js';
+export { bucketing, type BucketingOptions } from './preaggregators/bucketing.js';
+export { arc } from './preaggregators/arc.js';

@@ -1,0 +1,41 @@
+/**
+ * Pre-aggregation: a map from the n input vectors to new vectors (as many, or fewer) that a rule
+ * then aggregates. Composable: `composeRule([nnm(f), staticClipping(5)], trimmedMean(f))`.
+ * Pre-aggregators never modify their inputs; they return fresh vectors.
+ */
+import { checkInputs, type Aggregator } from './aggregator.js';
+
+export interface PreAggregator {
+  readonly name: string;
+  apply(inputs: readonly Float32Array[]): Float32Array[];
+}
+
+/** The rule applied after the pre-aggregators, in list order; named `nnm+trimmed-mean`. */
+export function composeRule(pre: readonly PreAggregator[], rule: Aggregator): Aggregator {
+  if (pre.length === 0) return rule;
+  const name = [...pre.map((p) => p.name), rule.name].join('+');
+  return {
+    name,
+    f: rule.f,
+    aggregate(inputs, out) {
+      checkInputs(name, inputs, out);
+      let vectors: readonly Float32Array[] = inputs;
+      for (const p of pre) vectors = p.apply(vectors);
+      rule.aggregate(vectors, out);
+    },
+  };
+}
+
+/** The Euclidean norm in double precision; NaN where an entry is NaN. */
+export function norm(x: Float32Array): number {
+  let sum = 0;
+  for (let j = 0; j < x.length; j++) sum += x[j]! * x[j]!;
+  return Math.sqrt(sum);
+}
+
+/** A copy of x scaled to norm at most c (x itself unchanged). */
+export function clipToNorm(x: Float32Array, c: number): Float32Array {
+  const n = norm(x);
+  const scale = n > c ? c / n : 1;
+  return scale === 1 ? Float32Array.from(x) : Float32Array.from(x, (v) => v * scale);
+}

@@ -1,0 +1,31 @@
+/**
+ * Adaptive robust clipping, ARC (Allouah, Guerraoui, Gupta, Pinot, Rizk, "Boosting Robustness by
+ * Clipping Gradients in Distributed Learning", arXiv:2405.14432, 2024): the k = floor(2 (f / n)
+ * (n - f)) inputs of largest norm are clipped to the norm of the (k+1)-th largest; the rest pass
+ * unchanged. NaN or infinite norms rank as largest (and are zeroed when clipped).
+ */
+import { checkF } from '../aggregator.js';
+import { clipToNorm, norm, type PreAggregator } from '../preaggregator.js';
+
+export function arc(f: number): PreAggregator {
+  checkF('arc', f);
+  return {
+    name: 'arc',
+    apply(inputs) {
+      const n = inputs.length;
+      const k = Math.floor((2 * f * (n - f)) / n);
+      const norms = inputs.map((x) => {
+        const v = norm(x);
+        return Number.isNaN(v) ? Infinity : v;
+      });
+      if (k <= 0 || k >= n) return inputs.map((x) => Float32Array.from(x));
+      const byNorm = Array.from(norms.keys()).sort((a, b) => norms[b]! - norms[a]! || a - b);
+      const bound = norms[byNorm[k]!]!;
+      const clipped = new Set(byNorm.slice(0, k));
+      return inputs.map((x, i) => {
+        if (!clipped.has(i)) return Float32Array.from(x);
+        return Number.isFinite(norm(x)) ? clipToNorm(x, bound) : new Float32Array(x.length);
+      });
+    },
+  };
+}
