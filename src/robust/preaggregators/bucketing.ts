@@ -7,18 +7,7 @@
  */
 import { averageOf, RobustRuleError } from '../aggregator.js';
 import type { PreAggregator } from '../preaggregator.js';
-
-/** mulberry32: a small seeded generator, enough for shuffling. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../../util/rng.js';
 
 export interface BucketingOptions {
   readonly seed?: number;
@@ -26,15 +15,11 @@ export interface BucketingOptions {
 
 export function bucketing(s: number, options: BucketingOptions = {}): PreAggregator {
   if (!Number.isInteger(s) || s < 1) throw new RobustRuleError(`bucketing: the bucket size must be a positive integer; got ${s}`);
-  const random = generator(options.seed ?? 0);
+  const rng = new Rng(options.seed ?? 0);
   return {
     name: 'bucketing',
     apply(inputs) {
-      const order = Array.from(inputs.keys());
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+      const order = Array.from(rng.permutation(inputs.length));
       const buckets: Float32Array[] = [];
       for (let start = 0; start < order.length; start += s) {
         const out = new Float32Array(inputs[0]!.length);

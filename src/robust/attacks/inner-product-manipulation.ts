@@ -1,0 +1,19 @@
+/**
+ * Inner-product manipulation, IPM (Xie, Koyejo, Gupta, "Fall of Empires: Breaking Byzantine-tolerant
+ * SGD by Inner Product Manipulation", UAI 2020): every Byzantine worker sends -epsilon times the
+ * honest mean, so that the aggregate's inner product with the true gradient turns negative.
+ * Default epsilon = 0.1 (the paper's small-epsilon setting; ByzFL's default is 2).
+ */
+import { RobustRuleError } from '../aggregator.js';
+import { checkHonest, copies, honestMean, type Attack } from '../attack.js';
+
+export function innerProductManipulation(epsilon = 0.1): Attack {
+  if (!Number.isFinite(epsilon) || epsilon <= 0) throw new RobustRuleError(`ipm: epsilon must be a positive number; got ${epsilon}`);
+  return {
+    name: 'ipm',
+    forge(honest, f) {
+      checkHonest('ipm', honest);
+      return copies(Array.from(honestMean(honest), (v) => -epsilon * v), f);
+    },
+  };
+}
