@@ -25,3 +25,4 @@ export { nonFinite } from './attacks/non-finite.js';
 export { mimic } from './attacks/mimic.js';
 export { gaussian, type GaussianOptions } from './attacks/gaussian.js';
 export { normalQuantile } from './attacks/normal-quantile.js';
+export { dnc, type DncOptions } from './aggregators/dnc.js';
