@@ -6,7 +6,7 @@
  * argument validation. Skipped, with the loader's reason, where the addon is not built.
  */
 import { describe, expect, it } from 'vitest';
-import { uniformRandom } from './test-support/random.js';
+import { uniformRandom as rng } from './test-support/random.js';
 import { nativeKernels, nativeStatus, type ConvGeometry } from './index.js';
 
 const native = nativeKernels();
@@ -14,7 +14,6 @@ if (native === null) console.warn(`native convolution tests skipped: ${nativeSta
 
 const TOLERANCE = 1e-5;
 
-const rng = uniformRandom;
 
 interface Spec {
   n: number; h: number; w: number; ci: number; co: number; fh: number; fw: number;

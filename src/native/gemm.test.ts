@@ -7,7 +7,7 @@
  * Where the addon is not built, the numeric cases are skipped with the loader's reason printed.
  */
 import { describe, expect, it } from 'vitest';
-import { uniformRandom } from './test-support/random.js';
+import { uniformRandom as rng } from './test-support/random.js';
 import { loadNative, nativeKernels, nativeStatus, type NativeKernels, type NativeMemory } from './addon.js';
 
 const native = nativeKernels();
@@ -28,7 +28,6 @@ interface WasmMemoryCtor {
 }
 const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: WasmMemoryCtor } }).WebAssembly.Memory;
 
-const rng = uniformRandom;
 
 interface Case {
   m: number;

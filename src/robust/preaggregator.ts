@@ -4,6 +4,7 @@
  * Pre-aggregators never modify their inputs; they return fresh vectors.
  */
 import { checkInputs, type Aggregator } from './aggregator.js';
+import { norm } from './vectors.js';
 
 export interface PreAggregator {
   readonly name: string;
@@ -26,16 +27,8 @@ export function composeRule(pre: readonly PreAggregator[], rule: Aggregator): Ag
   };
 }
 
-/** The Euclidean norm in double precision; NaN where an entry is NaN. */
-export function norm(x: Float32Array): number {
-  let sum = 0;
-  for (let j = 0; j < x.length; j++) sum += x[j]! * x[j]!;
-  return Math.sqrt(sum);
-}
-
-/** A copy of x scaled to norm at most c (x itself unchanged). */
-export function clipToNorm(x: Float32Array, c: number): Float32Array {
-  const n = norm(x);
+/** A copy of x scaled to norm at most c (x itself unchanged); pass x's norm where it is known. */
+export function clipToNorm(x: Float32Array, c: number, n = norm(x)): Float32Array {
   const scale = n > c ? c / n : 1;
   return scale === 1 ? Float32Array.from(x) : Float32Array.from(x, (v) => v * scale);
 }

@@ -3,15 +3,10 @@
  * move arbitrarily far (Blanchard et al., "Machine Learning with Adversaries: Byzantine Tolerant
  * Gradient Descent", NeurIPS 2017, Lemma 1). The baseline every robust rule is compared with.
  */
-import { defineRule, type Aggregator } from '../aggregator.js';
+import { averageOf, defineRule, type Aggregator } from '../aggregator.js';
 
 const ANY: { text: string; holds: () => boolean } = { text: 'n >= 1', holds: () => true };
 
 export function average(f = 0): Aggregator {
-  return defineRule('average', f, ANY, (inputs, out, n) => {
-    const d = out.length;
-    const sum = new Float64Array(d);
-    for (const v of inputs) for (let j = 0; j < d; j++) sum[j]! += v[j]!;
-    for (let j = 0; j < d; j++) out[j] = sum[j]! / n;
-  });
+  return defineRule('average', f, ANY, (inputs, out) => averageOf(inputs, Array.from(inputs.keys()), out));
 }

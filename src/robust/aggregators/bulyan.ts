@@ -8,6 +8,7 @@
 import { defineRule, type Aggregator } from '../aggregator.js';
 import { pairwiseSquaredDistances } from '../pairwise-distances.js';
 import { forEachSortedCoordinate } from './coordinate-order.js';
+import { krumScoresAmong, rankByScore } from './krum.js';
 import { meanAroundMedian } from './mean-around-median.js';
 
 /** Indices chosen by iterated Krum, in the order chosen. */
@@ -17,20 +18,11 @@ export function bulyanSelection(inputs: readonly Float32Array[], f: number, thet
   const remaining = Array.from({ length: n }, (_, i) => i);
   const chosen: number[] = [];
   while (chosen.length < theta) {
-    const k = Math.max(0, remaining.length - f - 2);
-    let best = -1;
-    let bestScore = Infinity;
-    for (const i of remaining) {
-      const row = remaining.filter((j) => j !== i).map((j) => distances[i * n + j]!).sort((a, b) => a - b);
-      let score = 0;
-      for (let q = 0; q < k; q++) score += row[q]!;
-      if (score < bestScore || best === -1) {
-        best = i;
-        bestScore = score;
-      }
-    }
-    chosen.push(best);
-    remaining.splice(remaining.indexOf(best), 1);
+    const scores = krumScoresAmong(distances, n, remaining, remaining.length - f - 2);
+    // remaining stays ascending, so the first lowest score is the lowest index among ties
+    const best = rankByScore(scores)[0]!;
+    chosen.push(remaining[best]!);
+    remaining.splice(best, 1);
   }
   return chosen;
 }

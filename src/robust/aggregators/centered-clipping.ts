@@ -7,6 +7,7 @@
  * direction that could be trusted).
  */
 import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { squaredDistance } from '../vectors.js';
 
 export interface CenteredClippingOptions {
   readonly tau?: number;
@@ -32,9 +33,7 @@ export function centeredClipping(f: number, options: CenteredClippingOptions = {
     for (let l = 0; l < iterations; l++) {
       step.fill(0);
       for (const x of inputs) {
-        let norm2 = 0;
-        for (let j = 0; j < d; j++) norm2 += (x[j]! - v[j]!) ** 2;
-        const norm = Math.sqrt(norm2);
+        const norm = Math.sqrt(squaredDistance(x, v));
         if (!Number.isFinite(norm)) continue;
         const scale = norm > tau ? tau / norm : 1;
         for (let j = 0; j < d; j++) step[j]! += (x[j]! - v[j]!) * scale;

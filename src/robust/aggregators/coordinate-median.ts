@@ -18,10 +18,10 @@ export function coordinateMedian(f: number, options: CoordinateMedianOptions = {
   const even = options.even ?? 'mean';
   if (even !== 'mean' && even !== 'lower') throw new RobustRuleError(`median: option even must be mean or lower; got ${String(even)}`);
   return defineRule('median', f, HONEST_MAJORITY, (inputs, out, n) => {
-    const hi = n >> 1;
-    const lo = n % 2 === 1 || even === 'lower' ? (n - 1) >> 1 : hi - 1;
+    const lo = (n - 1) >> 1; // the middle for odd n, the lower middle for even n
+    const takeLo = n % 2 === 1 || even === 'lower';
     forEachSortedCoordinate(inputs, out.length, (j, sorted) => {
-      out[j] = n % 2 === 1 ? sorted[hi]! : even === 'lower' ? sorted[lo]! : (sorted[lo]! + sorted[hi]!) / 2;
+      out[j] = takeLo ? sorted[lo]! : (sorted[lo]! + sorted[lo + 1]!) / 2;
     });
   });
 }

@@ -9,6 +9,7 @@
  */
 import { averageOf, defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
 import { Rng } from '../../util/rng.js';
+import { norm } from '../vectors.js';
 
 export interface DncOptions {
   readonly iterations?: number;
@@ -31,7 +32,7 @@ function spectralScores(m: Float64Array, n: number, b: number, rng: Rng): Float6
     }
     const next = new Float64Array(b);
     for (let i = 0; i < n; i++) for (let j = 0; j < b; j++) next[j]! += m[i * b + j]! * mv[i]!;
-    const length = Math.hypot(...next);
+    const length = norm(next);
     if (length === 0) break; // every input equal on these coordinates: all scores 0
     for (let j = 0; j < b; j++) next[j]! /= length;
     const change = next.reduce((s, x, j) => s + Math.abs(x - v[j]!), 0);

@@ -10,6 +10,7 @@
  * Infinity entries) get weight 0.
  */
 import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { squaredDistance } from '../vectors.js';
 
 export interface GeometricMedianOptions {
   /** Smoothing: distances below nu count as nu (no division by zero at a data point). */
@@ -20,12 +21,7 @@ export interface GeometricMedianOptions {
 }
 
 function distance(z: Float64Array, x: Float32Array): number {
-  let sum = 0;
-  for (let j = 0; j < z.length; j++) {
-    const diff = z[j]! - x[j]!;
-    sum += diff * diff;
-  }
-  return Math.sqrt(sum);
+  return Math.sqrt(squaredDistance(z, x));
 }
 
 /** The objective sum_i ||z - x_i|| over the inputs at a finite distance. */

@@ -20,22 +20,30 @@ export interface MultiKrumOptions extends KrumOptions {
   readonly m?: number;
 }
 
+/**
+ * Krum scores within a subset: for each of `members` (indices into the n x n `distances`), the sum
+ * of its k smallest squared distances to the other members (0 for k <= 0). Bulyan scores shrinking
+ * subsets with it.
+ */
+export function krumScoresAmong(distances: Float64Array, n: number, members: readonly number[], k: number): Float64Array {
+  const scores = new Float64Array(members.length);
+  const row = new Float64Array(Math.max(0, members.length - 1));
+  members.forEach((i, s) => {
+    let t = 0;
+    for (const j of members) if (j !== i) row[t++] = distances[i * n + j]!;
+    row.sort();
+    let score = 0;
+    for (let q = 0; q < k; q++) score += row[q]!;
+    scores[s] = score;
+  });
+  return scores;
+}
+
 /** Krum scores of every input (lower is more central). */
 export function krumScores(inputs: readonly Float32Array[], f: number, neighbours: 'n-f-2' | 'n-f-1'): Float64Array {
   const n = inputs.length;
   const k = neighbours === 'n-f-2' ? n - f - 2 : n - f - 1;
-  const distances = pairwiseSquaredDistances(inputs);
-  const scores = new Float64Array(n);
-  const row = new Float64Array(n - 1);
-  for (let i = 0; i < n; i++) {
-    let t = 0;
-    for (let j = 0; j < n; j++) if (j !== i) row[t++] = distances[i * n + j]!;
-    row.sort();
-    let score = 0;
-    for (let q = 0; q < k; q++) score += row[q]!;
-    scores[i] = score;
-  }
-  return scores;
+  return krumScoresAmong(pairwiseSquaredDistances(inputs), n, Array.from(inputs.keys()), k);
 }
 
 /** Indices of inputs from the lowest score up (stable: ties keep index order). */

@@ -5,15 +5,10 @@
  * (distance 0). Option `pivot` is its index, default 0. Ties go to the lower index. Needs n > 2f.
  */
 import { averageOf, defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { squaredDistance } from '../vectors.js';
 
 export interface MonnaOptions {
   readonly pivot?: number;
-}
-
-function squaredDistance(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let j = 0; j < a.length; j++) sum += (a[j]! - b[j]!) ** 2;
-  return Number.isNaN(sum) ? Infinity : sum;
 }
 
 export function monna(f: number, options: MonnaOptions = {}): Aggregator {

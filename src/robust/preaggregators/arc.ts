@@ -5,7 +5,8 @@
  * unchanged. NaN or infinite norms rank as largest (and are zeroed when clipped).
  */
 import { checkF } from '../aggregator.js';
-import { clipToNorm, norm, type PreAggregator } from '../preaggregator.js';
+import { clipToNorm, type PreAggregator } from '../preaggregator.js';
+import { norm } from '../vectors.js';
 
 export function arc(f: number): PreAggregator {
   checkF('arc', f);
@@ -14,17 +15,17 @@ export function arc(f: number): PreAggregator {
     apply(inputs) {
       const n = inputs.length;
       const k = Math.floor((2 * f * (n - f)) / n);
+      if (k <= 0 || k >= n) return inputs.map((x) => Float32Array.from(x));
       const norms = inputs.map((x) => {
         const v = norm(x);
         return Number.isNaN(v) ? Infinity : v;
       });
-      if (k <= 0 || k >= n) return inputs.map((x) => Float32Array.from(x));
       const byNorm = Array.from(norms.keys()).sort((a, b) => norms[b]! - norms[a]! || a - b);
       const bound = norms[byNorm[k]!]!;
       const clipped = new Set(byNorm.slice(0, k));
       return inputs.map((x, i) => {
         if (!clipped.has(i)) return Float32Array.from(x);
-        return Number.isFinite(norm(x)) ? clipToNorm(x, bound) : new Float32Array(x.length);
+        return Number.isFinite(norms[i]!) ? clipToNorm(x, bound, norms[i]) : new Float32Array(x.length);
       });
     },
   };

@@ -4,12 +4,17 @@
  * pre-aggregator. An input with a NaN norm is replaced by zeros.
  */
 import { RobustRuleError } from '../aggregator.js';
-import { clipToNorm, norm, type PreAggregator } from '../preaggregator.js';
+import { clipToNorm, type PreAggregator } from '../preaggregator.js';
+import { norm } from '../vectors.js';
 
 export function staticClipping(c: number): PreAggregator {
   if (!(c > 0) || !Number.isFinite(c)) throw new RobustRuleError(`static-clipping: the norm bound must be a positive number; got ${c}`);
   return {
     name: 'static-clipping',
-    apply: (inputs) => inputs.map((x) => (Number.isNaN(norm(x)) ? new Float32Array(x.length) : clipToNorm(x, c))),
+    apply: (inputs) =>
+      inputs.map((x) => {
+        const length = norm(x);
+        return Number.isNaN(length) ? new Float32Array(x.length) : clipToNorm(x, c, length);
+      }),
   };
 }
