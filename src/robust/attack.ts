@@ -1,13 +1,18 @@
 /**
- * The seam of Byzantine attacks: given the honest workers' vectors of one round, forge the f
- * vectors the Byzantine workers send. Omniscient attacks (ALIE, IPM, sign flipping, mimic) read the
- * honest vectors; the others use only their length.
+ * The seam of Byzantine attacks: given the vectors the attackers observe in one round, forge the f
+ * vectors the Byzantine workers send. An omniscient attacker observes the honest workers' vectors;
+ * a non-omniscient one only the gradients its own workers compute on their own data (which the
+ * runtime chooses per run). Vector attacks (ALIE, IPM, MinMax, ...) work from either; Gaussian
+ * noise and non-finite vectors read only the dimension. A data-level attack (label flipping) has
+ * `relabel`: its workers compute honestly on relabelled targets and send what they observe.
  */
 import { RobustRuleError } from './aggregator.js';
 
 export interface Attack {
   readonly name: string;
-  forge(honest: readonly Float32Array[], f: number): Float32Array[];
+  forge(observed: readonly Float32Array[], f: number): Float32Array[];
+  /** The targets a Byzantine worker trains on in place of its batch's (data-level attacks only). */
+  relabel?(targets: Int32Array, classes: number): Int32Array;
 }
 
 /** Checks a round's honest vectors (at least one, equal lengths) and returns the dimension. */
@@ -26,6 +31,20 @@ export function honestMean(honest: readonly Float32Array[]): Float64Array {
   const mean = new Float64Array(d);
   for (const v of honest) for (let j = 0; j < d; j++) mean[j]! += v[j]! / honest.length;
   return mean;
+}
+
+/**
+ * The coordinate-wise standard deviation of the honest vectors around `mean`: unbiased (h - 1 in
+ * the denominator, as torch.std) or the population one. A single vector has zero spread.
+ */
+export function honestStd(honest: readonly Float32Array[], mean: Float64Array, unbiased = true): Float64Array {
+  const d = mean.length;
+  const h = honest.length;
+  const std = new Float64Array(d);
+  for (const v of honest) for (let j = 0; j < d; j++) std[j]! += (v[j]! - mean[j]!) ** 2;
+  const denominator = unbiased ? Math.max(1, h - 1) : h;
+  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]! / denominator);
+  return std;
 }
 
 /** f copies of one vector. */

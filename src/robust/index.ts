@@ -19,10 +19,14 @@ export { bucketing, type BucketingOptions } from './preaggregators/bucketing.js'
 export { arc } from './preaggregators/arc.js';
 export type { Attack } from './attack.js';
 export { signFlipping } from './attacks/sign-flipping.js';
-export { innerProductManipulation } from './attacks/inner-product-manipulation.js';
-export { alie, alieZMax, type AlieOptions } from './attacks/alie.js';
+export { innerProductManipulation, ipmDirection } from './attacks/inner-product-manipulation.js';
+export { alie, alieZMax, alieDirection, type AlieOptions } from './attacks/alie.js';
 export { nonFinite } from './attacks/non-finite.js';
 export { mimic } from './attacks/mimic.js';
 export { gaussian, type GaussianOptions } from './attacks/gaussian.js';
 export { normalQuantile } from './attacks/normal-quantile.js';
 export { dnc, type DncOptions } from './aggregators/dnc.js';
+export { optimalIpm, optimalAlie } from './attacks/optimal.js';
+export { strongestFactor, lineSearchOf, type LineSearchOptions } from './attacks/line-search.js';
+export { minMax, minSum, type MinMaxOptions, type PerturbationDirection } from './attacks/min-max.js';
+export { labelFlipping } from './attacks/label-flipping.js';

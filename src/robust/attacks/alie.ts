@@ -7,7 +7,7 @@
  * `std: 'population'`.
  */
 import { RobustRuleError } from '../aggregator.js';
-import { checkHonest, copies, honestMean, type Attack } from '../attack.js';
+import { checkHonest, copies, honestMean, honestStd, type Attack } from '../attack.js';
 import { normalQuantile } from './normal-quantile.js';
 
 export interface AlieOptions {
@@ -21,24 +21,21 @@ export function alieZMax(n: number, f: number): number {
   return normalQuantile((n - s) / n);
 }
 
+/** mean - z * std for any z: ALIE's vector as a function of its strength (optimal ALIE searches z). */
+export function alieDirection(honest: readonly Float32Array[], std: AlieOptions['std'] = 'unbiased'): (z: number) => Float32Array {
+  const mean = honestMean(honest);
+  const spread = honestStd(honest, mean, std === 'unbiased');
+  return (z) => Float32Array.from(mean, (m, j) => m - z * spread[j]!);
+}
+
 export function alie(options: AlieOptions = {}): Attack {
   if (options.z !== undefined && !Number.isFinite(options.z)) throw new RobustRuleError(`alie: z must be a finite number; got ${options.z}`);
-  const unbiased = (options.std ?? 'unbiased') === 'unbiased';
   return {
     name: 'alie',
     forge(honest, f) {
-      const d = checkHonest('alie', honest);
-      const h = honest.length;
-      const z = options.z ?? alieZMax(h + f, f);
-      const mean = honestMean(honest);
-      const forged = new Float64Array(d);
-      const denominator = unbiased ? Math.max(1, h - 1) : h;
-      for (let j = 0; j < d; j++) {
-        let ss = 0;
-        for (const v of honest) ss += (v[j]! - mean[j]!) ** 2;
-        forged[j] = mean[j]! - z * Math.sqrt(ss / denominator);
-      }
-      return copies(forged, f);
+      checkHonest('alie', honest);
+      const z = options.z ?? alieZMax(honest.length + f, f);
+      return copies(alieDirection(honest, options.std)(z), f);
     },
   };
 }

@@ -7,13 +7,19 @@
 import { RobustRuleError } from '../aggregator.js';
 import { checkHonest, copies, honestMean, type Attack } from '../attack.js';
 
+/** -epsilon * mean for any epsilon: IPM's vector as a function of its strength. */
+export function ipmDirection(honest: readonly Float32Array[]): (epsilon: number) => Float32Array {
+  const mean = honestMean(honest);
+  return (epsilon) => Float32Array.from(mean, (m) => -epsilon * m);
+}
+
 export function innerProductManipulation(epsilon = 0.1): Attack {
   if (!Number.isFinite(epsilon) || epsilon <= 0) throw new RobustRuleError(`ipm: epsilon must be a positive number; got ${epsilon}`);
   return {
     name: 'ipm',
     forge(honest, f) {
       checkHonest('ipm', honest);
-      return copies(Array.from(honestMean(honest), (v) => -epsilon * v), f);
+      return copies(ipmDirection(honest)(epsilon), f);
     },
   };
 }
