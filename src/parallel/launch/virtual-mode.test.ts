@@ -33,10 +33,10 @@ describe('virtual mode', () => {
     const n = 269_322 * 4; // the MLP's gradient in bytes, one bucket
     const { alpha, beta } = networkCost(config.distributed.network);
     const predicted = 2 * (p - 1) * alpha + 2 * ((p - 1) / p) * n * beta;
-    for (const record of steps.slice(0).sort(() => 0)) { if (record.step < 0) break;
+    // From the second step on: the first one's sync also waits out the start-up parameter broadcast.
+    for (const record of steps.slice(1)) {
       expect(record.timing!.simulated).toBe(true);
-      console.log(record.timing!.commSec, record.timing!.waitSec, record.timing!.computeSec, predicted);
-      // expect(Math.abs(record.timing!.commSec - predicted) / predicted).toBeLessThan(0.05);
+      expect(Math.abs(record.timing!.commSec - predicted) / predicted).toBeLessThan(0.05);
     }
   });
 
