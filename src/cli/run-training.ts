@@ -24,7 +24,7 @@ const out = (line: string): void => {
 
 export async function runTraining(config: LoomConfig, options: TrainCommandOptions = {}): Promise<TrainResult> {
   const { workers, mode } = config.distributed;
-  if (workers === 1 && mode === 'threads') return trainAlone(config, options);
+  if (workers === 1 && mode === 'threads' && !config.robust) return trainAlone(config, options);
   return trainInParallel(config, options);
 }
 

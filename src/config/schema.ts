@@ -202,6 +202,45 @@ export const distributedSchema = z.strictObject({
   network: networkSchema.default({ latencyUs: 50, bandwidthGbps: 10 }),
 });
 
+/** A robust-aggregation component as configs name it: `{ type: krum, neighbours: n-f-1 }` (options checked by robust/). */
+const robustComponentSchema = z.object({ type: z.string().min(1) }).catchall(z.unknown());
+
+/**
+ * Byzantine-robust synchronous data parallelism: workers send gradients to an aggregating server
+ * (rank 0, honest) that applies the pre-aggregators and the aggregator (or DRACO's majority
+ * decoding); `byzantine.count` workers run `attack`.
+ */
+export const robustSchema = z
+  .strictObject({
+    aggregator: robustComponentSchema.optional(),
+    /** The number of Byzantine workers the rule is built to tolerate (default: byzantine.count). */
+    f: z.number().int().nonnegative().optional(),
+    preAggregators: z.array(robustComponentSchema).default([]),
+    byzantine: z
+      .strictObject({
+        count: z.number().int().nonnegative().default(0),
+        /** Which ranks are Byzantine (default: the last `count`); rank 0 hosts the server and is honest. */
+        ranks: z.array(z.number().int().nonnegative()).optional(),
+        attack: robustComponentSchema.default({ type: 'sign-flipping' }),
+        /** Omniscient attackers see the honest gradients; otherwise only their own workers' gradients. */
+        omniscient: z.boolean().default(true),
+      })
+      .default({ count: 0, attack: { type: 'sign-flipping' }, omniscient: true }),
+    /** How the training set is split among the honest workers. */
+    heterogeneity: z
+      .discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('iid') }),
+        z.strictObject({ type: z.literal('dirichlet'), alpha: z.number().positive() }),
+        z.strictObject({ type: z.literal('label-sorted') }),
+      ])
+      .default({ type: 'iid' }),
+    /** DRACO: groups of r workers compute the same gradient; the server decodes by majority. */
+    redundancy: z.strictObject({ type: z.literal('draco'), r: positiveInt }).optional(),
+  })
+  .refine((r) => (r.aggregator === undefined) !== (r.redundancy === undefined), {
+    message: 'give exactly one of robust.aggregator and robust.redundancy (DRACO decodes by majority)',
+  });
+
 export const configSchema = z.strictObject({
   name: z.string().min(1).optional(),
   seed: z.number().int().nonnegative().default(1),
@@ -213,6 +252,7 @@ export const configSchema = z.strictObject({
   train: trainSchema,
   output: outputSchema.default({}),
   distributed: distributedSchema.default(() => distributedSchema.parse({})),
+  robust: robustSchema.optional(),
 });
 
 export type LoomConfig = z.infer<typeof configSchema>;
@@ -221,3 +261,4 @@ export type ModelConfig = z.infer<typeof modelSchema>;
 export type OptimizerConfig = z.infer<typeof optimizerSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type DistributedConfig = z.infer<typeof distributedSchema>;
+export type RobustConfig = z.infer<typeof robustSchema>;

@@ -30,3 +30,5 @@ export { optimalIpm, optimalAlie } from './attacks/optimal.js';
 export { strongestFactor, lineSearchOf, type LineSearchOptions } from './attacks/line-search.js';
 export { minMax, minSum, type MinMaxOptions, type PerturbationDirection } from './attacks/min-max.js';
 export { labelFlipping } from './attacks/label-flipping.js';
+export { dracoDecode, dracoGroups, majorityVector, gradientFingerprint } from './redundancy/draco.js';
+export { ruleFromSpec, attackFromSpec, AGGREGATOR_NAMES, PRE_AGGREGATOR_NAMES, ATTACK_NAMES, type RobustSpec, type AttackContext } from './registry.js';

@@ -33,7 +33,7 @@ export interface PrepareOptions {
   /** Resume from this checkpoint file or decoded checkpoint (same model and optimizer). */
   readonly resume?: string | Checkpoint;
   /** Builds this worker's data-parallel group once the model exists and holds its starting parameters (default: alone). */
-  readonly group?: (model: Model) => WorkerGroup | Promise<WorkerGroup>;
+  readonly group?: (model: Model, data: DatasetSplit) => WorkerGroup | Promise<WorkerGroup>;
   /** Already-loaded data (virtual ranks share one copy). */
   readonly data?: DatasetSplit;
   /** Where rank 0's checkpoints go (default: written to output.dir/checkpoint.ckpt). */
@@ -62,7 +62,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     optimizer.loadState({ kind: ckpt.optimizer.kind, step: ckpt.optimizer.step, buffers: ckpt.optimizer.buffers });
     startStep = ckpt.step;
   }
-  const group = options.group ? await options.group(model) : undefined;
+  const group = options.group ? await options.group(model, data) : undefined;
 
   const dir = config.output.dir;
   const metrics = new MetricsStream(dir && options.metricsFile !== false ? join(dir, 'metrics.jsonl') : undefined);

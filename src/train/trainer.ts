@@ -9,7 +9,7 @@
  * its share), so N workers follow the single-worker trajectory up to float rounding, and a run
  * resumed from a checkpoint repeats the uninterrupted run's loss sequence exactly.
  */
-import type { Dataset } from '../data/dataset.js';
+import type { Batch, Dataset } from '../data/dataset.js';
 import { epochPermutation, sliceBounds } from '../data/index.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -164,10 +164,10 @@ export class Trainer {
       const lr = this.opts.schedule(step);
       const trafficBefore = group.traffic();
 
-      const [from, to] = sliceBounds(globalBatch.length, group.rank, group.size);
+      const local = group.localSamples?.(step, globalBatch) ?? sliceOf(globalBatch, group);
       const computeStarted = performance.now();
-      const localLoss = this.localGradient(globalBatch.subarray(from, to), globalBatch.length);
-      const computeSec = group.computed((performance.now() - computeStarted) / 1000, to - from);
+      const localLoss = this.localGradient(local, globalBatch.length);
+      const computeSec = group.computed((performance.now() - computeStarted) / 1000, local.length);
 
       const scalars = this.scalars;
       scalars.fill(0);
@@ -256,9 +256,9 @@ export class Trainer {
    * accumulation that is plain `lossAndGrad`.
    */
   private localGradient(local: Int32Array, total: number): number {
-    const { model, train } = this.opts;
+    const { model } = this.opts;
     if (!this.microGrad) {
-      const loss = model.lossAndGrad(train.batch(local), this.grad);
+      const loss = model.lossAndGrad(this.batch(local), this.grad);
       if (local.length === total) return loss;
       scaleInPlace(this.grad, local.length / total);
       return (loss * local.length) / total;
@@ -269,10 +269,15 @@ export class Trainer {
       const [a, b] = sliceBounds(local.length, micro, this.accumulation);
       const part = local.subarray(a, b);
       const weight = part.length / total;
-      loss += model.lossAndGrad(train.batch(part), this.microGrad) * weight;
+      loss += model.lossAndGrad(this.batch(part), this.microGrad) * weight;
       addScaled(this.grad, this.microGrad, weight);
     }
     return loss;
+  }
+
+  private batch(indices: Int32Array): Batch {
+    const batch = this.opts.train.batch(indices);
+    return this.group.prepareBatch ? this.group.prepareBatch(batch) : batch;
   }
 
   /** Each rank evaluates its slice of the test samples; the sums are added over the group. */
@@ -318,6 +323,12 @@ export class Trainer {
     else saveCheckpoint(policy.path, checkpoint);
     this.opts.metrics.publish({ type: 'checkpoint', step, path: policy.path });
   }
+}
+
+/** The rank's contiguous share of the global batch (data-parallel SGD's default). */
+function sliceOf(globalBatch: Int32Array, group: WorkerGroup): Int32Array {
+  const [from, to] = sliceBounds(globalBatch.length, group.rank, group.size);
+  return globalBatch.subarray(from, to);
 }
 
 function scaleInPlace(values: Float32Array, factor: number): void {

@@ -4,6 +4,8 @@
  * no-ops; parallel/ implements it over a Communicator. Keeping this seam in train/ lets the one
  * training loop serve every synchronous strategy without train/ depending on comm/.
  */
+import type { Batch } from '../data/index.js';
+
 export interface GroupTraffic {
   readonly bytesSent: number;
   readonly bytesReceived: number;
@@ -28,6 +30,13 @@ export interface WorkerGroup {
   sumScalars(values: Float32Array): Promise<void>;
   /** Bytes this rank has sent and received through the group so far. */
   traffic(): GroupTraffic;
+  /**
+   * The sample indices this rank trains on at `step` (default: its slice of the global batch).
+   * Strategies whose workers hold their own data (a partition) draw from it here.
+   */
+  localSamples?(step: number, globalBatch: Int32Array): Int32Array;
+  /** What this rank computes on in place of `batch` (e.g. a Byzantine worker's relabelled targets). */
+  prepareBatch?(batch: Batch): Batch;
 }
 
 /** The group of one: training on a single worker. */

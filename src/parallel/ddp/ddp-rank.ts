@@ -1,7 +1,8 @@
 /**
  * One rank of synchronous data-parallel SGD (the DDP strategy): join the communicator, take rank
  * 0's parameters (broadcast, as DDP does at construction), then run the shared training loop with
- * this rank's slice of every global batch and bucketed gradient all-reduces. Every transport and
+ * this rank's slice of every global batch and bucketed gradient all-reduces — or, with a `robust`
+ * section, gradients sent to rank 0's robust aggregating server (parallel/robust). Every transport and
  * execution mode (threads, procs, hosts, virtual) runs this same function.
  */
 import { Communicator, type Transport } from '../../comm/index.js';
@@ -13,6 +14,7 @@ import { prepareRun } from '../../train/run.js';
 import type { TrainResult } from '../../train/trainer.js';
 import { planBuckets } from './buckets.js';
 import { CommGroup } from './comm-group.js';
+import { robustGroup } from '../robust/index.js';
 
 export interface DdpRankSetup {
   readonly config: LoomConfig;
@@ -41,14 +43,18 @@ export async function runDdpRank(transport: Transport, setup: DdpRankSetup): Pro
     ...(setup.data ? { data: setup.data } : {}),
     ...(setup.writeCheckpoint ? { writeCheckpoint: setup.writeCheckpoint } : {}),
     metricsFile: false,
-    group: async (model) => {
+    group: async (model, data) => {
       await comm.broadcast(model.params, 0, { timeoutMs, ...(signal ? { signal } : {}) });
-      return new CommGroup(comm, {
-        buckets: planBuckets(model.segments, { capBytes: dist.bucketMB * 2 ** 20, firstCapBytes: dist.firstBucketMB * 2 ** 20 }),
+      const options = {
         algorithm: dist.allreduce,
         timeoutMs,
         ...(signal ? { signal } : {}),
         ...(setup.chargeCompute ? { chargeCompute: setup.chargeCompute } : {}),
+      };
+      if (config.robust) return robustGroup(comm, config, model, data, options);
+      return new CommGroup(comm, {
+        ...options,
+        buckets: planBuckets(model.segments, { capBytes: dist.bucketMB * 2 ** 20, firstCapBytes: dist.firstBucketMB * 2 ** 20 }),
       });
     },
   });

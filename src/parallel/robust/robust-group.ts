@@ -1,0 +1,127 @@
+/**
+ * Byzantine-robust synchronous data parallelism as a WorkerGroup: instead of an all-reduce (a sum,
+ * which one bad vector controls), every worker sends its gradient to the aggregating server on
+ * rank 0, which applies the robust rule (pre-aggregators + aggregator, or DRACO's majority
+ * decoding) and broadcasts the result; the step's scalars are summed as in DDP.
+ *
+ * The attackers really run on their ranks: the leader (the first Byzantine rank) receives what the
+ * attackers observe (the honest gradients, sent by the server, when omniscient; otherwise the
+ * Byzantine workers' own gradients), forges the f vectors and sends them to the server in place
+ * of the Byzantine workers'. A vector of the wrong length from a worker is counted and replaced by
+ * NaNs, which every robust rule treats as the farthest input, instead of failing the job.
+ */
+import type { Communicator } from '../../comm/index.js';
+import type { Batch } from '../../data/index.js';
+import { dracoDecode, type Aggregator, type Attack } from '../../robust/index.js';
+import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
+import type { LocalSamples } from './local-samples.js';
+import type { RobustPlan } from './robust-plan.js';
+
+const GRADIENT_TAG = 0x5200;
+const OBSERVED_TAG = 0x5201;
+const OWN_TAG = 0x5202;
+const FORGED_TAG = 0x5203;
+
+export interface RobustGroupOptions extends Omit<CommGroupOptions, 'buckets'> {
+  readonly plan: RobustPlan;
+  /** The server's rule (rank 0 only; null with DRACO). */
+  readonly rule: Aggregator | null;
+  /** The attack (the leader runs forge; every Byzantine rank may relabel its data). */
+  readonly attack: Attack | null;
+  readonly samples: LocalSamples;
+  /** Classes of the dataset, for data-level attacks. */
+  readonly classes: number;
+}
+
+export class RobustGroup extends CommGroup {
+  private readonly plan: RobustPlan;
+  private readonly isByzantine: boolean;
+  private vectors: Float32Array[] = [];
+  private own = new Float32Array(0);
+  /** Vectors of the wrong length received by the server so far (replaced by NaNs). */
+  malformed = 0;
+
+  constructor(private readonly robustComm: Communicator, private readonly robust: RobustGroupOptions) {
+    super(robustComm, { ...robust, buckets: [] });
+    this.plan = robust.plan;
+    this.isByzantine = this.plan.byzantine.includes(this.rank);
+  }
+
+  localSamples(step: number, globalBatch: Int32Array): Int32Array {
+    return this.robust.samples(step, globalBatch);
+  }
+
+  prepareBatch(batch: Batch): Batch {
+    const relabel = this.robust.attack?.relabel;
+    if (!this.isByzantine || !relabel) return batch;
+    return { ...batch, targets: relabel(batch.targets as Int32Array, this.robust.classes) };
+  }
+
+  override async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {
+    // The trainer weighs each worker's gradient by its share of the global batch; a robust rule
+    // compares the workers' own mean gradients, so undo it (DRACO sums its groups and keeps it).
+    const weight = this.plan.dracoR === null ? this.size : 1;
+    if (this.own.length !== grad.length) this.own = new Float32Array(grad.length);
+    const own = this.own;
+    for (let j = 0; j < grad.length; j++) own[j] = grad[j]! * weight;
+    const { plan } = this;
+    if (this.rank === 0) await this.serve(own, grad);
+    else if (!this.isByzantine) await this.robustComm.send(0, own, this.p2p(GRADIENT_TAG));
+    else if (this.rank === plan.leader) await this.leadAttack(own);
+    else if (!plan.omniscient) await this.robustComm.send(plan.leader!, own, this.p2p(OWN_TAG));
+    await this.robustComm.broadcast(grad, 0, this.p2p());
+    await this.sumScalars(scalars);
+  }
+
+  /** Rank 0: collect every worker's vector, aggregate, and leave the result in `grad`. */
+  private async serve(own: Float32Array, grad: Float32Array): Promise<void> {
+    const { plan } = this;
+    const d = grad.length;
+    if (this.vectors.length !== this.size) this.vectors = Array.from({ length: this.size }, () => new Float32Array(d));
+    const vectors = this.vectors;
+    vectors[0]!.set(own);
+    const honestPeers = plan.honest.filter((r) => r !== 0);
+    await Promise.all(honestPeers.map((r) => this.receiveVector(r, GRADIENT_TAG, vectors[r]!)));
+    if (plan.leader !== null) {
+      const leader = plan.leader;
+      const observed = plan.omniscient
+        ? plan.honest.reduce<Promise<void>>((chain, r) => chain.then(() => this.robustComm.send(leader, vectors[r]!, this.p2p(OBSERVED_TAG))), Promise.resolve())
+        : Promise.resolve();
+      const forged = plan.byzantine.reduce<Promise<void>>((chain, r) => chain.then(() => this.receiveVector(leader, FORGED_TAG, vectors[r]!)), Promise.resolve());
+      await Promise.all([observed, forged]);
+    }
+    if (this.robust.rule) this.robust.rule.aggregate(vectors, grad);
+    else dracoDecode(vectors, plan.dracoR!, grad);
+  }
+
+  /** The leader: gather what the attackers observe, forge f vectors, send them to the server. */
+  private async leadAttack(own: Float32Array): Promise<void> {
+    const { plan } = this;
+    const d = own.length;
+    let observed: Float32Array[];
+    if (plan.omniscient) {
+      observed = plan.honest.map(() => new Float32Array(d));
+      for (const v of observed) await this.robustComm.recv(0, v, this.p2p(OBSERVED_TAG));
+    } else {
+      const others = plan.byzantine.filter((r) => r !== this.rank);
+      const theirs = others.map(() => new Float32Array(d));
+      await Promise.all(others.map((r, i) => this.robustComm.recv(r, theirs[i]!, this.p2p(OWN_TAG))));
+      observed = [own, ...theirs];
+    }
+    const forged = this.robust.attack!.forge(observed, plan.byzantine.length);
+    for (const v of forged) await this.robustComm.send(0, v, this.p2p(FORGED_TAG));
+  }
+
+  private async receiveVector(from: number, tag: number, into: Float32Array): Promise<void> {
+    const received = await this.robustComm.recv(from, into, this.p2p(tag));
+    if (received !== into.length) {
+      this.malformed++;
+      into.fill(NaN);
+    }
+  }
+
+  private p2p(tag?: number) {
+    const { timeoutMs, signal } = this.robust;
+    return { ...(tag !== undefined ? { tag } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(signal ? { signal } : {}) };
+  }
+}
