@@ -10,6 +10,7 @@ import { registerInfo } from './commands/info.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSample } from './commands/sample.js';
 import { registerWorker } from './commands/worker.js';
+import { registerRobust } from './commands/robust.js';
 import { packageVersion } from './version.js';
 
 const program = new Command()
@@ -24,6 +25,7 @@ registerTrain(program);
 registerEval(program);
 registerSample(program);
 registerWorker(program);
+registerRobust(program);
 registerInfo(program);
 
 try {

@@ -40,9 +40,14 @@ export function applyOverrides(raw: unknown, overrides: readonly string[]): unkn
 
 /** Validates a raw config; the first problem becomes a one-line error naming the key path and value. */
 export function validateConfig(raw: unknown): LoomConfig {
-  const result = configSchema.safeParse(raw);
+  return validateWith(configSchema, raw);
+}
+
+/** Validates a raw document against any schema, with validateConfig's one-line errors. */
+export function validateWith<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  throw new LoomError(describeIssue(result.error.issues[0], raw));
+  throw new LoomError(describeIssue(result.error.issues[0]!, raw));
 }
 
 export function loadConfig(path: string, overrides: readonly string[] = []): LoomConfig {

@@ -3,3 +3,4 @@ export { planBuckets, DEFAULT_BUCKET_OPTIONS, type Bucket, type BucketOptions, t
 export { CommGroup, type CommGroupOptions } from './ddp/comm-group.js';
 export { runDdpRank, type DdpRankSetup } from './ddp/ddp-rank.js';
 export * from './launch/index.js';
+export * from './robust/index.js';
