@@ -1,6 +1,6 @@
 // Node-API binding of the native kernels: the GEMM here, convolutions in conv_binding.cc, pooling
 // in pool_binding.cc, bias and activation kernels in elementwise_binding.cc, optimizer updates in
-// optim_binding.cc.
+// optim_binding.cc, robust-aggregation kernels in robust_binding.cc.
 // Operands are addressed by byte offsets into one memory object (the wasm heap's ArrayBuffer, or
 // any TypedArray/DataView, including one over a SharedArrayBuffer); nothing is copied. Every
 // argument is checked and every byte the call would touch must lie inside that memory; a bad
@@ -15,6 +15,7 @@
 #include "napi_args.h"
 #include "optim_binding.h"
 #include "pool_binding.h"
+#include "robust_binding.h"
 
 namespace {
 
@@ -158,6 +159,7 @@ napi_value Init(napi_env env, napi_value exports) {
   loom_napi::export_optim(env, exports);
   loom_napi::export_pool(env, exports);
   loom_napi::export_elementwise(env, exports);
+  loom_napi::export_robust(env, exports);
   return exports;
 }
 

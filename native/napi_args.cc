@@ -130,6 +130,47 @@ Args::Floats Args::float32_array(size_t i, const char* name, bool nullable) cons
        describe(env_, v) + ")");
 }
 
+std::vector<Args::Floats> Args::float32_arrays(size_t i, const char* name) const {
+  napi_value v = argv_[i];
+  bool is = false;
+  uint32_t count = 0;
+  if (napi_is_array(env_, v, &is) != napi_ok || !is || napi_get_array_length(env_, v, &count) != napi_ok || count == 0) {
+    fail(std::string(fn_) + ": " + name + " must be a non-empty array of Float32Array (got " +
+         (is ? std::string("an empty array") : describe(env_, v)) + ")");
+  }
+  std::vector<Floats> arrays(count);
+  for (uint32_t k = 0; k < count; ++k) {
+    napi_value e = nullptr;
+    bool typed = false;
+    napi_typedarray_type type = napi_int8_array;
+    size_t length = 0, offset = 0;
+    void* data = nullptr;
+    napi_value buffer;
+    if (napi_get_element(env_, v, k, &e) == napi_ok && napi_is_typedarray(env_, e, &typed) == napi_ok && typed) {
+      napi_get_typedarray_info(env_, e, &type, &length, &data, &buffer, &offset);
+    }
+    if (!typed || type != napi_float32_array) {
+      fail(std::string(fn_) + ": " + name + "[" + std::to_string(k) + "] must be a Float32Array (got " + describe(env_, e) + ")");
+    }
+    arrays[k] = Floats{static_cast<float*>(data), length};
+  }
+  return arrays;
+}
+
+Args::Doubles Args::float64_array(size_t i, const char* name) const {
+  napi_value v = argv_[i];
+  bool is = false;
+  if (napi_is_typedarray(env_, v, &is) == napi_ok && is) {
+    napi_typedarray_type type;
+    size_t count = 0, offset = 0;
+    void* data = nullptr;
+    napi_value buffer;
+    napi_get_typedarray_info(env_, v, &type, &count, &data, &buffer, &offset);
+    if (type == napi_float64_array) return Doubles{static_cast<double*>(data), count};
+  }
+  fail(std::string(fn_) + ": " + name + " must be a Float64Array (got " + describe(env_, v) + ")");
+}
+
 Range check_floats(const char* fn, const Memory& mem, const char* name, int64_t offset, int64_t rows, int64_t cols,
                    int64_t ld) {
   char buf[256];

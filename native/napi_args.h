@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <new>
 #include <string>
+#include <vector>
 
 namespace loom_napi {
 
@@ -51,6 +52,13 @@ class Args {
     size_t length = 0;
   };
   Floats float32_array(size_t i, const char* name, bool nullable = false) const;
+  // A JS Array of Float32Arrays (at least one), each as float32_array reads it.
+  std::vector<Floats> float32_arrays(size_t i, const char* name) const;
+  struct Doubles {
+    double* data = nullptr;
+    size_t length = 0;
+  };
+  Doubles float64_array(size_t i, const char* name) const;
   const char* fn() const { return fn_; }
 
  private:
@@ -64,6 +72,12 @@ class Args {
 // aligned and inside `mem`; returns the bytes it spans. rows or cols of 0 span nothing.
 Range check_floats(const char* fn, const Memory& mem, const char* name, int64_t offset, int64_t rows, int64_t cols,
                    int64_t ld);
+
+// The bytes a typed array's elements span.
+inline Range range_of(const void* data, size_t bytes) {
+  const uint64_t begin = reinterpret_cast<uintptr_t>(data);
+  return Range{begin, begin + bytes};
+}
 
 // Fails when the written range overlaps a read one.
 void check_disjoint(const char* fn, const char* written, Range w, const char* read, Range r);

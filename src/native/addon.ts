@@ -78,6 +78,12 @@ export interface NativeBinding {
     params: Float32Array, grads: Float32Array, momentum: Float32Array | null,
     lr: number, weightDecay: number, carry: number, gain: number, gradWeight: number, momentumWeight: number,
   ): void;
+  coordinateMedian(inputs: readonly Float32Array[], out: Float32Array, lower: boolean): void;
+  trimmedMean(inputs: readonly Float32Array[], out: Float32Array, f: number): void;
+  meanAroundMedian(inputs: readonly Float32Array[], out: Float32Array, count: number): void;
+  pairwiseSquaredDistances(inputs: readonly Float32Array[], out: Float64Array): void;
+  weiszfeldStep(inputs: readonly Float32Array[], weights: Float64Array, z: Float64Array, squared: Float64Array): void;
+  rowAverage(inputs: readonly Float32Array[], out: Float32Array): void;
   info(): { kernel: NativeKernelName; simd: string; available: NativeKernelName[] };
   setKernel(name: string): NativeKernelName;
 }
@@ -172,6 +178,25 @@ export interface NativeKernels {
   /** dx = dy * step(x) over n floats (NaN where x is NaN, as TensorFlow.js); dx may be dy. */
   reluGrad(memory: NativeMemory, o: { dy: number; x: number; dx: number; n: number }): void;
   sgdUpdate(u: SgdUpdate): void;
+  /**
+   * Robust aggregation over n vectors of one length (native/robust_*.cc, src/robust/aggregators/):
+   * per coordinate, the n values sorted with NaN above +Infinity. `out` must not overlap an input.
+   * The median of an even count is the mean of the two middle values, or with `lower` the lower.
+   */
+  coordinateMedian(inputs: readonly Float32Array[], out: Float32Array, even: 'mean' | 'lower'): void;
+  /** Per coordinate, the mean of the values left when the f lowest and f highest are dropped (2f < n). */
+  trimmedMean(inputs: readonly Float32Array[], out: Float32Array, f: number): void;
+  /** Per coordinate, the mean of the `count` values closest to the median, ties to the lower (1..n). */
+  meanAroundMedian(inputs: readonly Float32Array[], out: Float32Array, count: number): void;
+  /**
+   * The n x n squared distances (row-major, zero diagonal) from the Gram matrix by the SGEMM; +Infinity
+   * for a pair with a NaN or infinite entry; within a relative 2^-11 of the exact value.
+   */
+  pairwiseSquaredDistances(inputs: readonly Float32Array[]): Float64Array;
+  /** z = sum_i w_i x_i / sum_i w_i (d doubles), then squared[i] = ||z - x_i||^2 (+Infinity for NaN). */
+  weiszfeldStep(inputs: readonly Float32Array[], weights: Float64Array, z: Float64Array, squared: Float64Array): void;
+  /** out = the mean of the inputs, summed in double in order (averageOf, bit for bit). */
+  rowAverage(inputs: readonly Float32Array[], out: Float32Array): void;
   /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
   setKernel(name: NativeKernelName): NativeKernelName;
   /** The binding itself: positional arguments, no defaults. */
@@ -256,6 +281,16 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
       ),
     sgdUpdate: (u) =>
       binding.sgdUpdate(u.params, u.grads, u.momentum, u.lr, u.weightDecay, u.carry, u.gain, u.gradWeight, u.momentumWeight),
+    coordinateMedian: (inputs, out, even) => binding.coordinateMedian(inputs, out, even === 'lower'),
+    trimmedMean: (inputs, out, f) => binding.trimmedMean(inputs, out, f),
+    meanAroundMedian: (inputs, out, count) => binding.meanAroundMedian(inputs, out, count),
+    pairwiseSquaredDistances(inputs) {
+      const out = new Float64Array(inputs.length * inputs.length);
+      binding.pairwiseSquaredDistances(inputs, out);
+      return out;
+    },
+    weiszfeldStep: (inputs, weights, z, squared) => binding.weiszfeldStep(inputs, weights, z, squared),
+    rowAverage: (inputs, out) => binding.rowAverage(inputs, out),
     sgemm(o: SgemmOptions): void {
       const transA = o.transA ?? false;
       const transB = o.transB ?? false;
@@ -294,7 +329,8 @@ export function loadNative(env: NodeJS.ProcessEnv = process.env): Loaded {
   }
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
-    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'reluGrad', 'sgdUpdate'] as const).filter(
+    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'reluGrad', 'sgdUpdate',
+      'coordinateMedian', 'trimmedMean', 'meanAroundMedian', 'pairwiseSquaredDistances', 'weiszfeldStep', 'rowAverage'] as const).filter(
       (name) => typeof binding[name] !== 'function',
     );
     if (missing.length > 0) {

@@ -382,7 +382,9 @@ describe('native loader', () => {
   });
 
   it('reports a file that is not an addon as a load error', () => {
-    const { kernels, status } = loadNative({ ...process.env, LOOM_NATIVE_ADDON: new URL('./addon.ts', import.meta.url).pathname });
+    // Without LOOM_NATIVE=0 from the environment, which would skip the load before it fails.
+    const { LOOM_NATIVE: _disabled, ...env } = process.env;
+    const { kernels, status } = loadNative({ ...env, LOOM_NATIVE_ADDON: new URL('./addon.ts', import.meta.url).pathname });
     expect(kernels).toBeNull();
     expect(status.reason).toMatch(/^failed to load .*addon\.ts: /);
   });

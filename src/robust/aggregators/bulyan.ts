@@ -10,6 +10,7 @@ import { pairwiseSquaredDistances } from '../pairwise-distances.js';
 import { forEachSortedCoordinate } from './coordinate-order.js';
 import { krumScoresAmong, rankByScore } from './krum.js';
 import { meanAroundMedian } from './mean-around-median.js';
+import { robustKernels } from './native-path.js';
 
 /** Indices chosen by iterated Krum, in the order chosen. */
 export function bulyanSelection(inputs: readonly Float32Array[], f: number, theta: number): number[] {
@@ -31,6 +32,8 @@ export function bulyan(f: number): Aggregator {
   return defineRule('bulyan', f, { text: 'n >= 4f + 3', holds: (n, f) => n >= 4 * f + 3 }, (inputs, out, n) => {
     const theta = n - 2 * f;
     const selected = bulyanSelection(inputs, f, theta).map((i) => inputs[i]!);
+    const native = robustKernels();
+    if (native !== null) return native.meanAroundMedian(selected, out, theta - 2 * f);
     forEachSortedCoordinate(selected, out.length, (j, sorted) => {
       out[j] = meanAroundMedian(sorted, theta - 2 * f);
     });

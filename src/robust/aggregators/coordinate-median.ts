@@ -8,6 +8,7 @@
  */
 import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
 import { forEachSortedCoordinate } from './coordinate-order.js';
+import { robustKernels } from './native-path.js';
 
 export interface CoordinateMedianOptions {
   /** For an even n: average the two middle values (`mean`, default) or take the lower (`lower`). */
@@ -18,6 +19,8 @@ export function coordinateMedian(f: number, options: CoordinateMedianOptions = {
   const even = options.even ?? 'mean';
   if (even !== 'mean' && even !== 'lower') throw new RobustRuleError(`median: option even must be mean or lower; got ${String(even)}`);
   return defineRule('median', f, HONEST_MAJORITY, (inputs, out, n) => {
+    const native = robustKernels();
+    if (native !== null) return native.coordinateMedian(inputs, out, even);
     const lo = (n - 1) >> 1; // the middle for odd n, the lower middle for even n
     const takeLo = n % 2 === 1 || even === 'lower';
     forEachSortedCoordinate(inputs, out.length, (j, sorted) => {

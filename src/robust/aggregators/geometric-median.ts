@@ -8,9 +8,15 @@
  * improves by less than 1e-7 relative. (ByzFL runs 3 iterations with nu = 0.1 — a cheap
  * approximation; set `maxIterations` and `nu` for that.) Inputs with a non-finite distance (NaN or
  * Infinity entries) get weight 0.
+ *
+ * With the native kernels each iteration is one `weiszfeldStep` (native/weiszfeld.cc): the weighted
+ * mean and the distances from it to every input in one pass, the distances serving both the
+ * objective and the next weights.
  */
+import type { NativeKernels } from '../../native/index.js';
 import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
 import { squaredDistance } from '../vectors.js';
+import { robustKernels } from './native-path.js';
 
 export interface GeometricMedianOptions {
   /** Smoothing: distances below nu count as nu (no division by zero at a data point). */
@@ -42,6 +48,8 @@ export function geometricMedian(f: number, options: GeometricMedianOptions = {})
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new RobustRuleError(`geometric-median: maxIterations must be a positive integer; got ${maxIterations}`);
   if (!(tolerance >= 0)) throw new RobustRuleError(`geometric-median: tolerance must be >= 0; got ${tolerance}`);
   return defineRule('geometric-median', f, HONEST_MAJORITY, (inputs, out) => {
+    const native = robustKernels();
+    if (native !== null) return weiszfeldNative(native, inputs, out, nu, maxIterations, tolerance);
     const d = out.length;
     const finite = inputs.filter((x) => x.every(Number.isFinite));
     if (finite.length === 0) throw new RobustRuleError('geometric-median: every input has a non-finite value');
@@ -66,4 +74,52 @@ export function geometricMedian(f: number, options: GeometricMedianOptions = {})
     }
     for (let j = 0; j < d; j++) out[j] = z[j]!;
   });
+}
+
+/** Sum of the square roots of the finite entries: the objective from squared distances. */
+function objectiveOf(squared: Float64Array): number {
+  let total = 0;
+  for (const s of squared) if (Number.isFinite(s)) total += Math.sqrt(s);
+  return total;
+}
+
+/** The iteration above on the native step: same start, weights, acceptance and stopping test. */
+function weiszfeldNative(
+  native: NativeKernels,
+  inputs: readonly Float32Array[],
+  out: Float32Array,
+  nu: number,
+  maxIterations: number,
+  tolerance: number,
+): void {
+  const d = out.length;
+  let z = new Float64Array(d);
+  let next = new Float64Array(d);
+  let finite = inputs;
+  let squared = new Float64Array(finite.length);
+  // The average of every input: when all its distances are finite, every input is (a non-finite
+  // entry makes the average non-finite there, and so every distance); else filter and redo.
+  native.weiszfeldStep(finite, new Float64Array(finite.length).fill(1), z, squared);
+  if (!squared.every(Number.isFinite)) {
+    finite = inputs.filter((x) => x.every(Number.isFinite));
+    if (finite.length === 0) throw new RobustRuleError('geometric-median: every input has a non-finite value');
+    squared = new Float64Array(finite.length);
+    native.weiszfeldStep(finite, new Float64Array(finite.length).fill(1), z, squared);
+  }
+  let previous = objectiveOf(squared);
+  const weights = new Float64Array(finite.length);
+  let nextSquared = new Float64Array(finite.length);
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    for (let i = 0; i < finite.length; i++) weights[i] = 1 / Math.max(nu, Math.sqrt(squared[i]!));
+    native.weiszfeldStep(finite, weights, next, nextSquared);
+    const value = objectiveOf(nextSquared);
+    const improvement = previous - value;
+    if (value <= previous) {
+      [z, next] = [next, z];
+      [squared, nextSquared] = [nextSquared, squared];
+    }
+    if (improvement <= tolerance * Math.max(previous, Number.MIN_VALUE)) break;
+    previous = value;
+  }
+  for (let j = 0; j < d; j++) out[j] = z[j]!;
 }

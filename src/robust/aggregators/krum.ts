@@ -7,8 +7,9 @@
  * The paper's k is n - f - 2; several implementations (ByzFL among them) use n - f - 1. Option
  * `neighbours` chooses; the default is the paper's `n-f-2`. Ties in score go to the lower index.
  */
-import { averageOf, defineRule, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { defineRule, RobustRuleError, type Aggregator } from '../aggregator.js';
 import { pairwiseSquaredDistances } from '../pairwise-distances.js';
+import { averageChosen } from './chosen-average.js';
 
 export interface KrumOptions {
   /** How many nearest neighbours score an input: the paper's `n-f-2` (default) or `n-f-1`. */
@@ -67,7 +68,7 @@ function krumFamily(rule: string, f: number, neighboursOption: unknown, choose: 
   return defineRule(rule, f, { text: 'n > 2f + 2', holds: (n, f) => n > 2 * f + 2 }, (inputs, out, n) => {
     const m = choose(n);
     if (!Number.isInteger(m) || m < 1 || m > n) throw new RobustRuleError(`${rule}: m must be an integer in 1..n = ${n}; got ${m}`);
-    averageOf(inputs, rankByScore(krumScores(inputs, f, neighbours)).slice(0, m), out);
+    averageChosen(inputs, rankByScore(krumScores(inputs, f, neighbours)).slice(0, m), out);
   });
 }
 

@@ -5,9 +5,12 @@
  */
 import { defineRule, HONEST_MAJORITY, type Aggregator } from '../aggregator.js';
 import { forEachSortedCoordinate } from './coordinate-order.js';
+import { robustKernels } from './native-path.js';
 
 export function trimmedMean(f: number): Aggregator {
   return defineRule('trimmed-mean', f, HONEST_MAJORITY, (inputs, out, n) => {
+    const native = robustKernels();
+    if (native !== null) return native.trimmedMean(inputs, out, f);
     forEachSortedCoordinate(inputs, out.length, (j, sorted) => {
       let sum = 0;
       for (let k = f; k < n - f; k++) sum += sorted[k]!;
