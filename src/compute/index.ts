@@ -6,5 +6,6 @@ export type { ComputeInfo } from './info.js';
 export { registerWasmKernels } from './kernels/index.js';
 export type { KernelReplacement } from './kernels/index.js';
 export { dense } from './ops/dense.js';
+export { readInto } from './read-into.js';
 export type { DenseActivation } from './ops/dense.js';
 export { softmaxCrossEntropyLoss } from './ops/softmax-cross-entropy.js';

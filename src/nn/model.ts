@@ -56,8 +56,12 @@ export interface Model {
   readonly inputShape: readonly number[];
   /** Number of output classes (vocabulary size for the char-LM). */
   readonly numClasses: number;
-  /** Mean loss over the batch; writes d(mean loss)/d(params) into `gradOut` (same length as params). */
-  lossAndGrad(batch: Batch, gradOut: Float32Array): number;
+  /**
+   * Mean loss over the batch; writes `weight` x d(mean loss)/d(params) into `gradOut` (same length
+   * as params). The weight (default 1) seeds the backward pass, so a data-parallel rank gets its
+   * share of the global batch's mean gradient without another pass over the gradient.
+   */
+  lossAndGrad(batch: Batch, gradOut: Float32Array, weight?: number): number;
   evaluate(batch: Batch): EvalSums;
   /** Raw outputs (logits) for a batch: `size x numClasses`, or `size x context x vocab` for sequences. */
   predict(inputs: Float32Array | Int32Array, size: number): Float32Array;

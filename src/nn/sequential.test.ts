@@ -180,6 +180,19 @@ describe('lossAndGrad, evaluate, predict', () => {
     }
   });
 
+  it('scales the gradient by the weight it is given, and returns the unweighted loss', () => {
+    for (const [name, make] of Object.entries(TINY)) {
+      const model = make();
+      const batch = randomBatch(model, 4);
+      const plain = new Float32Array(model.params.length);
+      const weighted = new Float32Array(model.params.length);
+      const loss = model.lossAndGrad(batch, plain);
+      expect(model.lossAndGrad(batch, weighted, 0.25), name).toBe(loss);
+      // A power of two scales every intermediate exactly: the same bits as scaling afterwards.
+      expect(weighted, name).toEqual(plain.map((g) => g * 0.25));
+    }
+  });
+
   it('counts per token for the language model', () => {
     const model = TINY.transformer();
     expect(model.evaluate(randomBatch(model, 3)).count).toBe(3 * 5);

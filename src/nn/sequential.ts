@@ -4,7 +4,7 @@
  * so the buffer is the only state: overwrite it (optimizer step, checkpoint load) and the next
  * call sees the new values.
  */
-import { tf } from '../compute/index.js';
+import { readInto, tf } from '../compute/index.js';
 import type { Batch } from '../data/dataset.js';
 import { LoomError, Rng, showValue } from '../util/index.js';
 import { fillInit, showShape, sizeOf, type ApplyContext, type Layer, type LayerDef } from './layer.js';
@@ -94,15 +94,15 @@ export class SequentialModel implements StagedModel {
     segments.forEach((s, i) => fillInit(this.params.subarray(s.offset, s.offset + s.size), specs[i].init, Rng.derive(o.seed, i)));
   }
 
-  lossAndGrad(batch: Batch, gradOut: Float32Array): number {
+  lossAndGrad(batch: Batch, gradOut: Float32Array, weight = 1): number {
     this.checkGradOut(gradOut);
     const targets = this.targets(batch);
     return tf.tidy(() => {
       const x = this.inputTensor(batch.inputs, batch.size);
       const ps = this.paramTensors(0, this.stack.length);
       const f = (...p: tf.Tensor[]) => this.head.loss(this.forwardLayers(0, this.stack.length, x, p), targets);
-      const { value, grads } = tf.valueAndGrads(f)(ps);
-      this.segments.forEach((s, i) => gradOut.set(grads[i].dataSync() as Float32Array, s.offset));
+      const { value, grads } = tf.valueAndGrads(f)(ps, weight === 1 ? undefined : tf.scalar(weight));
+      this.segments.forEach((s, i) => readInto(grads[i], gradOut, s.offset));
       return value.dataSync()[0];
     });
   }

@@ -258,10 +258,8 @@ export class Trainer {
   private localGradient(local: Int32Array, total: number): number {
     const { model } = this.opts;
     if (!this.microGrad) {
-      const loss = model.lossAndGrad(this.batch(local), this.grad);
-      if (local.length === total) return loss;
-      scaleInPlace(this.grad, local.length / total);
-      return (loss * local.length) / total;
+      const loss = model.lossAndGrad(this.batch(local), this.grad, local.length / total);
+      return local.length === total ? loss : (loss * local.length) / total;
     }
     this.grad.fill(0);
     let loss = 0;
@@ -329,10 +327,6 @@ export class Trainer {
 function sliceOf(globalBatch: Int32Array, group: WorkerGroup): Int32Array {
   const [from, to] = sliceBounds(globalBatch.length, group.rank, group.size);
   return globalBatch.subarray(from, to);
-}
-
-function scaleInPlace(values: Float32Array, factor: number): void {
-  for (let i = 0; i < values.length; i++) values[i] *= factor;
 }
 
 function addScaled(into: Float32Array, values: Float32Array, factor: number): void {

@@ -21,8 +21,7 @@ export async function trainOnThreads(options: DriverOptions): Promise<TrainResul
       data,
       {},
       (_rank, event) => {
-        const { record, persist } = event as ThreadRankEvent;
-        metrics.publish(record, persist);
+        for (const { record, persist } of (event as ThreadRankEvent).records) metrics.publish(record, persist);
       },
     );
   } finally {
