@@ -234,6 +234,12 @@ export const robustSchema = z
         z.strictObject({ type: z.literal('label-sorted') }),
       ])
       .default({ type: 'iid' }),
+    /**
+     * Worker momentum (Karimireddy, He, Jaggi, ICML 2021): each worker sends its momentum
+     * m = beta m + (1 - beta) g instead of g, which shrinks the honest spread that attacks such
+     * as ALIE hide in (pair it with an optimizer without momentum).
+     */
+    workerMomentum: z.number().min(0).max(0.999).optional(),
     /** DRACO: groups of r workers compute the same gradient; the server decodes by majority. */
     redundancy: z.strictObject({ type: z.literal('draco'), r: positiveInt }).optional(),
   })

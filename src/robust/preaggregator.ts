@@ -4,7 +4,7 @@
  * Pre-aggregators never modify their inputs; they return fresh vectors.
  */
 import { checkInputs, type Aggregator } from './aggregator.js';
-import { norm } from './vectors.js';
+import { norm, plusScaled } from './vectors.js';
 
 export interface PreAggregator {
   readonly name: string;
@@ -30,5 +30,5 @@ export function composeRule(pre: readonly PreAggregator[], rule: Aggregator): Ag
 /** A copy of x scaled to norm at most c (x itself unchanged); pass x's norm where it is known. */
 export function clipToNorm(x: Float32Array, c: number, n = norm(x)): Float32Array {
   const scale = n > c ? c / n : 1;
-  return scale === 1 ? Float32Array.from(x) : Float32Array.from(x, (v) => v * scale);
+  return scale === 1 ? Float32Array.from(x) : plusScaled(null, scale, x);
 }

@@ -20,3 +20,11 @@ export function squaredDistance(a: Float32Array | Float64Array, b: Float32Array 
   }
   return Number.isNaN(sum) ? Infinity : sum;
 }
+
+/** a + s * b as float32 (a absent: s * b), in one plain loop (no per-element callback). */
+export function plusScaled(a: ArrayLike<number> | null, s: number, b: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(b.length);
+  if (a === null) for (let j = 0; j < out.length; j++) out[j] = s * b[j]!;
+  else for (let j = 0; j < out.length; j++) out[j] = a[j]! + s * b[j]!;
+  return out;
+}

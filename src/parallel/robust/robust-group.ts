@@ -61,9 +61,7 @@ export class RobustGroup extends CommGroup {
     // The trainer weighs each worker's gradient by its share of the global batch; a robust rule
     // compares the workers' own mean gradients, so undo it (DRACO sums its groups and keeps it).
     const weight = this.plan.dracoR === null ? this.size : 1;
-    if (this.own.length !== grad.length) this.own = new Float32Array(grad.length);
-    const own = this.own;
-    for (let j = 0; j < grad.length; j++) own[j] = grad[j]! * weight;
+    const own = this.ownVector(grad, weight);
     const { plan } = this;
     if (this.rank === 0) await this.serve(own, grad);
     else if (!this.isByzantine) await this.robustComm.send(0, own, this.p2p(GRADIENT_TAG));
@@ -71,6 +69,20 @@ export class RobustGroup extends CommGroup {
     else if (!plan.omniscient) await this.robustComm.send(plan.leader!, own, this.p2p(OWN_TAG));
     await this.robustComm.broadcast(grad, 0, this.p2p());
     await this.sumScalars(scalars);
+  }
+
+  /**
+   * What this worker sends: its gradient times `weight`, or with worker momentum beta its running
+   * m <- beta m + (1 - beta) g (starting from the first gradient, so early steps are not damped).
+   */
+  private ownVector(grad: Float32Array, weight: number): Float32Array {
+    const beta = this.plan.config.workerMomentum ?? 0;
+    const fresh = this.own.length !== grad.length;
+    if (fresh) this.own = new Float32Array(grad.length);
+    const own = this.own;
+    if (beta === 0 || fresh) for (let j = 0; j < grad.length; j++) own[j] = grad[j]! * weight;
+    else for (let j = 0; j < grad.length; j++) own[j] = beta * own[j]! + (1 - beta) * grad[j]! * weight;
+    return own;
   }
 
   /** Rank 0: collect every worker's vector, aggregate, and leave the result in `grad`. */

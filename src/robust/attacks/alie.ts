@@ -9,6 +9,7 @@
 import { RobustRuleError } from '../aggregator.js';
 import { checkHonest, copies, honestMean, honestStd, type Attack } from '../attack.js';
 import { normalQuantile } from './normal-quantile.js';
+import { plusScaled } from '../vectors.js';
 
 export interface AlieOptions {
   readonly z?: number;
@@ -25,7 +26,7 @@ export function alieZMax(n: number, f: number): number {
 export function alieDirection(honest: readonly Float32Array[], std: AlieOptions['std'] = 'unbiased'): (z: number) => Float32Array {
   const mean = honestMean(honest);
   const spread = honestStd(honest, mean, std === 'unbiased');
-  return (z) => Float32Array.from(mean, (m, j) => m - z * spread[j]!);
+  return (z) => plusScaled(mean, -z, spread);
 }
 
 export function alie(options: AlieOptions = {}): Attack {

@@ -6,11 +6,12 @@
  */
 import { RobustRuleError } from '../aggregator.js';
 import { checkHonest, copies, honestMean, type Attack } from '../attack.js';
+import { plusScaled } from '../vectors.js';
 
 /** -epsilon * mean for any epsilon: IPM's vector as a function of its strength. */
 export function ipmDirection(honest: readonly Float32Array[]): (epsilon: number) => Float32Array {
   const mean = honestMean(honest);
-  return (epsilon) => Float32Array.from(mean, (m) => -epsilon * m);
+  return (epsilon) => plusScaled(null, -epsilon, mean);
 }
 
 export function innerProductManipulation(epsilon = 0.1): Attack {

@@ -12,7 +12,7 @@
 import { RobustRuleError } from '../aggregator.js';
 import { checkHonest, copies, honestMean, honestStd, type Attack } from '../attack.js';
 import { pairwiseSquaredDistances } from '../pairwise-distances.js';
-import { norm, squaredDistance } from '../vectors.js';
+import { norm, plusScaled, squaredDistance } from '../vectors.js';
 
 export type PerturbationDirection = 'unit' | 'std' | 'sign';
 
@@ -71,7 +71,7 @@ function minMaxFamily(name: 'min-max' | 'min-sum', options: MinMaxOptions): Atta
         }
         if (name === 'min-sum') bound = Math.max(bound, rowSum);
       }
-      const forgeAt = (gamma: number): Float32Array => Float32Array.from(mean, (m, j) => m - gamma * p[j]!);
+      const forgeAt = (gamma: number): Float32Array => plusScaled(mean, -gamma, p);
       const accepts = (gamma: number): boolean => {
         const m = forgeAt(gamma);
         let worst = 0;

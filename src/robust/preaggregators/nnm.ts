@@ -3,7 +3,8 @@
  * Mixing: A Recipe for Optimal Byzantine ML under Heterogeneity", AISTATS 2023): each input is
  * replaced by the average of its n - f nearest inputs, itself included. Ties go to the lower index.
  */
-import { averageOf, checkF, RobustRuleError } from '../aggregator.js';
+import { checkF, RobustRuleError } from '../aggregator.js';
+import { averageChosen } from '../aggregators/chosen-average.js';
 import { pairwiseSquaredDistances } from '../pairwise-distances.js';
 import type { PreAggregator } from '../preaggregator.js';
 
@@ -18,7 +19,7 @@ export function nnm(f: number): PreAggregator {
       return inputs.map((x, i) => {
         const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => (a === i ? -1 : b === i ? 1 : distances[i * n + a]! - distances[i * n + b]! || a - b));
         const out = new Float32Array(x.length);
-        averageOf(inputs, order.slice(0, n - f), out);
+        averageChosen(inputs, order.slice(0, n - f), out);
         return out;
       });
     },

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { validateConfig, validateWith } from '../../../config/load.js';
 import type { LoomConfig } from '../../../config/schema.js';
+import { LoomError } from '../../../util/errors.js';
 import { planRobustRun } from '../robust-plan.js';
 
 const component = z.object({ type: z.string().min(1) }).catchall(z.unknown());
@@ -23,9 +24,11 @@ export const gridSchema = z.strictObject({
   /** Samples per worker per step (the global batch is this times the worker count). */
   batchPerWorker: z.number().int().positive(),
   omniscient: z.boolean().default(true),
-  aggregators: z.array(component).min(1),
+  aggregators: z.array(component).default([]),
   /** Pre-aggregator lists; [] is "none". Every aggregator runs with every list. */
   preAggregators: z.array(z.array(component)).default([[]]),
+  /** Rules given whole (an aggregator with its own pre-aggregators), besides the product above. */
+  rules: z.array(z.strictObject({ aggregator: component, preAggregators: z.array(component).default([]) })).default([]),
   attacks: z.array(component).min(1),
   f: z.array(z.number().int().nonnegative()).min(1),
   heterogeneity: z.array(heterogeneity).default([{ type: 'iid' }]),
@@ -58,40 +61,43 @@ export const ruleLabel = (aggregator: Component, pre: readonly Component[]): str
 /** Every cell of the grid, in a stable order; each config fully validated (cells write no files of their own). */
 export function expandGrid(grid: GridSpec): Cell[] {
   const cells: Cell[] = [];
-  for (const aggregator of grid.aggregators) {
-    for (const pre of grid.preAggregators) {
-      const rule = ruleLabel(aggregator, pre);
-      for (const h of grid.heterogeneity) {
-        for (const f of grid.f) {
-          for (const [a, attack] of grid.attacks.entries()) {
-            for (const seed of grid.seeds) {
-              // Attacks are distinct by position: the same type may appear with different options.
-              const attackName = grid.attacks.filter((x) => x.type === attack.type).length > 1 ? `${attack.type}-${a}` : attack.type;
-              const id = `${rule}__${heterogeneityLabel(h)}__f${f}__${attackName}__s${seed}`.replace(/[^A-Za-z0-9_.+-]/g, '_');
-              const workers = grid.honest + f;
-              const base = grid.base as Record<string, unknown> & { train?: Record<string, unknown>; distributed?: Record<string, unknown> };
-              const config = validateConfig({
-                ...base,
-                seed,
-                train: { ...base.train, batchSize: grid.batchPerWorker * workers },
-                distributed: { mode: 'virtual', ...base.distributed, workers },
-                robust: {
-                  aggregator,
-                  preAggregators: pre,
-                  f,
-                  byzantine: { count: f, attack, omniscient: grid.omniscient },
-                  heterogeneity: h,
-                },
-              });
-              planRobustRun(config); // refuses a cell the rule cannot run before any cell starts
-              cells.push({ id, rule, attack: attackName, f, heterogeneity: heterogeneityLabel(h), seed, config });
-            }
+  const rules = [
+    ...grid.aggregators.flatMap((aggregator) => grid.preAggregators.map((pre) => ({ aggregator, preAggregators: pre }))),
+    ...grid.rules,
+  ];
+  if (rules.length === 0) throw new LoomError('a robust grid needs at least one rule: give aggregators or rules');
+  for (const { aggregator, preAggregators: pre } of rules) {
+    const rule = ruleLabel(aggregator, pre);
+    for (const h of grid.heterogeneity) {
+      for (const f of grid.f) {
+        for (const [a, attack] of grid.attacks.entries()) {
+          for (const seed of grid.seeds) {
+            // Attacks are distinct by position: the same type may appear with different options.
+            const attackName = grid.attacks.filter((x) => x.type === attack.type).length > 1 ? `${attack.type}-${a}` : attack.type;
+            const id = `${rule}__${heterogeneityLabel(h)}__f${f}__${attackName}__s${seed}`.replace(/[^A-Za-z0-9_.+-]/g, '_');
+            const workers = grid.honest + f;
+            const base = grid.base as Record<string, unknown> & { train?: Record<string, unknown>; distributed?: Record<string, unknown> };
+            const config = validateConfig({
+              ...base,
+              seed,
+              train: { ...base.train, batchSize: grid.batchPerWorker * workers },
+              distributed: { mode: 'virtual', ...base.distributed, workers },
+              robust: {
+                aggregator,
+                preAggregators: pre,
+                f,
+                byzantine: { count: f, attack, omniscient: grid.omniscient },
+                heterogeneity: h,
+              },
+            });
+            planRobustRun(config); // refuses a cell the rule cannot run before any cell starts
+            cells.push({ id, rule, attack: attackName, f, heterogeneity: heterogeneityLabel(h), seed, config });
           }
         }
       }
     }
   }
   const ids = new Set(cells.map((c) => c.id));
-  if (ids.size !== cells.length) throw new Error('robust grid: two cells share an id');
+  if (ids.size !== cells.length) throw new LoomError('robust grid: two rules or attacks have the same name and options; list each once');
   return cells;
 }
