@@ -112,20 +112,25 @@ Memory Args::memory(size_t i) const {
        describe(env_, v) + ")");
 }
 
+// The data and length of `v` when it is a typed array of `want`; false otherwise.
+static bool typed_view(napi_env env, napi_value v, napi_typedarray_type want, void** data, size_t* count) {
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
+  napi_typedarray_type type;
+  size_t offset = 0;
+  napi_value buffer;
+  napi_get_typedarray_info(env, v, &type, count, data, &buffer, &offset);
+  return type == want;
+}
+
 Args::Floats Args::float32_array(size_t i, const char* name, bool nullable) const {
   napi_value v = argv_[i];
   napi_valuetype t;
   napi_typeof(env_, v, &t);
   if (nullable && t == napi_null) return Floats{};
-  bool is = false;
-  if (napi_is_typedarray(env_, v, &is) == napi_ok && is) {
-    napi_typedarray_type type;
-    size_t count = 0, offset = 0;
-    void* data = nullptr;
-    napi_value buffer;
-    napi_get_typedarray_info(env_, v, &type, &count, &data, &buffer, &offset);
-    if (type == napi_float32_array) return Floats{static_cast<float*>(data), count};
-  }
+  void* data = nullptr;
+  size_t count = 0;
+  if (typed_view(env_, v, napi_float32_array, &data, &count)) return Floats{static_cast<float*>(data), count};
   fail(std::string(fn_) + ": " + name + " must be a Float32Array" + (nullable ? " or null" : "") + " (got " +
        describe(env_, v) + ")");
 }
@@ -141,15 +146,9 @@ std::vector<Args::Floats> Args::float32_arrays(size_t i, const char* name) const
   std::vector<Floats> arrays(count);
   for (uint32_t k = 0; k < count; ++k) {
     napi_value e = nullptr;
-    bool typed = false;
-    napi_typedarray_type type = napi_int8_array;
-    size_t length = 0, offset = 0;
+    size_t length = 0;
     void* data = nullptr;
-    napi_value buffer;
-    if (napi_get_element(env_, v, k, &e) == napi_ok && napi_is_typedarray(env_, e, &typed) == napi_ok && typed) {
-      napi_get_typedarray_info(env_, e, &type, &length, &data, &buffer, &offset);
-    }
-    if (!typed || type != napi_float32_array) {
+    if (napi_get_element(env_, v, k, &e) != napi_ok || !typed_view(env_, e, napi_float32_array, &data, &length)) {
       fail(std::string(fn_) + ": " + name + "[" + std::to_string(k) + "] must be a Float32Array (got " + describe(env_, e) + ")");
     }
     arrays[k] = Floats{static_cast<float*>(data), length};
@@ -159,15 +158,9 @@ std::vector<Args::Floats> Args::float32_arrays(size_t i, const char* name) const
 
 Args::Doubles Args::float64_array(size_t i, const char* name) const {
   napi_value v = argv_[i];
-  bool is = false;
-  if (napi_is_typedarray(env_, v, &is) == napi_ok && is) {
-    napi_typedarray_type type;
-    size_t count = 0, offset = 0;
-    void* data = nullptr;
-    napi_value buffer;
-    napi_get_typedarray_info(env_, v, &type, &count, &data, &buffer, &offset);
-    if (type == napi_float64_array) return Doubles{static_cast<double*>(data), count};
-  }
+  void* data = nullptr;
+  size_t count = 0;
+  if (typed_view(env_, v, napi_float64_array, &data, &count)) return Doubles{static_cast<double*>(data), count};
   fail(std::string(fn_) + ": " + name + " must be a Float64Array (got " + describe(env_, v) + ")");
 }
 

@@ -4,17 +4,10 @@
  * tables and as an HTML page with SVG heatmaps and accuracy curves (the largest f, every attack).
  */
 
+import type { CellResult } from '../parallel/index.js';
+
 /** What the report needs of one cell's result. */
-export interface RobustCellResult {
-  readonly rule: string;
-  readonly attack: string;
-  readonly f: number;
-  readonly heterogeneity: string;
-  readonly seed: number;
-  readonly accuracy: number;
-  readonly diverged: boolean;
-  readonly curve: readonly { readonly step: number; readonly accuracy: number }[];
-}
+export type RobustCellResult = Omit<CellResult, 'id' | 'wallSec'>;
 
 export interface WorstCase {
   readonly accuracy: number;

@@ -9,24 +9,25 @@ import { planRobustRun } from './robust-plan.js';
 const labels = Int32Array.from({ length: 400 }, (_, i) => Math.floor(i / 100));
 const train = new ArrayDataset({ name: 'blocks', inputShape: [1], inputs: new Float32Array(400), targets: labels, numClasses: 4 });
 
-function plan(heterogeneity: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+function plan(robust: Record<string, unknown>, workers = 5) {
   return planRobustRun(
     validateConfig({
       data: { name: 'blobs', classes: 4, dims: 2, trainSize: 400, testSize: 40 },
       model: { type: 'logreg' },
       optimizer: { type: 'sgd', lr: 0.1 },
       train: { steps: 10, batchSize: 40 },
-      distributed: { workers: 5, mode: 'virtual' },
-      robust: { aggregator: { type: 'median' }, byzantine: { count: 1 }, heterogeneity, ...extra },
+      distributed: { workers, mode: 'virtual' },
+      robust,
     }),
   );
 }
+const withMedian = (heterogeneity: Record<string, unknown>) => plan({ aggregator: { type: 'median' }, byzantine: { count: 1 }, heterogeneity });
 
 const classesSeen = (indices: Int32Array): number[] => [...new Set(Array.from(indices, (i) => labels[i]!))].sort();
 
 describe('local samples of a robust run', () => {
   it('label-sorted: each of the 4 honest workers sees one class; the Byzantine worker sees all', () => {
-    const p = plan({ type: 'label-sorted' });
+    const p = withMedian({ type: 'label-sorted' });
     const seen = [0, 1, 2, 3].map((rank) => {
       const draw = localSamples(p, rank, train, 7);
       const indices = Array.from({ length: 20 }, (_, step) => Array.from(draw(step, new Int32Array(40)))).flat();
@@ -40,7 +41,7 @@ describe('local samples of a robust run', () => {
   });
 
   it('draws batchSize / workers samples per step, the same for the same step (resumable), a fresh pass after each full cycle', () => {
-    const p = plan({ type: 'iid' });
+    const p = withMedian({ type: 'iid' });
     const draw = localSamples(p, 1, train, 7);
     expect(draw(3, new Int32Array(40))).toHaveLength(8);
     expect(Array.from(draw(3, new Int32Array(40)))).toEqual(Array.from(localSamples(p, 1, train, 7)(3, new Int32Array(40))));
@@ -50,16 +51,7 @@ describe('local samples of a robust run', () => {
   });
 
   it('DRACO: the r members of a group take the same slice of the global batch', () => {
-    const p = planRobustRun(
-      validateConfig({
-        data: { name: 'blobs', classes: 4, dims: 2, trainSize: 400, testSize: 40 },
-        model: { type: 'logreg' },
-        optimizer: { type: 'sgd', lr: 0.1 },
-        train: { steps: 10, batchSize: 40 },
-        distributed: { workers: 6, mode: 'virtual' },
-        robust: { redundancy: { type: 'draco', r: 3 } },
-      }),
-    );
+    const p = plan({ redundancy: { type: 'draco', r: 3 } }, 6);
     const global = Int32Array.from({ length: 40 }, (_, i) => 100 + i);
     const slices = [0, 1, 2, 3, 4, 5].map((rank) => Array.from(localSamples(p, rank, train, 7)(0, global)));
     expect(slices[0]).toEqual(Array.from({ length: 20 }, (_, i) => 100 + i));

@@ -57,7 +57,7 @@ describe('a robust aggregating server', () => {
     const threads = await train(robustConfig(4, 'threads', robust));
     expect(sameBits(virtual.params, threads.params)).toBe(true);
     // Non-omniscient: two attackers pool their own gradients (the leader collects the other's).
-    const own = { ...robust, byzantine: { count: 2, omniscient: false, attack: { type: 'alie' } } };
+    const own = { ...robust, workerMomentum: 0.9, byzantine: { count: 2, omniscient: false, attack: { type: 'alie' } } };
     expect(sameBits((await train(robustConfig(6, 'virtual', own))).params, (await train(robustConfig(6, 'threads', own))).params)).toBe(true);
   });
 

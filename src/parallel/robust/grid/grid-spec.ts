@@ -38,7 +38,8 @@ export const gridSchema = z.strictObject({
 export type GridSpec = z.infer<typeof gridSchema>;
 type Component = z.infer<typeof component>;
 
-export interface Cell {
+/** Where a cell sits in the grid. */
+export interface CellLabels {
   /** A file-name-safe id, unique in the grid. */
   readonly id: string;
   /** The rule as the report labels it: `nnm+trimmed-mean`. */
@@ -47,6 +48,9 @@ export interface Cell {
   readonly f: number;
   readonly heterogeneity: string;
   readonly seed: number;
+}
+
+export interface Cell extends CellLabels {
   readonly config: LoomConfig;
 }
 

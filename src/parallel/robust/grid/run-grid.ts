@@ -11,15 +11,9 @@ import { MetricsStream } from '../../../train/metrics.js';
 import { writeFileAtomic } from '../../../util/atomic-file.js';
 import { LoomError } from '../../../util/errors.js';
 import { runDataParallel } from '../../launch/index.js';
-import type { Cell } from './grid-spec.js';
+import type { Cell, CellLabels } from './grid-spec.js';
 
-export interface CellResult {
-  readonly id: string;
-  readonly rule: string;
-  readonly attack: string;
-  readonly f: number;
-  readonly heterogeneity: string;
-  readonly seed: number;
+export interface CellResult extends CellLabels {
   /** Final test accuracy (0 when the run diverged). */
   readonly accuracy: number;
   readonly diverged: boolean;
