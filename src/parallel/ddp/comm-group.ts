@@ -26,7 +26,7 @@ export class CommGroup implements WorkerGroup {
   readonly simulated: boolean;
   private readonly wallClock = (): number => performance.now() / 1000;
 
-  constructor(private readonly comm: Communicator, private readonly options: CommGroupOptions) {
+  constructor(protected readonly comm: Communicator, private readonly options: CommGroupOptions) {
     this.rank = comm.rank;
     this.size = comm.size;
     this.simulated = comm.transport.now !== undefined;
@@ -57,13 +57,14 @@ export class CommGroup implements WorkerGroup {
     return { bytesSent, bytesReceived };
   }
 
+  /** The timeout and cancellation every operation of this group runs with. */
+  protected limits(): { timeoutMs?: number; signal?: AbortSignal } {
+    const { timeoutMs, signal } = this.options;
+    return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(signal ? { signal } : {}) };
+  }
+
   private opOptions() {
-    const { algorithm, timeoutMs, signal } = this.options;
-    return {
-      op: 'sum' as const,
-      ...(algorithm ? { algorithm } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(signal ? { signal } : {}),
-    };
+    const { algorithm } = this.options;
+    return { op: 'sum' as const, ...(algorithm ? { algorithm } : {}), ...this.limits() };
   }
 }

@@ -7,8 +7,8 @@
  * The attackers really run on their ranks: the leader (the first Byzantine rank) receives what the
  * attackers observe (the honest gradients, sent by the server, when omniscient; otherwise the
  * Byzantine workers' own gradients), forges the f vectors and sends them to the server in place
- * of the Byzantine workers'. A vector of the wrong length from a worker is counted and replaced by
- * NaNs, which every robust rule treats as the farthest input, instead of failing the job.
+ * of the Byzantine workers'. A vector shorter than the gradient from a worker is replaced by NaNs,
+ * which every robust rule treats as the farthest input, instead of failing the job.
  */
 import type { Communicator } from '../../comm/index.js';
 import type { Batch } from '../../data/index.js';
@@ -38,11 +38,9 @@ export class RobustGroup extends CommGroup {
   private readonly isByzantine: boolean;
   private vectors: Float32Array[] = [];
   private own = new Float32Array(0);
-  /** Vectors of the wrong length received by the server so far (replaced by NaNs). */
-  malformed = 0;
 
-  constructor(private readonly robustComm: Communicator, private readonly robust: RobustGroupOptions) {
-    super(robustComm, { ...robust, buckets: [] });
+  constructor(comm: Communicator, private readonly robust: RobustGroupOptions) {
+    super(comm, { ...robust, buckets: [] });
     this.plan = robust.plan;
     this.isByzantine = this.plan.byzantine.includes(this.rank);
   }
@@ -64,10 +62,10 @@ export class RobustGroup extends CommGroup {
     const own = this.ownVector(grad, weight);
     const { plan } = this;
     if (this.rank === 0) await this.serve(own, grad);
-    else if (!this.isByzantine) await this.robustComm.send(0, own, this.p2p(GRADIENT_TAG));
+    else if (!this.isByzantine) await this.comm.send(0, own, this.tagged(GRADIENT_TAG));
     else if (this.rank === plan.leader) await this.leadAttack(own);
-    else if (!plan.omniscient) await this.robustComm.send(plan.leader!, own, this.p2p(OWN_TAG));
-    await this.robustComm.broadcast(grad, 0, this.p2p());
+    else if (!plan.omniscient) await this.comm.send(plan.leader!, own, this.tagged(OWN_TAG));
+    await this.comm.broadcast(grad, 0, this.limits());
     await this.sumScalars(scalars);
   }
 
@@ -96,11 +94,14 @@ export class RobustGroup extends CommGroup {
     await Promise.all(honestPeers.map((r) => this.receiveVector(r, GRADIENT_TAG, vectors[r]!)));
     if (plan.leader !== null) {
       const leader = plan.leader;
-      const observed = plan.omniscient
-        ? plan.honest.reduce<Promise<void>>((chain, r) => chain.then(() => this.robustComm.send(leader, vectors[r]!, this.p2p(OBSERVED_TAG))), Promise.resolve())
-        : Promise.resolve();
-      const forged = plan.byzantine.reduce<Promise<void>>((chain, r) => chain.then(() => this.receiveVector(leader, FORGED_TAG, vectors[r]!)), Promise.resolve());
-      await Promise.all([observed, forged]);
+      // One message after another on each tag (they match in order); the two streams run together.
+      const showHonest = async (): Promise<void> => {
+        if (plan.omniscient) for (const r of plan.honest) await this.comm.send(leader, vectors[r]!, this.tagged(OBSERVED_TAG));
+      };
+      const takeForged = async (): Promise<void> => {
+        for (const r of plan.byzantine) await this.receiveVector(leader, FORGED_TAG, vectors[r]!);
+      };
+      await Promise.all([showHonest(), takeForged()]);
     }
     if (this.robust.rule) this.robust.rule.aggregate(vectors, grad);
     else dracoDecode(vectors, plan.dracoR!, grad);
@@ -113,27 +114,23 @@ export class RobustGroup extends CommGroup {
     let observed: Float32Array[];
     if (plan.omniscient) {
       observed = plan.honest.map(() => new Float32Array(d));
-      for (const v of observed) await this.robustComm.recv(0, v, this.p2p(OBSERVED_TAG));
+      for (const v of observed) await this.comm.recv(0, v, this.tagged(OBSERVED_TAG));
     } else {
       const others = plan.byzantine.filter((r) => r !== this.rank);
       const theirs = others.map(() => new Float32Array(d));
-      await Promise.all(others.map((r, i) => this.robustComm.recv(r, theirs[i]!, this.p2p(OWN_TAG))));
+      await Promise.all(others.map((r, i) => this.comm.recv(r, theirs[i]!, this.tagged(OWN_TAG))));
       observed = [own, ...theirs];
     }
     const forged = this.robust.attack!.forge(observed, plan.byzantine.length);
-    for (const v of forged) await this.robustComm.send(0, v, this.p2p(FORGED_TAG));
+    for (const v of forged) await this.comm.send(0, v, this.tagged(FORGED_TAG));
   }
 
   private async receiveVector(from: number, tag: number, into: Float32Array): Promise<void> {
-    const received = await this.robustComm.recv(from, into, this.p2p(tag));
-    if (received !== into.length) {
-      this.malformed++;
-      into.fill(NaN);
-    }
+    const received = await this.comm.recv(from, into, this.tagged(tag));
+    if (received !== into.length) into.fill(NaN);
   }
 
-  private p2p(tag?: number) {
-    const { timeoutMs, signal } = this.robust;
-    return { ...(tag !== undefined ? { tag } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(signal ? { signal } : {}) };
+  private tagged(tag: number) {
+    return { tag, ...this.limits() };
   }
 }
