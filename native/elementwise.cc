@@ -55,4 +55,11 @@ void relu_grad(int64_t n, const float* dy, const float* x, float* dx) {
   }
 }
 
+// The collectives' reduction (src/comm/kernels/float-kernels.ts): one pass over both operands, where
+// the WebAssembly path copies each block in and the sum out again.
+LOOM_TARGET_CLONES
+void add_into(int64_t n, float* dst, const float* src) {
+  for (int64_t i = 0; i < n; ++i) dst[i] += src[i];
+}
+
 }  // namespace loom

@@ -1,7 +1,10 @@
 // addRowVector(memory, xOffset, bOffset, yOffset, rows, cols): y = x + b per row (y may equal x).
 // columnSums(memory, xOffset, outOffset, rows, cols): out = the sum of x's rows.
 // reluGrad(memory, dyOffset, xOffset, dxOffset, n): dx = dy * step(x) (dx may be dy).
+// addInto(dst, src): dst += src over two Float32Arrays of one length (either may be shared memory; dst may be src).
 #include "elementwise_binding.h"
+
+#include <string>
 
 #include "elementwise.h"
 
@@ -66,12 +69,30 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value AddInto(napi_env env, napi_callback_info info) {
+  constexpr const char* fn = "addInto";
+  return guarded(env, fn, [&] {
+    const Args a(env, info, fn, 2, "addInto(dst, src)");
+    const Args::Floats dst = a.float32_array(0, "dst");
+    const Args::Floats src = a.float32_array(1, "src");
+    if (dst.length != src.length) {
+      fail(std::string(fn) + ": dst has " + std::to_string(dst.length) + " elements, src " + std::to_string(src.length) +
+           " (they must be equal)");
+    }
+    if (dst.length == 0) return;
+    // dst may be src exactly (doubling it), as the JavaScript loop allows, but not a shifted overlap.
+    if (dst.data != src.data) check_disjoint(fn, "dst", range_of(dst.data, dst.length * 4), "src", range_of(src.data, src.length * 4));
+    loom::add_into(static_cast<int64_t>(dst.length), dst.data, src.data);
+  });
+}
+
 }  // namespace
 
 void export_elementwise(napi_env env, napi_value exports) {
   export_function(env, exports, "addRowVector", AddRowVector);
   export_function(env, exports, "columnSums", ColumnSums);
   export_function(env, exports, "reluGrad", ReluGrad);
+  export_function(env, exports, "addInto", AddInto);
 }
 
 }  // namespace loom_napi

@@ -73,6 +73,7 @@ export interface NativeBinding {
   addRowVector(memory: ArrayBuffer | ArrayBufferView, xOffset: number, bOffset: number, yOffset: number, rows: number, cols: number): void;
   columnSums(memory: ArrayBuffer | ArrayBufferView, xOffset: number, outOffset: number, rows: number, cols: number): void;
   reluGrad(memory: ArrayBuffer | ArrayBufferView, dyOffset: number, xOffset: number, dxOffset: number, n: number): void;
+  addInto(dst: Float32Array, src: Float32Array): void;
   maxPoolGrad(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dxOffset: number, ...geometry: number[]): void;
   sgdUpdate(
     params: Float32Array, grads: Float32Array, momentum: Float32Array | null,
@@ -177,6 +178,8 @@ export interface NativeKernels {
   columnSums(memory: NativeMemory, o: { x: number; out: number; rows: number; cols: number }): void;
   /** dx = dy * step(x) over n floats (NaN where x is NaN, as TensorFlow.js); dx may be dy. */
   reluGrad(memory: NativeMemory, o: { dy: number; x: number; dx: number; n: number }): void;
+  /** dst += src in float32 (the collectives' reduction); equal lengths; dst may be src but not overlap it otherwise; either may be shared memory. */
+  addInto(dst: Float32Array, src: Float32Array): void;
   sgdUpdate(u: SgdUpdate): void;
   /**
    * Robust aggregation over n vectors of one length (native/robust_*.cc, src/robust/aggregators/):
@@ -274,6 +277,7 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     addRowVector: (memory, o) => binding.addRowVector(asBindingMemory(memory), o.x, o.b, o.y, o.rows, o.cols),
     columnSums: (memory, o) => binding.columnSums(asBindingMemory(memory), o.x, o.out, o.rows, o.cols),
     reluGrad: (memory, o) => binding.reluGrad(asBindingMemory(memory), o.dy, o.x, o.dx, o.n),
+    addInto: (dst, src) => binding.addInto(dst, src),
     maxPoolGrad: (memory, g, o) =>
       binding.maxPoolGrad(
         asBindingMemory(memory), o.x, o.dy, o.dx, g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
@@ -329,7 +333,7 @@ export function loadNative(env: NodeJS.ProcessEnv = process.env): Loaded {
   }
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
-    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'reluGrad', 'sgdUpdate',
+    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'reluGrad', 'addInto', 'sgdUpdate',
       'coordinateMedian', 'trimmedMean', 'meanAroundMedian', 'pairwiseSquaredDistances', 'weiszfeldStep', 'rowAverage'] as const).filter(
       (name) => typeof binding[name] !== 'function',
     );

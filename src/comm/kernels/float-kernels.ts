@@ -1,9 +1,12 @@
 /**
  * The two reductions the collectives need, in place over Float32Array:
  * `sumInto(dst, src)` (dst += src) and `divideBy(buf, k)` (buf /= k, for 'mean').
- * Large inputs go through the WebAssembly SIMD module in blocks copied through its memory
- * (block copies are memcpy-fast; the scalar add is not); small ones and the fallback use JS loops.
+ * Large sums go to the native addon where it is built (one pass over both operands: 8 MB in
+ * ~1.5 ms against ~3.3 ms for the WebAssembly path, measured on the 2-core Xeon), else through the
+ * WebAssembly SIMD module in blocks copied through its memory (block copies are memcpy-fast; the
+ * scalar add is not); small ones and the last fallback use JS loops. All three give the same bits.
  */
+import { nativeKernels } from '../../native/index.js';
 import { SIMD_MEMORY_PAGES, simdModuleBytes } from './simd-module.js';
 
 interface SimdExports {
@@ -40,7 +43,16 @@ export const simdAvailable = simd !== null;
 export function sumInto(dst: Float32Array, src: Float32Array): void {
   const n = dst.length;
   if (src.length !== n) throw new RangeError(`sumInto: lengths differ (${n} vs ${src.length})`);
-  if (simd === null || n < SIMD_MIN_FLOATS) return sumIntoScalar(dst, src, 0, n);
+  if (n < SIMD_MIN_FLOATS) return sumIntoScalar(dst, src, 0, n);
+  const native = nativeKernels();
+  if (native) return native.addInto(dst, src);
+  sumIntoSimd(dst, src);
+}
+
+/** sumInto through the WebAssembly module (the path without the native addon); exported for its tests. */
+export function sumIntoSimd(dst: Float32Array, src: Float32Array): void {
+  const n = dst.length;
+  if (simd === null) return sumIntoScalar(dst, src, 0, n);
   for (let start = 0; start < n; start += BLOCK_FLOATS) {
     const len = Math.min(BLOCK_FLOATS, n - start);
     const vectorLen = len & ~3;
