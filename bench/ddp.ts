@@ -22,15 +22,21 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const perWorker = Number(values.batch);
-const WARMUP_STEPS = 10;
+/**
+ * Loom's steps before timing starts: about this many seconds. V8 optimizes each rank's hot paths in
+ * its own isolate over the first few hundred steps; PyTorch's peer needs no JIT warm-up (it
+ * times after 10 steps), so both are measured in their steady state.
+ */
+const WARMUP_SECONDS = 1.5;
 
 type ModelName = 'mlp' | 'cnn';
 const MODELS = { mlp: { type: 'mlp', hidden: [256, 256] }, cnn: { type: 'cnn', channels: [6, 16], hidden: [120, 84] } } as const;
 /** Rough single-worker samples/s, to size a run to about `seconds`. */
-const GUESS = { mlp: 10_000, cnn: 2_500 };
+const GUESS = { mlp: 30_000, cnn: 6_000 };
 
 async function loomSamplesPerSec(name: ModelName, workers: number, estimate: number): Promise<number> {
-  const steps = WARMUP_STEPS + Math.max(20, Math.round((seconds * estimate) / (perWorker * workers)));
+  const warmup = Math.max(10, Math.round((WARMUP_SECONDS * estimate) / (perWorker * workers)));
+  const steps = warmup + Math.max(20, Math.round((seconds * estimate) / (perWorker * workers)));
   const dir = mkdtempSync(join(tmpdir(), 'loom-bench-ddp-'));
   const config = validateConfig({
     seed: 1,
@@ -44,7 +50,7 @@ async function loomSamplesPerSec(name: ModelName, workers: number, estimate: num
   const metrics = new MetricsStream();
   const marks: StepRecord[] = [];
   metrics.on('step', (r) => {
-    if (r.step === WARMUP_STEPS || r.step === steps) marks.push(r);
+    if (r.step === warmup || r.step === steps) marks.push(r);
   });
   try {
     await trainOnThreads({ config, metrics });

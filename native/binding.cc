@@ -11,6 +11,7 @@
 
 #include "conv_binding.h"
 #include "elementwise_binding.h"
+#include "gather_binding.h"
 #include "gemm.h"
 #include "napi_args.h"
 #include "optim_binding.h"
@@ -159,6 +160,7 @@ napi_value Init(napi_env env, napi_value exports) {
   loom_napi::export_optim(env, exports);
   loom_napi::export_pool(env, exports);
   loom_napi::export_elementwise(env, exports);
+  loom_napi::export_gather(env, exports);
   loom_napi::export_robust(env, exports);
   return exports;
 }

@@ -1,4 +1,4 @@
-// Node-API binding of elementwise.h: addRowVector, columnSums, reluGrad.
+// Node-API binding of elementwise.h: addRowVector, columnSums, reluGrad, addInto.
 #ifndef LOOM_NATIVE_ELEMENTWISE_BINDING_H_
 #define LOOM_NATIVE_ELEMENTWISE_BINDING_H_
 

@@ -156,12 +156,28 @@ std::vector<Args::Floats> Args::float32_arrays(size_t i, const char* name) const
   return arrays;
 }
 
-Args::Doubles Args::float64_array(size_t i, const char* name) const {
-  napi_value v = argv_[i];
-  void* data = nullptr;
+size_t Args::typed(size_t i, const char* name, napi_typedarray_type want, const char* type_name, void** data) const {
   size_t count = 0;
-  if (typed_view(env_, v, napi_float64_array, &data, &count)) return Doubles{static_cast<double*>(data), count};
-  fail(std::string(fn_) + ": " + name + " must be a Float64Array (got " + describe(env_, v) + ")");
+  if (typed_view(env_, argv_[i], want, data, &count)) return count;
+  fail(std::string(fn_) + ": " + name + " must be a " + type_name + " (got " + describe(env_, argv_[i]) + ")");
+}
+
+Args::Doubles Args::float64_array(size_t i, const char* name) const {
+  void* data = nullptr;
+  const size_t count = typed(i, name, napi_float64_array, "Float64Array", &data);
+  return Doubles{static_cast<double*>(data), count};
+}
+
+Args::Bytes Args::uint8_array(size_t i, const char* name) const {
+  void* data = nullptr;
+  const size_t count = typed(i, name, napi_uint8_array, "Uint8Array", &data);
+  return Bytes{static_cast<uint8_t*>(data), count};
+}
+
+Args::Ints Args::int32_array(size_t i, const char* name) const {
+  void* data = nullptr;
+  const size_t count = typed(i, name, napi_int32_array, "Int32Array", &data);
+  return Ints{static_cast<int32_t*>(data), count};
 }
 
 Range check_floats(const char* fn, const Memory& mem, const char* name, int64_t offset, int64_t rows, int64_t cols,

@@ -59,9 +59,21 @@ class Args {
     size_t length = 0;
   };
   Doubles float64_array(size_t i, const char* name) const;
+  struct Bytes {
+    uint8_t* data = nullptr;
+    size_t length = 0;
+  };
+  Bytes uint8_array(size_t i, const char* name) const;
+  struct Ints {
+    int32_t* data = nullptr;
+    size_t length = 0;
+  };
+  Ints int32_array(size_t i, const char* name) const;
   const char* fn() const { return fn_; }
 
  private:
+  // The element count of argument i, a typed array of type `want`, and its data; fails otherwise.
+  size_t typed(size_t i, const char* name, napi_typedarray_type want, const char* type_name, void** data) const;
   static constexpr size_t kMax = 24;
   napi_env env_;
   const char* fn_;

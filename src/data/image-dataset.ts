@@ -1,10 +1,16 @@
 /**
  * Images kept as uint8 pixels and scaled to float32 in [0, 1] only when a batch is built: the
- * full Fashion-MNIST train set is 47 MB as bytes and would be 188 MB as float32.
+ * full Fashion-MNIST train set is 47 MB as bytes and would be 188 MB as float32. With the native
+ * addon a batch is gathered and scaled in C++ (~4 ns a pixel in JavaScript, over 1 ms a training
+ * step for a batch of 128 on a loaded machine).
  */
+import { nativeKernels } from '../native/index.js';
 import { LoomError } from '../util/errors.js';
 import type { Batch, Dataset } from './dataset.js';
 import { checkIndices } from './indices.js';
+
+/** PIXEL_SCALE[p] = p / 255 rounded to float32 (the bits the native kernel writes too), without a division per pixel. */
+const PIXEL_SCALE = Float32Array.from({ length: 256 }, (_, p) => p / 255);
 
 export interface ImageDatasetInit {
   readonly name: string;
@@ -50,11 +56,17 @@ export class ImageDataset implements Dataset {
     const len = this.sampleLength;
     const inputs = new Float32Array(n * len);
     const targets = new Int32Array(n);
+    for (let b = 0; b < n; b++) targets[b] = this.labels[indices[b]];
+    const native = nativeKernels();
+    if (native && indices instanceof Int32Array) {
+      native.gatherScaledBytes(this.pixels, len, indices, inputs);
+      return { inputs, targets, size: n };
+    }
+    const pixels = this.pixels;
     for (let b = 0; b < n; b++) {
-      const src = indices[b] * len;
+      const image = pixels.subarray(indices[b] * len, (indices[b] + 1) * len);
       const dst = b * len;
-      for (let k = 0; k < len; k++) inputs[dst + k] = this.pixels[src + k] / 255;
-      targets[b] = this.labels[indices[b]];
+      for (let k = 0; k < len; k++) inputs[dst + k] = PIXEL_SCALE[image[k]];
     }
     return { inputs, targets, size: n };
   }

@@ -180,6 +180,11 @@ export interface NativeKernels {
   reluGrad(memory: NativeMemory, o: { dy: number; x: number; dx: number; n: number }): void;
   /** dst += src in float32 (the collectives' reduction); equal lengths; dst may be src but not overlap it otherwise; either may be shared memory. */
   addInto(dst: Float32Array, src: Float32Array): void;
+  /**
+   * out[b * len + k] = pixels[indices[b] * len + k] / 255 in float32 (the bits of the JavaScript
+   * division) for an image batch; out holds indices.length * len floats; every index is checked.
+   */
+  gatherScaledBytes(pixels: Uint8Array, sampleLength: number, indices: Int32Array, out: Float32Array): void;
   sgdUpdate(u: SgdUpdate): void;
   /**
    * Robust aggregation over n vectors of one length (native/robust_*.cc, src/robust/aggregators/):
@@ -278,6 +283,7 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     columnSums: (memory, o) => binding.columnSums(asBindingMemory(memory), o.x, o.out, o.rows, o.cols),
     reluGrad: (memory, o) => binding.reluGrad(asBindingMemory(memory), o.dy, o.x, o.dx, o.n),
     addInto: (dst, src) => binding.addInto(dst, src),
+    gatherScaledBytes: (pixels, sampleLength, indices, out) => binding.gatherScaledBytes(pixels, sampleLength, indices, out),
     maxPoolGrad: (memory, g, o) =>
       binding.maxPoolGrad(
         asBindingMemory(memory), o.x, o.dy, o.dx, g.batch, g.inHeight, g.inWidth, g.channels, g.outHeight, g.outWidth,
@@ -333,7 +339,7 @@ export function loadNative(env: NodeJS.ProcessEnv = process.env): Loaded {
   }
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
-    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'reluGrad', 'addInto', 'sgdUpdate',
+    const missing = (['sgemm', 'info', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPoolGrad', 'addRowVector', 'columnSums', 'reluGrad', 'addInto', 'gatherScaledBytes', 'sgdUpdate',
       'coordinateMedian', 'trimmedMean', 'meanAroundMedian', 'pairwiseSquaredDistances', 'weiszfeldStep', 'rowAverage'] as const).filter(
       (name) => typeof binding[name] !== 'function',
     );
