@@ -74,6 +74,7 @@ export interface NativeBinding {
   columnSums(memory: ArrayBuffer | ArrayBufferView, xOffset: number, outOffset: number, rows: number, cols: number): void;
   reluGrad(memory: ArrayBuffer | ArrayBufferView, dyOffset: number, xOffset: number, dxOffset: number, n: number): void;
   addInto(dst: Float32Array, src: Float32Array): void;
+  gatherScaledBytes(pixels: Uint8Array, sampleLength: number, indices: Int32Array, out: Float32Array): void;
   maxPoolGrad(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dxOffset: number, ...geometry: number[]): void;
   sgdUpdate(
     params: Float32Array, grads: Float32Array, momentum: Float32Array | null,
