@@ -1,0 +1,258 @@
+/**
+ * A study: the trials of one hyperparameter search, in a journal (journal.ts) that any number of
+ * tuner processes may share. `ask` starts a trial (or resumes one a scheduler promotes), the
+ * objective suggests parameters and reports through the trial handle, `tell` ends it. Trials whose
+ * worker stops sending heartbeats are marked failed and, within `retries`, queued again with the
+ * same parameters (a waiting trial the next free worker takes first), so no trial stays RUNNING
+ * after a crash.
+ */
+import { hostname } from 'node:os';
+import { LoomError } from '../../util/errors.js';
+import type { Sampler } from '../samplers/sampler.js';
+import type { Decision, NextTrial, Scheduler } from '../schedulers/scheduler.js';
+import type { Distribution, ParamValue } from '../space/distribution.js';
+import { MemoryJournal, type JournalBackend, type JournalOp } from './journal.js';
+import { StudyState } from './replay.js';
+import { TrialHandle, type TrialHost } from './trial-handle.js';
+import { lossOf, type Direction, type FrozenTrial, type StudyView, type TrialState } from './trial.js';
+
+export interface StudyOptions {
+  readonly sampler: Sampler;
+  readonly scheduler?: Scheduler;
+  /** Default: a new in-memory journal. */
+  readonly backend?: JournalBackend;
+  /** Default "study". */
+  readonly name?: string;
+  /** Default minimize; a study opened again must be asked for the direction it was created with. */
+  readonly direction?: Direction;
+  /** Names this process in trial attrs (default host:pid). */
+  readonly worker?: string;
+  /** A running trial without a heartbeat for this long is failed (default 60 s). */
+  readonly staleAfterMs?: number;
+  /** How many times the trials of a lost worker are queued again (default 1). */
+  readonly retries?: number;
+  /** How long `ask` sleeps while a scheduler waits for a rung to fill (default 50 ms). */
+  readonly pollMs?: number;
+}
+
+export interface AskOptions {
+  /** Start no new trial once the study holds this many (retries of lost trials not counted). */
+  readonly maxTrials?: number;
+}
+
+export type TellResult = number | { readonly state: 'pruned' | 'failed'; readonly error?: string };
+
+export type Objective = (trial: TrialHandle) => number | Promise<number>;
+
+export class Study implements StudyView {
+  private readonly state = new StudyState();
+  private readonly worker: string;
+  private readonly staleAfterMs: number;
+  private readonly retries: number;
+  private readonly pollMs: number;
+  readonly backend: JournalBackend;
+
+  private constructor(private readonly options: StudyOptions) {
+    this.backend = options.backend ?? new MemoryJournal();
+    this.worker = options.worker ?? `${hostname()}:${process.pid}`;
+    this.staleAfterMs = options.staleAfterMs ?? 60_000;
+    this.retries = options.retries ?? 1;
+    this.pollMs = options.pollMs ?? 50;
+  }
+
+  /** Opens (or creates) the study in `options.backend`. */
+  static async open(options: StudyOptions): Promise<Study> {
+    const study = new Study(options);
+    const name = options.name ?? 'study';
+    await study.refresh();
+    if (study.state.lastSeq === 0) {
+      await study.backend.append([{ op: 'study', name, direction: options.direction ?? 'minimize', at: Date.now() }], 0);
+      await study.refresh(); // another process may have created it first: its entry is the one that counts
+    }
+    if (options.direction && options.direction !== study.state.direction) {
+      throw new LoomError(`study "${study.state.name}" in ${study.backend.location} is to ${study.state.direction}, but ${options.direction} was asked for`);
+    }
+    return study;
+  }
+
+  get name(): string {
+    return this.state.name;
+  }
+
+  get direction(): Direction {
+    return this.state.direction;
+  }
+
+  trials(states?: readonly TrialState[]): readonly FrozenTrial[] {
+    return this.state.trials(states);
+  }
+
+  /** The complete trial with the best value, or null. */
+  get bestTrial(): FrozenTrial | null {
+    let best: FrozenTrial | null = null;
+    for (const trial of this.state.trials(['complete'])) {
+      if (trial.value === null) continue;
+      if (best === null || lossOf(this.direction, trial.value) < lossOf(this.direction, best.value as number)) best = trial;
+    }
+    return best;
+  }
+
+  /** Reads what other processes appended. */
+  async refresh(): Promise<void> {
+    this.state.apply(await this.backend.read(this.state.lastSeq));
+  }
+
+  /** The next trial to run: a new one, or a paused one the scheduler promotes; null when the search is over. */
+  async ask(options: AskOptions = {}): Promise<TrialHandle | null> {
+    for (;;) {
+      await this.refresh();
+      if (await this.reapStale()) continue;
+      const queued = this.state.trials(['waiting'])[0];
+      if (queued) {
+        const claimed = await this.claim(queued.id, []);
+        if (claimed) return claimed;
+        continue;
+      }
+      const next = this.nextTrial(options.maxTrials);
+      if (next.kind === 'done') return null;
+      if (next.kind === 'wait') {
+        await sleep(this.pollMs);
+        continue;
+      }
+      const handle = next.kind === 'resume' ? await this.resume(next.trialId, next.budget) : await this.create(next.budget, next.attrs ?? {});
+      if (handle) return handle;
+      // Another process appended since this decision: decide again on the newer history.
+    }
+  }
+
+  /** Ends a trial: its value, or pruned / failed. After a 'pause' or 'stop' from `report`, only flushes. */
+  async tell(trial: TrialHandle, result: TellResult): Promise<void> {
+    if (trial.lastDecision !== 'continue') return trial.finish(null);
+    const at = Date.now();
+    if (typeof result === 'number') {
+      if (!Number.isFinite(result)) return trial.finish({ op: 'state', trial: trial.id, state: 'failed', at, value: null });
+      return trial.finish({ op: 'state', trial: trial.id, state: 'complete', value: result, at });
+    }
+    if (result.error) await trial.setAttrs({ error: result.error });
+    return trial.finish({ op: 'state', trial: trial.id, state: result.state, at });
+  }
+
+  /**
+   * Runs `objective` on trials in this process until the study holds `trials` trials (and every
+   * promotion is done). An objective that throws fails its trial; the error is kept in its attrs.
+   */
+  async optimize(objective: Objective, options: { readonly trials: number }): Promise<void> {
+    for (;;) {
+      const trial = await this.ask({ maxTrials: options.trials });
+      if (!trial) return;
+      const beat = setInterval(() => void trial.heartbeat().catch(() => {}), Math.max(10, this.staleAfterMs / 4));
+      try {
+        await this.tell(trial, await objective(trial));
+      } catch (error) {
+        if (error instanceof LoomError && error.message.startsWith('search space:')) throw error; // a bad space is the user's to fix, not a failed trial
+        await this.tell(trial, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
+      } finally {
+        clearInterval(beat);
+      }
+    }
+  }
+
+  private nextTrial(maxTrials: number | undefined): NextTrial {
+    const scheduler = this.options.scheduler;
+    const next: NextTrial = scheduler ? scheduler.nextTrial(this.state) : { kind: 'new', budget: Number.NaN };
+    if (next.kind !== 'new' || maxTrials === undefined) return next;
+    const started = this.state.trials().filter((t) => t.attrs.retryOf === undefined).length;
+    if (started < maxTrials) return next;
+    // At the limit: while trials run, a scheduler may still promote one of them when they report.
+    return scheduler && this.state.trials(['running']).length > 0 ? { kind: 'wait' } : { kind: 'done' };
+  }
+
+  private async create(budget: number, attrs: Readonly<Record<string, unknown>>): Promise<TrialHandle | null> {
+    const sampler = this.options.sampler;
+    const at = Date.now();
+    const withBudget = Number.isFinite(budget) ? { ...attrs, budget } : { ...attrs };
+    const provisional: FrozenTrial = {
+      id: -1,
+      number: this.state.trials().length,
+      state: 'running',
+      params: {},
+      distributions: {},
+      value: null,
+      intermediate: new Map(),
+      attrs: withBudget,
+      startedAt: at,
+      finishedAt: null,
+      heartbeatAt: at,
+    };
+    const space = sampler.inferRelativeSpace(this.state, provisional);
+    const drawn = Object.keys(space).length > 0 ? sampler.sampleRelative(this.state, provisional, space) : {};
+    const params: Record<string, { distribution: Distribution; value: ParamValue }> = {};
+    for (const [name, distribution] of Object.entries(space)) {
+      if (name in drawn) params[name] = { distribution, value: drawn[name] };
+    }
+    const seq = await this.backend.append([{ op: 'create', worker: this.worker, at, attrs: withBudget, params }], this.state.lastSeq);
+    if (seq === null) return null;
+    await this.refresh();
+    return new TrialHandle(this.host(), this.state.trial(seq) as FrozenTrial, false);
+  }
+
+  private resume(trialId: number, budget: number): Promise<TrialHandle | null> {
+    return this.claim(trialId, [{ op: 'attrs', trial: trialId, attrs: { budget } }]);
+  }
+
+  /** Takes a paused or waiting trial for this worker, unless another process appended first. */
+  private async claim(trialId: number, more: readonly JournalOp[]): Promise<TrialHandle | null> {
+    const resumed = this.state.trial(trialId)?.state === 'paused';
+    const ops: JournalOp[] = [{ op: 'state', trial: trialId, state: 'running', worker: this.worker, at: Date.now() }, ...more];
+    if ((await this.backend.append(ops, this.state.lastSeq)) === null) return null;
+    await this.refresh();
+    return new TrialHandle(this.host(), this.state.trial(trialId) as FrozenTrial, resumed);
+  }
+
+  /** Fails running trials whose heartbeat is older than staleAfterMs and queues them again; true if it appended. */
+  private async reapStale(): Promise<boolean> {
+    const now = Date.now();
+    const stale = this.state.trials(['running']).filter((t) => now - t.heartbeatAt > this.staleAfterMs);
+    if (stale.length === 0) return false;
+    const ops: JournalOp[] = [];
+    for (const trial of stale) {
+      const error = `no heartbeat from ${String(trial.attrs.worker)} for ${Math.round((now - trial.heartbeatAt) / 1000)} s`;
+      ops.push({ op: 'attrs', trial: trial.id, attrs: { error } }, { op: 'state', trial: trial.id, state: 'failed', at: now });
+      const attempt = typeof trial.attrs.attempt === 'number' ? trial.attrs.attempt : 0;
+      if (attempt < this.retries) {
+        const params: Record<string, { distribution: Distribution; value: ParamValue }> = {};
+        for (const [name, value] of Object.entries(trial.params)) params[name] = { distribution: trial.distributions[name], value };
+        const { worker: _worker, error: _error, ...attrs } = trial.attrs;
+        ops.push({ op: 'create', waiting: true, worker: this.worker, at: now, attrs: { ...attrs, retryOf: trial.number, attempt: attempt + 1 }, params });
+      }
+    }
+    await this.backend.append(ops, this.state.lastSeq); // lost race: another process reaped them
+    return true;
+  }
+
+  private host(): TrialHost {
+    return {
+      sample: (trial, name, distribution) => this.options.sampler.sampleIndependent(this.state, trial, name, distribution),
+      send: async (ops) => {
+        await this.backend.append(ops);
+      },
+      decide: async (trialId, step, value) => this.decide(trialId, step, value),
+      current: (trialId) => this.state.trial(trialId) as FrozenTrial,
+    };
+  }
+
+  private async decide(trialId: number, step: number, value: number): Promise<Decision> {
+    await this.refresh();
+    const trial = this.state.trial(trialId) as FrozenTrial;
+    if (trial.state !== 'running') return 'stop'; // failed meanwhile (a lost heartbeat): this run is over
+    const decision = this.options.scheduler?.onReport(this.state, trial, step, value) ?? 'continue';
+    if (decision === 'continue') return decision;
+    await this.backend.append([{ op: 'state', trial: trialId, state: decision === 'pause' ? 'paused' : 'pruned', at: Date.now() }]);
+    await this.refresh();
+    return decision;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
