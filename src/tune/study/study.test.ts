@@ -3,7 +3,7 @@ import { Rng } from '../../util/rng.js';
 import type { Sampler } from '../samplers/sampler.js';
 import type { Decision, NextTrial, Scheduler } from '../schedulers/scheduler.js';
 import { fromUnit, type Distribution } from '../space/distribution.js';
-import { MemoryJournal } from './journal.js';
+import { memoryJournal } from './journal.js';
 import { Study } from './study.js';
 import type { FrozenTrial, StudyView } from './trial.js';
 
@@ -64,7 +64,7 @@ describe('Study (in memory)', () => {
   });
 
   it('shares one journal between two tuners: exactly the requested trials, none twice', async () => {
-    const journal = new MemoryJournal();
+    const journal = memoryJournal();
     const a = await Study.open({ sampler: uniformSampler(5), backend: journal, name: 's', worker: 'a' });
     const b = await Study.open({ sampler: uniformSampler(5), backend: journal, name: 's', worker: 'b' });
     const objective = async (trial: Awaited<ReturnType<Study['ask']>> & object) => {
@@ -82,7 +82,7 @@ describe('Study (in memory)', () => {
   });
 
   it('reopens a study from its journal and refuses the other direction', async () => {
-    const journal = new MemoryJournal();
+    const journal = memoryJournal();
     const first = await Study.open({ sampler: uniformSampler(6), backend: journal, name: 'acc', direction: 'maximize' });
     await first.optimize((t) => t.suggestFloat('x', 0, 1), { trials: 4 });
     const again = await Study.open({ sampler: uniformSampler(6), backend: journal });
@@ -96,7 +96,7 @@ describe('Study (in memory)', () => {
   });
 
   it('fails the trials of a worker that stopped sending heartbeats and runs them again with the same parameters', async () => {
-    const journal = new MemoryJournal();
+    const journal = memoryJournal();
     const dead = await Study.open({ sampler: uniformSampler(7), backend: journal, worker: 'dead' });
     const lost = (await dead.ask())!;
     const x = lost.suggestFloat('x', 0, 1);

@@ -11,7 +11,7 @@ import { LoomError } from '../../util/errors.js';
 import type { Sampler } from '../samplers/sampler.js';
 import type { Decision, NextTrial, Scheduler } from '../schedulers/scheduler.js';
 import type { Distribution, ParamValue } from '../space/distribution.js';
-import { MemoryJournal, type JournalBackend, type JournalOp } from './journal.js';
+import { memoryJournal, type JournalBackend, type JournalOp } from './journal.js';
 import { StudyState } from './replay.js';
 import { TrialHandle, type TrialHost } from './trial-handle.js';
 import { lossOf, type Direction, type FrozenTrial, type StudyView, type TrialState } from './trial.js';
@@ -53,7 +53,7 @@ export class Study implements StudyView {
   readonly backend: JournalBackend;
 
   private constructor(private readonly options: StudyOptions) {
-    this.backend = options.backend ?? new MemoryJournal();
+    this.backend = options.backend ?? memoryJournal();
     this.worker = options.worker ?? `${hostname()}:${process.pid}`;
     this.staleAfterMs = options.staleAfterMs ?? 60_000;
     this.retries = options.retries ?? 1;

@@ -1,0 +1,73 @@
+/**
+ * Journals in an embedded SQLite file (better-sqlite3): the default study store, shared by any
+ * number of processes on one machine. WAL mode (readers never block the writer), a 30 s busy
+ * timeout, and every append in a `BEGIN IMMEDIATE` transaction (the write lock is taken up
+ * front, so two writers queue instead of failing with "database is locked" on lock upgrade).
+ */
+import Database from 'better-sqlite3';
+import { LoomError } from '../util/errors.js';
+import { parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS loom_journal (
+  journal TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (journal, seq)
+)`;
+
+export interface SqliteOptions {
+  /** Milliseconds a writer waits for the lock (default 30,000). */
+  readonly busyTimeoutMs?: number;
+}
+
+export function openSqliteJournals(path: string, options: SqliteOptions = {}): JournalDatabase {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL'); // durable at every WAL checkpoint, atomic always
+    db.exec(SCHEMA);
+  } catch (error) {
+    throw new LoomError(`study store ${path} cannot be opened as an SQLite database: ${(error as Error).message}`, { cause: error });
+  }
+  const last = db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM loom_journal WHERE journal = ?');
+  const insert = db.prepare<[string, number, string]>('INSERT INTO loom_journal (journal, seq, entry) VALUES (?, ?, ?)');
+  const after = db.prepare<[string, number], { seq: number; entry: string }>('SELECT seq, entry FROM loom_journal WHERE journal = ? AND seq > ? ORDER BY seq');
+  const list = db.prepare<[], { name: string; entries: number }>('SELECT journal AS name, count(*) AS entries FROM loom_journal GROUP BY journal ORDER BY journal');
+  const appendAll = db.transaction((journal: string, texts: readonly string[], ifLastSeq: number | undefined): number | null => {
+    const end = last.get(journal)?.seq ?? 0;
+    if (ifLastSeq !== undefined && ifLastSeq !== end) return null;
+    texts.forEach((text, i) => insert.run(journal, end + 1 + i, text));
+    return end + 1;
+  });
+  const guarded = <R>(what: string, work: () => R): R => {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof LoomError) throw error;
+      throw new LoomError(`study store ${path}: ${what} failed: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  return {
+    location: path,
+    async list() {
+      return guarded('listing journals', () => list.all());
+    },
+    open<T>(name: string): JournalStore<T> {
+      return {
+        location: path,
+        async append(ops: readonly T[], ifLastSeq?: number): Promise<number | null> {
+          const texts = ops.map((op) => JSON.stringify(op));
+          return guarded(`appending to "${name}"`, () => appendAll.immediate(name, texts, ifLastSeq));
+        },
+        async read(afterSeq: number): Promise<JournalEntryOf<T>[]> {
+          return guarded(`reading "${name}"`, () => after.all(name, afterSeq)).map((row) => parseEntry<T>(path, name, row.seq, row.entry));
+        },
+        async close() {},
+      };
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
