@@ -47,7 +47,7 @@ const backends: Backend[] = [
     skip: () => null,
     open: async (test) => {
       const where = join(dir, `${test}.sqlite`);
-      const db = openSqliteJournals(where);
+      const db = await openSqliteJournals(where);
       return { db, journal: db.open('j'), where };
     },
   },
@@ -137,22 +137,22 @@ for (const backend of backends) {
 }
 
 describe('journal store errors', () => {
-  it('refuses a file that is not an SQLite database, naming it', () => {
+  it('refuses a file that is not an SQLite database, naming it', async () => {
     const path = join(dir, 'not-a-db.sqlite');
     writeFileSync(path, 'this is not a database, just text that is long enough to have a header page......');
-    expect(() => openSqliteJournals(path)).toThrow(`study store ${path} cannot be opened as an SQLite database: file is not a database`);
+    await expect(openSqliteJournals(path)).rejects.toThrow(`study store ${path} cannot be opened as an SQLite database: file is not a database`);
   });
 
   it('names the journal and seq of a damaged entry', async () => {
     const path = join(dir, 'damaged.sqlite');
-    const db = openSqliteJournals(path);
+    const db = await openSqliteJournals(path);
     await db.open('s').append([{ fine: true }]);
     await db.close();
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(path);
     raw.prepare("UPDATE loom_journal SET entry = '{broken' WHERE seq = 1").run();
     raw.close();
-    const again = openSqliteJournals(path);
+    const again = await openSqliteJournals(path);
     await expect(again.open('s').read(0)).rejects.toThrow(`${path}: journal "s" entry 1 is not valid JSON`);
     await again.close();
   });

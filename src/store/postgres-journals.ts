@@ -4,7 +4,6 @@
  * name while it reads the last seq and inserts, so concurrent appends queue, and the primary key
  * would refuse a duplicate seq even without it.
  */
-import pg from 'pg';
 import { LoomError } from '../util/errors.js';
 import { parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
 
@@ -28,6 +27,7 @@ export function redactUrl(url: string): string {
 
 export async function openPostgresJournals(url: string): Promise<JournalDatabase> {
   const location = redactUrl(url);
+  const { default: pg } = await import('pg'); // loaded on first use, as the SQLite module is
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
   pool.on('error', () => {}); // an idle client's lost connection is reported by the next query instead
   const fail = (what: string, error: unknown): never => {

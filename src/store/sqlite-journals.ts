@@ -4,7 +4,7 @@
  * timeout, and every append in a `BEGIN IMMEDIATE` transaction (the write lock is taken up
  * front, so two writers queue instead of failing with "database is locked" on lock upgrade).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { LoomError } from '../util/errors.js';
 import { parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
 
@@ -20,10 +20,20 @@ export interface SqliteOptions {
   readonly busyTimeoutMs?: number;
 }
 
-export function openSqliteJournals(path: string, options: SqliteOptions = {}): JournalDatabase {
+/** Loaded on first use, so that studies in memory or PostgreSQL never need the native module. */
+async function sqliteModule(): Promise<typeof Database> {
+  try {
+    return (await import('better-sqlite3')).default;
+  } catch (error) {
+    throw new LoomError(`the SQLite study store needs better-sqlite3, which did not load (${(error as Error).message}); run npm rebuild better-sqlite3, or use a postgresql:// store`, { cause: error });
+  }
+}
+
+export async function openSqliteJournals(path: string, options: SqliteOptions = {}): Promise<JournalDatabase> {
+  const Sqlite = await sqliteModule();
   let db: Database.Database;
   try {
-    db = new Database(path, { timeout: options.busyTimeoutMs ?? 30_000 });
+    db = new Sqlite(path, { timeout: options.busyTimeoutMs ?? 30_000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // durable at every WAL checkpoint, atomic always
     db.exec(SCHEMA);
