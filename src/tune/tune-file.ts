@@ -1,0 +1,37 @@
+/**
+ * A tune file: the study (name, store, direction), the objective, its search space, the sampler,
+ * the scheduler and how many trials — what `loom tune run <file>` reads.
+ *
+ *     name: branin-tpe
+ *     store: runs/tune/studies.sqlite     # or postgresql://user@host/db
+ *     objective: { type: function, name: branin }
+ *     sampler: { type: tpe, seed: 1 }
+ *     trials: 100
+ */
+import { z } from 'zod';
+import { validateWith } from '../config/load.js';
+import { searchSpaceSchema } from './space/search-space.js';
+
+const component = z.object({ type: z.string().min(1) }).catchall(z.unknown());
+
+export const tuneFileSchema = z.strictObject({
+  name: z.string().min(1),
+  /** An SQLite file path or a postgresql:// URL (default runs/tune/studies.sqlite). */
+  store: z.string().min(1).default('runs/tune/studies.sqlite'),
+  /** Default: the objective's own (minimize for the benchmark functions). */
+  direction: z.enum(['minimize', 'maximize']).optional(),
+  objective: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('function'), name: z.string().min(1), dimensions: z.number().int().positive().optional() }),
+  ]),
+  /** The parameters to search; a function objective brings its own space when this is absent. */
+  space: searchSpaceSchema.optional(),
+  sampler: component.default({ type: 'tpe' }),
+  scheduler: component.default({ type: 'fifo' }),
+  trials: z.number().int().positive(),
+});
+
+export type TuneFile = z.infer<typeof tuneFileSchema>;
+
+export function parseTuneFile(raw: unknown): TuneFile {
+  return validateWith(tuneFileSchema, raw);
+}
