@@ -3,6 +3,7 @@
  * for the slowest rank, communication proper) and how many bytes it moved.
  */
 import type { RunTiming } from '../train/trainer.js';
+import { alignedTable } from './text-table.js';
 
 const MB = 1e6;
 
@@ -23,9 +24,7 @@ export function formatTimingTable(timings: readonly RunTiming[]): string {
       busy > 0 ? `${((100 * (t.commSec + t.waitSec)) / busy).toFixed(1)}%` : '-',
     ];
   });
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const lines = alignedTable(header, rows);
   if (simulated) lines.push('(times are simulated: virtual clock, alpha-beta network model)');
   return lines.join('\n');
 }

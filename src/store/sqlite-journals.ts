@@ -4,6 +4,8 @@
  * timeout, and every append in a `BEGIN IMMEDIATE` transaction (the write lock is taken up
  * front, so two writers queue instead of failing with "database is locked" on lock upgrade).
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { LoomError } from '../util/errors.js';
 import { parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
@@ -33,6 +35,7 @@ export async function openSqliteJournals(path: string, options: SqliteOptions = 
   const Sqlite = await sqliteModule();
   let db: Database.Database;
   try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Sqlite(path, { timeout: options.busyTimeoutMs ?? 30_000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // durable at every WAL checkpoint, atomic always

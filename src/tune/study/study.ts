@@ -44,6 +44,13 @@ export type TellResult = number | { readonly state: 'pruned' | 'failed'; readonl
 
 export type Objective = (trial: TrialHandle) => number | Promise<number>;
 
+export interface OptimizeOptions {
+  /** Run until the study holds this many trials (counted over every process sharing it). */
+  readonly trials: number;
+  /** Called after each trial this process ran ends (or pauses). */
+  readonly onTrial?: (trial: FrozenTrial) => void;
+}
+
 export class Study implements StudyView {
   private readonly state = new StudyState();
   private readonly worker: string;
@@ -141,7 +148,7 @@ export class Study implements StudyView {
    * Runs `objective` on trials in this process until the study holds `trials` trials (and every
    * promotion is done). An objective that throws fails its trial; the error is kept in its attrs.
    */
-  async optimize(objective: Objective, options: { readonly trials: number }): Promise<void> {
+  async optimize(objective: Objective, options: OptimizeOptions): Promise<void> {
     for (;;) {
       const trial = await this.ask({ maxTrials: options.trials });
       if (!trial) return;
@@ -153,6 +160,10 @@ export class Study implements StudyView {
         await this.tell(trial, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
       } finally {
         clearInterval(beat);
+      }
+      if (options.onTrial) {
+        await this.refresh();
+        options.onTrial(this.state.trial(trial.id) as FrozenTrial);
       }
     }
   }

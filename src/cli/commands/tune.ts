@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { readConfigFile } from '../../config/load.js';
+import { alignedTable } from '../../report/index.js';
+import { openJournals } from '../../store/index.js';
+import { parseTuneFile, runTuneFile, Study, summarize, summaryLine, trialTable, RandomSampler, type JournalOp } from '../../tune/index.js';
+import { LoomError, showValue } from '../../util/errors.js';
+
+function positive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new LoomError(`${flag} must be a positive integer; got ${showValue(value)}`);
+  return n;
+}
+
+export function registerTune(program: Command): void {
+  const tune = program.command('tune').description('hyperparameter search: studies in an SQLite file or PostgreSQL, shared by any number of tuners');
+  tune
+    .command('run')
+    .description('run (or join) the study a tune file describes until it holds its trials')
+    .argument('<file>', 'tune file (.yaml or .json); see examples/tune-branin.yaml')
+    .option('--trials <n>', "the study's trial count (overrides the file)")
+    .option('--store <where>', 'SQLite file or postgresql:// URL (overrides the file)')
+    .option('--plain', 'one line per trial instead of a live status line')
+    .action(async (path: string, opts: { trials?: string; store?: string; plain?: boolean }) => {
+      const file = parseTuneFile(readConfigFile(path));
+      const trials = positive('--trials', opts.trials);
+      const live = !opts.plain && process.stdout.isTTY;
+      const { study, db } = await runTuneFile(opts.store ? { ...file, store: opts.store } : file, {
+        ...(trials ? { trials } : {}),
+        onTrial: (trial, s) => {
+          const line = summaryLine(summarize(s.name, s.direction, s.trials()));
+          if (live) process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns ?? 120) - 1)}`);
+          else process.stdout.write(`trial ${trial.number} ${trial.state}${trial.value !== null ? ` ${trial.value}` : ''}\n`);
+        },
+      });
+      try {
+        await study.refresh();
+        if (live) process.stdout.write('\n');
+        process.stdout.write(`${summaryLine(summarize(study.name, study.direction, study.trials()))}\n`);
+        process.stdout.write(`store: ${db.location}\n`);
+      } finally {
+        await db.close();
+      }
+    });
+  tune
+    .command('status')
+    .description("the studies in a store, or one study's trials")
+    .argument('<store>', 'SQLite file or postgresql:// URL')
+    .option('--study <name>', 'show this study: counts, the best trial and every trial')
+    .action(async (where: string, opts: { study?: string }) => {
+      const db = await openJournals(where);
+      try {
+        const names = (await db.list()).map((j) => j.name);
+        const chosen = opts.study === undefined ? names : [opts.study];
+        if (opts.study !== undefined && !names.includes(opts.study)) {
+          throw new LoomError(`no study ${showValue(opts.study)} in ${db.location} (it holds: ${names.length ? names.join(', ') : 'none'})`);
+        }
+        for (const name of chosen) {
+          // Reading needs no sampler; a study is never created here (it exists: listed above).
+          const study = await Study.open({ backend: db.open<JournalOp>(name), name, sampler: new RandomSampler() });
+          process.stdout.write(`${summaryLine(summarize(study.name, study.direction, study.trials()))}\n`);
+          if (opts.study !== undefined) {
+            const [header, ...rows] = trialTable(study.trials());
+            process.stdout.write(`${alignedTable(header, rows).join('\n')}\n`);
+          }
+        }
+        if (chosen.length === 0) process.stdout.write(`no studies in ${db.location}\n`);
+      } finally {
+        await db.close();
+      }
+    });
+}

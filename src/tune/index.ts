@@ -1,0 +1,15 @@
+export * from './space/distribution.js';
+export { buildSearchSpace, searchSpaceSchema, suggestSpace, type SearchSpaceSpec, type SpaceParam } from './space/search-space.js';
+export { Study, type StudyOptions, type AskOptions, type TellResult, type Objective, type OptimizeOptions } from './study/study.js';
+export { TrialHandle } from './study/trial-handle.js';
+export { memoryJournal, type JournalBackend, type JournalOp } from './study/journal.js';
+export { StudyState } from './study/replay.js';
+export { summarize, summaryLine, trialTable, type StudySummary } from './study/summary.js';
+export * from './study/trial.js';
+export type { Sampler, SearchSpace } from './samplers/sampler.js';
+export type { Scheduler, Decision, NextTrial } from './schedulers/scheduler.js';
+export { RandomSampler } from './samplers/random.js';
+export * from './objectives/index.js';
+export { createSampler, createScheduler, samplerNames, schedulerNames } from './registry.js';
+export { parseTuneFile, tuneFileSchema, type TuneFile } from './tune-file.js';
+export { runTuneFile, type TuneRunOptions } from './run-tune-file.js';

@@ -1,0 +1,50 @@
+/**
+ * Samplers and schedulers by the names a tune file uses, each with its options checked (unknown
+ * names and options are refused with the valid ones listed).
+ */
+import { z } from 'zod';
+import { validateWith } from '../config/load.js';
+import { LoomError, showValue } from '../util/errors.js';
+import { RandomSampler } from './samplers/random.js';
+import type { Sampler } from './samplers/sampler.js';
+import type { Scheduler } from './schedulers/scheduler.js';
+
+type Spec = { readonly type: string } & Readonly<Record<string, unknown>>;
+
+function options<T extends z.ZodRawShape>(section: string, spec: Spec, shape: T): z.infer<z.ZodObject<T>> {
+  const { type: _type, ...rest } = spec;
+  try {
+    return validateWith(z.strictObject(shape), rest) as z.infer<z.ZodObject<T>>;
+  } catch (error) {
+    throw new LoomError(`${section} (${spec.type}): ${(error as Error).message}`, { cause: error });
+  }
+}
+
+const seed = z.number().int().nonnegative().default(0);
+
+const SAMPLERS: Record<string, (spec: Spec) => Sampler> = {
+  random: (spec) => new RandomSampler(options('sampler', spec, { seed }).seed),
+};
+
+/** A scheduler, or undefined for FIFO: every trial runs to its end, none is stopped or paused. */
+const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
+  fifo: (spec) => {
+    options('scheduler', spec, {});
+    return undefined;
+  },
+};
+
+export function createSampler(spec: Spec): Sampler {
+  const make = SAMPLERS[spec.type];
+  if (!make) throw new LoomError(`sampler.type: unknown sampler ${showValue(spec.type)} (valid: ${Object.keys(SAMPLERS).join(', ')})`);
+  return make(spec);
+}
+
+export function createScheduler(spec: Spec): Scheduler | undefined {
+  const make = SCHEDULERS[spec.type];
+  if (!make) throw new LoomError(`scheduler.type: unknown scheduler ${showValue(spec.type)} (valid: ${Object.keys(SCHEDULERS).join(', ')})`);
+  return make(spec);
+}
+
+export const samplerNames = (): string[] => Object.keys(SAMPLERS);
+export const schedulerNames = (): string[] => Object.keys(SCHEDULERS);

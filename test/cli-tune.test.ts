@@ -1,0 +1,74 @@
+/**
+ * `loom tune` as a user runs it: a study in an SQLite file, two tuner processes sharing it, its
+ * status, and one-line errors for a bad tune file.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectOneLineError, LOOM, loom, ROOT } from './support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'loom-cli-tune-'));
+const tuneFile = (body: string): string => {
+  const path = join(dir, `tune-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(path, body);
+  return path;
+};
+
+function loomAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [LOOM, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('loom tune', () => {
+  it('runs a study into an SQLite file and shows it with status', () => {
+    const store = join(dir, 'one.sqlite');
+    const file = tuneFile(`name: branin\nstore: ${store}\nobjective: { type: function, name: branin }\nsampler: { type: random, seed: 2 }\ntrials: 30\n`);
+    const run = loom('tune', 'run', file, '--plain');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^branin \(minimize\): 30 trials — 30 complete; best [0-9.]+ \(trial \d+: x1=/m);
+    const status = loom('tune', 'status', store);
+    expect(status.stdout).toMatch(/^branin \(minimize\): 30 trials — 30 complete/);
+    const table = loom('tune', 'status', store, '--study', 'branin').stdout.trim().split('\n');
+    expect(table[1]).toMatch(/^trial\s+state\s+value\s+steps\s+x1\s+x2$/);
+    expect(table).toHaveLength(3 + 30); // the summary line, the header and its rule, the trials
+  });
+
+  it('lets two tuner processes share one study: exactly the requested trials, each once', async () => {
+    const store = join(dir, 'shared.sqlite');
+    const file = tuneFile(`name: shared\nstore: ${store}\nobjective: { type: function, name: hartmann6 }\nsampler: { type: random, seed: 3 }\ntrials: 200\n`);
+    const [a, b] = await Promise.all([loomAsync('tune', 'run', file, '--plain'), loomAsync('tune', 'run', file, '--plain')]);
+    expect([a.status, b.status, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
+    const ranByA = a.stdout.split('\n').filter((l) => l.startsWith('trial ')).length;
+    const ranByB = b.stdout.split('\n').filter((l) => l.startsWith('trial ')).length;
+    expect(ranByA + ranByB).toBe(200);
+    const rows = loom('tune', 'status', store, '--study', 'shared').stdout.trim().split('\n').slice(3);
+    expect(rows).toHaveLength(200);
+    expect(new Set(rows.map((r) => r.split(/\s+/)[0]))).toEqual(new Set(Array.from({ length: 200 }, (_, i) => String(i))));
+    expect(rows.every((r) => r.split(/\s+/)[1] === 'complete')).toBe(true);
+  });
+
+  it('refuses a bad tune file, an invalid space and a study asked for the other direction, in one line', () => {
+    const store = join(dir, 'errors.sqlite');
+    const head = `store: ${store}\nobjective: { type: function, name: branin }\ntrials: 3\n`;
+    expectOneLineError(loom('tune', 'run', tuneFile(`name: e\n${head}space:\n  x1: { type: float, low: 10, high: -5 }\n  x2: { type: float, low: 0, high: 15 }\n`)), /^loom: search space: parameter "x1": low 10 is greater than high -5$/);
+    expectOneLineError(loom('tune', 'run', tuneFile(`name: e\n${head}space:\n  x1: { type: float, low: 0, high: 1, log: true }\n  x2: { type: float, low: 0, high: 15 }\n`)), /parameter "x1": a log scale needs low > 0, got low 0/);
+    expectOneLineError(loom('tune', 'run', tuneFile(`name: e\n${head}sampler: { type: cmaes }\n`)), /^loom: sampler\.type: unknown sampler "cmaes" \(valid: random/);
+    expectOneLineError(loom('tune', 'run', tuneFile(`name: e\n${head}sampler: { type: random, seeds: 1 }\n`)), /^loom: sampler \(random\): .*seeds/);
+    expectOneLineError(loom('tune', 'run', tuneFile(`name: e\n${head.replace('trials: 3', 'trials: 0')}`)), /^loom: config key trials = 0 is invalid/);
+    expect(loom('tune', 'run', tuneFile(`name: dir\n${head}`), '--plain').status).toBe(0);
+    expectOneLineError(loom('tune', 'run', tuneFile(`name: dir\ndirection: maximize\n${head}`)), /^loom: study "dir" in .*errors\.sqlite is to minimize, but maximize was asked for$/);
+    expectOneLineError(loom('tune', 'status', store, '--study', 'nope'), /^loom: no study "nope" in .* \(it holds: dir\)$/);
+    const notDb = join(dir, 'text.sqlite');
+    writeFileSync(notDb, 'plain text, not a database file; long enough to fill a header page of bytes....');
+    expectOneLineError(loom('tune', 'status', notDb), /^loom: study store .*text\.sqlite cannot be opened as an SQLite database: file is not a database$/);
+  });
+});
