@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { RandomSampler } from './samplers/random.js';
+import { AshaScheduler } from './schedulers/asha.js';
+import { HyperbandScheduler } from './schedulers/hyperband.js';
 import type { Sampler } from './samplers/sampler.js';
 import type { Scheduler } from './schedulers/scheduler.js';
 
@@ -32,6 +34,17 @@ const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
     options('scheduler', spec, {});
     return undefined;
   },
+  asha: (spec) => {
+    const o = options('scheduler', spec, {
+      minBudget: z.number().positive().default(1),
+      maxBudget: z.number().positive(),
+      eta: z.number().int().min(2).default(3),
+      minEarlyStoppingRate: z.number().int().nonnegative().default(0),
+      maxTrials: z.number().int().positive().optional(),
+    });
+    return new AshaScheduler(o);
+  },
+  hyperband: (spec) => new HyperbandScheduler(options('scheduler', spec, { maxBudget: z.number().int().positive(), eta: z.number().int().min(2).default(3) })),
 };
 
 export function createSampler(spec: Spec): Sampler {
