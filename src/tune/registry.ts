@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { RandomSampler } from './samplers/random.js';
+import { TpeSampler } from './samplers/tpe.js';
 import { AshaScheduler } from './schedulers/asha.js';
 import { HyperbandScheduler } from './schedulers/hyperband.js';
 import type { Sampler } from './samplers/sampler.js';
@@ -26,6 +27,18 @@ const seed = z.number().int().nonnegative().default(0);
 
 const SAMPLERS: Record<string, (spec: Spec) => Sampler> = {
   random: (spec) => new RandomSampler(options('sampler', spec, { seed }).seed),
+  tpe: (spec) =>
+    new TpeSampler(
+      options('sampler', spec, {
+        seed,
+        multivariate: z.boolean().default(true),
+        constantLiar: z.boolean().default(true),
+        startupTrials: z.number().int().nonnegative().default(10),
+        eiCandidates: z.number().int().positive().optional(),
+        bandwidth: z.enum(['neighbours', 'scott']).default('neighbours'),
+        priorWeight: z.number().positive().default(1),
+      }),
+    ),
 };
 
 /** A scheduler, or undefined for FIFO: every trial runs to its end, none is stopped or paused. */

@@ -5,7 +5,7 @@
  *     name: branin-tpe
  *     store: runs/tune/studies.sqlite     # or postgresql://user@host/db
  *     objective: { type: function, name: branin }
- *     sampler: { type: random, seed: 1 }
+ *     sampler: { type: tpe, seed: 1 }
  *     trials: 100
  */
 import { z } from 'zod';
@@ -25,7 +25,7 @@ export const tuneFileSchema = z.strictObject({
   ]),
   /** The parameters to search; a function objective brings its own space when this is absent. */
   space: searchSpaceSchema.optional(),
-  sampler: component.default({ type: 'random' }),
+  sampler: component.default({ type: 'tpe' }),
   scheduler: component.default({ type: 'fifo' }),
   trials: z.number().int().positive(),
 });

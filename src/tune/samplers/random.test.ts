@@ -19,6 +19,8 @@ describe('RandomSampler', () => {
     expect(values.size).toBe(200);
     expect(a.sampleIndependent({}, trial(1), 'lr', lr)).not.toBe(a.sampleIndependent({}, trial(1), 'wd', lr));
     expect(new RandomSampler(4).sampleIndependent({}, trial(1), 'lr', lr)).not.toBe(a.sampleIndependent({}, trial(1), 'lr', lr));
+    // Seed s, trial k and seed k, trial s are different streams.
+    expect(new RandomSampler(0).sampleIndependent({}, trial(1), 'lr', lr)).not.toBe(new RandomSampler(1).sampleIndependent({}, trial(0), 'lr', lr));
   });
 
   it('is log-uniform on a log range and covers discrete ranges evenly', () => {

@@ -16,9 +16,17 @@ export function nameHash(name: string): number {
   return h;
 }
 
+/**
+ * The stream of (seed, trial, label). The seed is mixed in first, on its own: Rng.derive(seed,
+ * trial) alone gives seed s, trial k the stream of seed k, trial s (it xors the first label in).
+ */
+export function trialRng(seed: number, trial: FrozenTrial, label: number): Rng {
+  return Rng.derive(seed, 0x5eed, trial.number, label);
+}
+
 /** One uniform draw in [0, 1) for (seed, trial, name). */
 export function unitDraw(seed: number, trial: FrozenTrial, name: string): number {
-  return Rng.derive(seed, trial.number, nameHash(name)).next();
+  return trialRng(seed, trial, nameHash(name)).next();
 }
 
 export class RandomSampler implements Sampler {
