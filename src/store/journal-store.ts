@@ -36,6 +36,14 @@ export interface JournalDatabase {
   close(): Promise<void>;
 }
 
+/** The one table every database store keeps its journals in (the same DDL in SQLite and PostgreSQL). */
+export const JOURNAL_TABLE = `CREATE TABLE IF NOT EXISTS loom_journal (
+  journal TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (journal, seq)
+)`;
+
 /** A journal in this process's memory: single-process studies and tests. */
 export class MemoryJournal<T> implements JournalStore<T> {
   readonly location = 'memory';

@@ -5,14 +5,7 @@
  * would refuse a duplicate seq even without it.
  */
 import { LoomError } from '../util/errors.js';
-import { parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
-
-const SCHEMA = `CREATE TABLE IF NOT EXISTS loom_journal (
-  journal TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  entry TEXT NOT NULL,
-  PRIMARY KEY (journal, seq)
-)`;
+import { JOURNAL_TABLE, parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
 
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {
@@ -39,7 +32,7 @@ export async function openPostgresJournals(url: string): Promise<JournalDatabase
     try {
       await client.query('BEGIN');
       await client.query("SELECT pg_advisory_xact_lock(hashtext('loom_journal schema'))");
-      await client.query(SCHEMA);
+      await client.query(JOURNAL_TABLE);
       await client.query('COMMIT');
     } finally {
       client.release();

@@ -8,14 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { LoomError } from '../util/errors.js';
-import { parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
-
-const SCHEMA = `CREATE TABLE IF NOT EXISTS loom_journal (
-  journal TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  entry TEXT NOT NULL,
-  PRIMARY KEY (journal, seq)
-)`;
+import { JOURNAL_TABLE, parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
 
 export interface SqliteOptions {
   /** Milliseconds a writer waits for the lock (default 30,000). */
@@ -39,7 +32,7 @@ export async function openSqliteJournals(path: string, options: SqliteOptions = 
     db = new Sqlite(path, { timeout: options.busyTimeoutMs ?? 30_000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // durable at every WAL checkpoint, atomic always
-    db.exec(SCHEMA);
+    db.exec(JOURNAL_TABLE);
   } catch (error) {
     throw new LoomError(`study store ${path} cannot be opened as an SQLite database: ${(error as Error).message}`, { cause: error });
   }
