@@ -5,10 +5,12 @@
 import { z } from 'zod';
 import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
+import { GPSampler } from './samplers/gp.js';
 import { RandomSampler } from './samplers/random.js';
 import { TpeSampler } from './samplers/tpe.js';
 import { AshaScheduler } from './schedulers/asha.js';
 import { HyperbandScheduler } from './schedulers/hyperband.js';
+import { MedianStoppingScheduler } from './schedulers/median-stopping.js';
 import type { Sampler } from './samplers/sampler.js';
 import type { Scheduler } from './schedulers/scheduler.js';
 
@@ -27,6 +29,15 @@ const seed = z.number().int().nonnegative().default(0);
 
 const SAMPLERS: Record<string, (spec: Spec) => Sampler> = {
   random: (spec) => new RandomSampler(options('sampler', spec, { seed }).seed),
+  gp: (spec) =>
+    new GPSampler(
+      options('sampler', spec, {
+        seed,
+        startupTrials: z.number().int().nonnegative().default(10),
+        candidates: z.number().int().positive().optional(),
+        krigingBeliever: z.boolean().default(true),
+      }),
+    ),
   tpe: (spec) =>
     new TpeSampler(
       options('sampler', spec, {
@@ -57,6 +68,14 @@ const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
     });
     return new AshaScheduler(o);
   },
+  'median-stopping': (spec) =>
+    new MedianStoppingScheduler(
+      options('scheduler', spec, {
+        maxBudget: z.number().positive(),
+        gracePeriod: z.number().nonnegative().default(0),
+        minTrials: z.number().int().positive().default(3),
+      }),
+    ),
   hyperband: (spec) => new HyperbandScheduler(options('scheduler', spec, { maxBudget: z.number().int().positive(), eta: z.number().int().min(2).default(3) })),
 };
 

@@ -1,19 +1,24 @@
 /**
- * Asynchronous successive halving, promotion-based (Algorithm 2, get_job): whenever a worker is
- * free, promote the best trial of the highest rung that has one in its top 1/eta not yet promoted
- * — resuming it from its checkpoint at the next rung's budget — or else start a new trial at the
- * bottom rung. No rung ever waits to fill, so no worker idles, and trials do reach the top rung.
+ * Asynchronous successive halving, promotion-based: whenever a worker is free, promote a trial of
+ * the highest rung that has one in its top 1/eta not yet promoted — resuming it from its
+ * checkpoint at the next rung's budget — or else start a new trial at the bottom rung. No rung
+ * waits to fill, so no worker idles, and trials do reach the top rung.
  * L. Li, K. Jamieson, A. Rostamizadeh, E. Gonina, J. Ben-tzur, M. Hardt, B. Recht, A. Talwalkar,
- * "A System for Massively Parallel Hyperparameter Tuning", MLSys 2020.
+ * "A System for Massively Parallel Hyperparameter Tuning", MLSys 2020 (Algorithm 2, get_job).
  *
  * Rung k's budget is minBudget * eta^(k + s) (s: the minimum early-stopping rate), the last one
- * maxBudget. Every decision is read from the history (rungs.ts): a restarted tuner promotes what
- * the killed one would have.
+ * maxBudget. A trial reports at its target budget (attrs.budget) and `onReport` pauses it there
+ * unless that is maxBudget. Everything is read from the history: rung k holds the trials with a
+ * value at its budget, and one of them was promoted when its target (or a step it reported) lies
+ * above the rung — so a trial is promoted from a rung at most once, and a restarted tuner promotes
+ * what the killed one would have. A paused trial never promoted stays paused: it ended there.
  */
-import type { StudyView } from '../study/trial.js';
+import { LoomError, showValue } from '../../util/errors.js';
+import type { FrozenTrial, StudyView } from '../study/trial.js';
+import { checkMaxTrials } from './fifo.js';
 import { checkBudgets, checkEta, pauseAtTarget, promotedPast, rungResults } from './rungs.js';
 import type { Decision, NextTrial, Scheduler } from './scheduler.js';
-import type { FrozenTrial } from '../study/trial.js';
+import { configurations, rungBudgets } from './successive-halving.js';
 
 export interface AshaOptions {
   readonly minBudget: number;
@@ -22,16 +27,13 @@ export interface AshaOptions {
   readonly eta?: number;
   /** s in the paper (default 0): the bottom rung's budget is minBudget * eta^s. */
   readonly minEarlyStoppingRate?: number;
-  /** Start no new trial after this many; promotions continue until none is possible. */
+  /** Start no new trial after this many (retries not counted); promotions go on while any is possible. */
   readonly maxTrials?: number;
 }
 
 /** The rung budgets: minBudget * eta^(k + s) below maxBudget, then maxBudget. */
 export function ashaRungs(minBudget: number, maxBudget: number, eta: number, s = 0): number[] {
-  const rungs: number[] = [];
-  for (let b = minBudget * eta ** s; b < maxBudget; b *= eta) rungs.push(b);
-  rungs.push(maxBudget);
-  return rungs;
+  return rungBudgets(minBudget * eta ** s, maxBudget, eta);
 }
 
 export class AshaScheduler implements Scheduler {
@@ -39,31 +41,39 @@ export class AshaScheduler implements Scheduler {
   readonly maxBudget: number;
   readonly rungs: readonly number[];
   private readonly eta: number;
+  private readonly maxTrials: number | undefined;
 
-  constructor(private readonly options: AshaOptions) {
+  constructor(options: AshaOptions) {
     checkBudgets('asha', options.minBudget, options.maxBudget);
-    this.eta = options.eta ?? 3;
-    checkEta('asha', this.eta);
+    const eta = options.eta ?? 3;
+    checkEta('asha', eta);
+    const s = options.minEarlyStoppingRate ?? 0;
+    if (!Number.isInteger(s) || s < 0) throw new LoomError(`asha: minEarlyStoppingRate must be an integer >= 0, got ${showValue(options.minEarlyStoppingRate)}`);
+    checkMaxTrials('asha', options.maxTrials);
+    this.eta = eta;
     this.maxBudget = options.maxBudget;
-    this.rungs = ashaRungs(options.minBudget, options.maxBudget, this.eta, options.minEarlyStoppingRate ?? 0);
+    this.maxTrials = options.maxTrials;
+    this.rungs = ashaRungs(options.minBudget, options.maxBudget, eta, s);
   }
 
   nextTrial(study: StudyView): NextTrial {
-    const promotion = this.promotable(study);
+    const trials = configurations(study.trials());
+    const promotion = this.promotable(study, trials);
     if (promotion) return { kind: 'resume', trialId: promotion.trial.id, budget: this.rungs[promotion.rung + 1] };
-    const started = study.trials().filter((t) => t.attrs.retryOf === undefined).length;
-    if (this.options.maxTrials === undefined || started < this.options.maxTrials) return { kind: 'new', budget: this.rungs[0] };
-    // No new trials: a running one may still earn a promotion for somebody.
-    return study.trials(['running', 'waiting']).length > 0 ? { kind: 'wait' } : { kind: 'done' };
+    if (this.maxTrials === undefined || trials.length < this.maxTrials) return { kind: 'new', budget: this.rungs[0] };
+    // No new trials: one still running may yet earn a promotion, for itself or another.
+    return trials.some((t) => t.state === 'running' || t.state === 'waiting') ? { kind: 'wait' } : { kind: 'done' };
   }
 
   onReport(_study: StudyView, trial: FrozenTrial, step: number): Decision {
     return pauseAtTarget(trial, step, this.maxBudget);
   }
 
-  /** The best paused trial in the top 1/eta of the highest rung that has one, with its rung index. */
-  promotable(study: StudyView): { trial: FrozenTrial; rung: number } | null {
-    const trials = study.trials();
+  /**
+   * The paper's promotion rule: from the highest rung below the top down, the first trial in rank
+   * order among the top floor(|rung k| / eta) that is paused and not yet promoted, with its rung.
+   */
+  promotable(study: StudyView, trials: readonly FrozenTrial[] = configurations(study.trials())): { trial: FrozenTrial; rung: number } | null {
     for (let k = this.rungs.length - 2; k >= 0; k--) {
       const budget = this.rungs[k];
       const ranked = rungResults(study, trials, budget);

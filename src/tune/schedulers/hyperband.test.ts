@@ -1,73 +1,78 @@
 import { describe, expect, it } from 'vitest';
-import { History } from './test-support/history.js';
-import { hyperbandBrackets, HyperbandScheduler } from './hyperband.js';
-import type { NextTrial, Scheduler } from './scheduler.js';
-
-/** Plays a whole schedule: each new or resumed trial reports `loss(trial number, budget)` at its target. */
-function play(scheduler: Scheduler, loss: (number: number, budget: number) => number): { history: History; log: string[] } {
-  const history = new History();
-  const log: string[] = [];
-  for (let guard = 0; guard < 10_000; guard++) {
-    const next: NextTrial = scheduler.nextTrial(history);
-    if (next.kind === 'done') return { history, log };
-    if (next.kind === 'wait') throw new Error(`waits with nothing running after ${log.length} jobs`);
-    const number = next.kind === 'new' ? history.start({ budget: next.budget, ...next.attrs }) : history.trials().find((t) => t.id === next.trialId)!.number;
-    if (next.kind === 'resume') history.resume(next.trialId, next.budget);
-    log.push(`${next.kind} ${number}@${next.budget}`);
-    const trial = history.trial(number);
-    history.report(number, next.budget, loss(number, next.budget));
-    const decision = scheduler.onReport(history, history.trial(number), next.budget, loss(number, next.budget));
-    history.set(number, decision === 'pause' ? 'paused' : 'complete', loss(number, next.budget));
-    expect(trial.state).toBe('running');
-  }
-  throw new Error('the schedule does not end');
-}
+import { HyperbandScheduler, hyperbandBrackets, sMaxOf } from './hyperband.js';
+import { History, simulate } from './test-support/history.js';
 
 describe('Hyperband', () => {
-  it('has exactly the brackets of the paper for R = 81, eta = 3', () => {
+  it('has exactly the brackets and rungs of the paper for R = 81, eta = 3', () => {
     const brackets = hyperbandBrackets(81, 3);
-    expect(brackets.map((b) => [b.n, b.r])).toEqual([[81, 1], [34, 3], [15, 9], [8, 27], [5, 81]]);
-    expect(brackets[0].rungs.map((g) => [g.n, g.r])).toEqual([[81, 1], [27, 3], [9, 9], [3, 27], [1, 81]]);
-    expect(brackets[1].rungs.map((g) => [g.n, g.r])).toEqual([[34, 3], [11, 9], [3, 27], [1, 81]]);
-    expect(brackets[2].rungs.map((g) => [g.n, g.r])).toEqual([[15, 9], [5, 27], [1, 81]]);
-    expect(brackets[3].rungs.map((g) => [g.n, g.r])).toEqual([[8, 27], [2, 81]]);
-    expect(brackets[4].rungs.map((g) => [g.n, g.r])).toEqual([[5, 81]]);
+    expect(brackets.map((b) => [b.s, b.n, b.r])).toEqual([[4, 81, 1], [3, 34, 3], [2, 15, 9], [1, 8, 27], [0, 5, 81]]);
+    expect(brackets.map((b) => b.rungs.map((g) => `${g.n}@${g.r}`))).toEqual([
+      ['81@1', '27@3', '9@9', '3@27', '1@81'],
+      ['34@3', '11@9', '3@27', '1@81'],
+      ['15@9', '5@27', '1@81'],
+      ['8@27', '2@81'],
+      ['5@81'],
+    ]);
   });
 
-  it('refuses a bad eta or budget', () => {
-    expect(() => hyperbandBrackets(81, 1)).toThrow('hyperband: eta must be an integer >= 2, got 1');
-    expect(() => hyperbandBrackets(0, 3)).toThrow('hyperband: maxBudget must be a positive integer, got 0');
+  it('computes s_max and n in integers, where floating point is off by one', () => {
+    expect(sMaxOf(81, 3)).toBe(4);
+    expect(sMaxOf(80, 3)).toBe(3);
+    expect(sMaxOf(1000, 10)).toBe(3); // Math.floor(Math.log(1000) / Math.log(10)) is 2
+    expect(sMaxOf(2, 3)).toBe(0);
+    // R = 3^10, s = 8: ceil(11 / 9 * 3^8) = 8019 exactly (in floating point, 8019.000000000001).
+    expect(hyperbandBrackets(3 ** 10, 3).find((b) => b.s === 8)?.n).toBe(8019);
   });
 
-  it('runs every bracket, promoting the best 1/eta of each rung to the next, the best to the full budget', () => {
-    const scheduler = new HyperbandScheduler({ maxBudget: 9, eta: 3 });
+  it('rounds budgets to whole steps when R is not a power of eta', () => {
+    expect(hyperbandBrackets(10, 3).map((b) => b.rungs.map((g) => `${g.n}@${g.r}`))).toEqual([['9@1', '3@3', '1@10'], ['5@3', '1@10'], ['3@10']]);
+    expect(hyperbandBrackets(2, 3).map((b) => b.rungs)).toEqual([[{ n: 1, r: 2 }]]);
+  });
+
+  it('runs every bracket, promoting the best 1/eta of each rung, the best to the full budget', () => {
+    const restart = () => new HyperbandScheduler({ maxBudget: 9, eta: 3 });
     // Trial k's loss falls with budget and is lower for larger k: the last-started survive.
-    const { history, log } = play(scheduler, (k, b) => 100 - k + 10 / b);
-    // Brackets for R = 9: (9, 1), (5, 3), (3, 9).
-    expect(hyperbandBrackets(9, 3).map((b) => [b.n, b.r])).toEqual([[9, 1], [5, 3], [3, 9]]);
+    const { history, log } = simulate(restart(), (k, b) => 100 - k + 10 / b, { restart });
     expect(log.slice(0, 9)).toEqual(Array.from({ length: 9 }, (_, k) => `new ${k}@1`));
     expect(log.slice(9, 12)).toEqual(['resume 8@3', 'resume 7@3', 'resume 6@3']);
     expect(log[12]).toBe('resume 8@9');
     expect(log.slice(13, 18)).toEqual(['new 9@3', 'new 10@3', 'new 11@3', 'new 12@3', 'new 13@3']);
     expect(log[18]).toBe('resume 13@9');
     expect(log.slice(19)).toEqual(['new 14@9', 'new 15@9', 'new 16@9']);
-    const complete = history.trials(['complete']).map((t) => t.number);
-    expect(complete).toEqual([8, 13, 14, 15, 16]);
+    expect(history.trials(['complete']).map((t) => t.number)).toEqual([8, 13, 14, 15, 16]);
+    expect(history.trials().map((t) => t.attrs.bracket)).toEqual([...Array(9).fill(2), ...Array(5).fill(1), ...Array(3).fill(0)]);
+  });
+
+  it('fills every rung of the paper\'s table for R = 81 on 4 workers, each decision the same after a restart', () => {
+    const restart = () => new HyperbandScheduler({ maxBudget: 81, eta: 3 });
+    // A loss that is not monotone in the trial number, so every rung ranks its trials anew.
+    const { history } = simulate(restart(), (k, b) => ((k * 37) % 101) / b, { workers: 4, restart });
+    for (const bracket of hyperbandBrackets(81, 3)) {
+      const members = history.trials().filter((t) => t.attrs.bracket === bracket.s);
+      expect(bracket.rungs.map((g) => members.filter((t) => t.intermediate.has(g.r)).length)).toEqual(bracket.rungs.map((g) => g.n));
+      expect(members.filter((t) => t.state === 'complete')).toHaveLength(bracket.rungs[bracket.s].n);
+    }
+    expect(history.trials()).toHaveLength(81 + 34 + 15 + 8 + 5);
   });
 
   it('waits while a rung is still running, and a fresh scheduler decides the same on the same history', () => {
     const scheduler = new HyperbandScheduler({ maxBudget: 9, eta: 3 });
     const history = new History();
     for (let k = 0; k < 9; k++) history.start({ budget: 1, bracket: 2 });
-    for (let k = 0; k < 8; k++) {
-      history.report(k, 1, k);
-      history.set(k, 'paused');
-    }
+    for (let k = 0; k < 8; k++) history.report(k, 1, k).pause(k);
     expect(scheduler.nextTrial(history)).toEqual({ kind: 'wait' });
-    history.report(8, 1, -1);
-    history.set(8, 'paused');
+    expect(scheduler.decisions(history, 2)[0]).toMatchObject({ decided: false, pending: [108] });
+    history.report(8, 1, -1).pause(8);
     const next = scheduler.nextTrial(history);
     expect(next).toEqual({ kind: 'resume', trialId: history.trial(8).id, budget: 3 });
     expect(new HyperbandScheduler({ maxBudget: 9, eta: 3 }).nextTrial(history)).toEqual(next);
+  });
+
+  it('refuses a bad eta or budget with the option and value named', () => {
+    expect(() => hyperbandBrackets(81, 1)).toThrow('hyperband: eta must be an integer >= 2, got 1');
+    expect(() => new HyperbandScheduler({ maxBudget: 81, eta: 2.5 })).toThrow('hyperband: eta must be an integer >= 2, got 2.5');
+    expect(() => hyperbandBrackets(0, 3)).toThrow('hyperband: maxBudget must be a positive integer, got 0');
+    expect(() => new HyperbandScheduler({ maxBudget: 8.5 })).toThrow('hyperband: maxBudget must be a positive integer, got 8.5');
+    expect(() => new HyperbandScheduler({ maxBudget: 9 }).decisions(new History(), 7)).toThrow('hyperband: no bracket 7 (brackets 2, 1, 0)');
   });
 });

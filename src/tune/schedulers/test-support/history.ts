@@ -1,5 +1,11 @@
-/** A scripted study history for scheduler tests: start, report, pause, resume, fail trials by hand. */
+/**
+ * A scripted study history for scheduler tests: trials are started, report, pause, resume, end
+ * and are retried by hand, and `History` is the StudyView a scheduler reads. `follow`,
+ * `reportTo` and `simulate` apply a scheduler's answers the way the study does (scheduler.ts).
+ * Trial ids are 100 + number, so a test that mixes up ids and numbers fails.
+ */
 import type { Direction, FrozenTrial, StudyView, TrialState } from '../../study/trial.js';
+import type { Decision, NextTrial, Scheduler } from '../scheduler.js';
 
 interface Mutable {
   id: number;
@@ -34,28 +40,151 @@ export class History implements StudyView {
   }
 
   trial(number: number): FrozenTrial {
-    return this.trials().find((t) => t.number === number) as FrozenTrial;
+    const trial = this.trials().find((t) => t.number === number);
+    if (!trial) throw new Error(`no trial ${number}`);
+    return trial;
+  }
+
+  numberOf(id: number): number {
+    return this.get(id - 100).number;
   }
 
   /** A new running trial with these attrs (budget included); returns its number. */
-  start(attrs: Record<string, unknown>): number {
+  start(attrs: Record<string, unknown> = {}): number {
     const number = this.list.length;
     this.list.push({ id: 100 + number, number, state: 'running', attrs: { ...attrs }, intermediate: new Map(), value: null });
     return number;
   }
 
-  report(number: number, step: number, value: number): void {
-    this.list[number].intermediate.set(step, value);
+  report(number: number, step: number, value: number): this {
+    this.get(number).intermediate.set(step, value);
+    return this;
   }
 
-  set(number: number, state: TrialState, value: number | null = null): void {
-    this.list[number].state = state;
-    if (state === 'complete') this.list[number].value = value;
+  set(number: number, state: TrialState, value: number | null = null): this {
+    const t = this.get(number);
+    t.state = state;
+    if (state === 'complete') t.value = value;
+    return this;
   }
 
-  resume(id: number, budget: number): void {
-    const t = this.list.find((x) => x.id === id) as Mutable;
+  pause(number: number): this {
+    return this.set(number, 'paused');
+  }
+
+  complete(number: number, value: number): this {
+    return this.set(number, 'complete', value);
+  }
+
+  /** A paused trial runs again until `budget` (by id, as a NextTrial names it). */
+  resume(id: number, budget: number): this {
+    const t = this.get(id - 100);
+    if (t.state !== 'paused') throw new Error(`trial ${t.number} is ${t.state}, not paused`);
     t.state = 'running';
     t.attrs.budget = budget;
+    return this;
   }
+
+  /** What the study does for a lost worker: the trial fails and a waiting copy (no reports) is queued. */
+  retry(number: number): number {
+    const lost = this.get(number);
+    lost.state = 'failed';
+    const attempt = typeof lost.attrs.attempt === 'number' ? lost.attrs.attempt : 0;
+    const copy = this.start({ ...lost.attrs, retryOf: number, attempt: attempt + 1 });
+    this.get(copy).state = 'waiting';
+    return copy;
+  }
+
+  /** A worker takes a waiting trial. */
+  claim(number: number): this {
+    return this.set(number, 'running');
+  }
+
+  private get(number: number): Mutable {
+    const t = this.list[number];
+    if (!t) throw new Error(`no trial ${number}`);
+    return t;
+  }
+}
+
+/** Applies `next` as the study does; returns the number of the trial that now runs, or null (wait, done). */
+export function follow(history: History, next: NextTrial): number | null {
+  if (next.kind === 'new') return history.start({ ...next.attrs, budget: next.budget });
+  if (next.kind === 'resume') {
+    history.resume(next.trialId, next.budget);
+    return history.numberOf(next.trialId);
+  }
+  return null;
+}
+
+/**
+ * The trial reports `value` at `step` and the scheduler's decision is recorded as the study does:
+ * pause → paused, stop → pruned; a 'continue' at the trial's target budget ends the objective,
+ * which tells `value` (complete).
+ */
+export function reportTo(scheduler: Scheduler, history: History, number: number, step: number, value: number): Decision {
+  history.report(number, step, value);
+  const decision = scheduler.onReport(history, history.trial(number), step, value);
+  if (decision === 'pause') history.pause(number);
+  else if (decision === 'stop') history.set(number, 'pruned');
+  else if (step >= (history.trial(number).attrs.budget as number)) history.complete(number, value);
+  return decision;
+}
+
+export interface SimulateOptions {
+  readonly workers?: number;
+  readonly direction?: Direction;
+  /** Before every decision, a scheduler built by this (a restarted tuner) must decide the same. */
+  readonly restart?: () => Scheduler;
+  readonly maxJobs?: number;
+}
+
+export interface Simulation {
+  readonly history: History;
+  /** 'new 3@1', 'resume 3@9': each job in start order (trial number @ budget). */
+  readonly log: string[];
+}
+
+/**
+ * Runs a whole schedule on `workers` simulated workers. A job takes as long as the steps it runs
+ * (from the trial's last reported step to its budget) and reports `loss(trial number, budget)` at
+ * its budget only. Throws when the scheduler waits with nothing running (a deadlock).
+ */
+export function simulate(scheduler: Scheduler, loss: (number: number, budget: number) => number, options: SimulateOptions = {}): Simulation {
+  const history = new History(options.direction);
+  const log: string[] = [];
+  const running: { number: number; endsAt: number; order: number }[] = [];
+  const workers = options.workers ?? 1;
+  const decide = (): NextTrial => {
+    const next = scheduler.nextTrial(history);
+    if (options.restart) {
+      const again = options.restart().nextTrial(history);
+      if (JSON.stringify(again) !== JSON.stringify(next)) {
+        throw new Error(`after ${log.length} jobs a restarted ${scheduler.name} answers ${JSON.stringify(again)}, not ${JSON.stringify(next)}`);
+      }
+    }
+    return next;
+  };
+  let now = 0;
+  while (log.length <= (options.maxJobs ?? 10_000)) {
+    while (running.length < workers) {
+      const next = decide();
+      const number = follow(history, next);
+      if (number === null || next.kind === 'wait' || next.kind === 'done') break;
+      const from = Math.max(0, ...history.trial(number).intermediate.keys());
+      running.push({ number, endsAt: now + next.budget - from, order: log.length });
+      log.push(`${next.kind} ${number}@${next.budget}`);
+    }
+    if (running.length === 0) {
+      const next = decide();
+      if (next.kind === 'done') return { history, log };
+      throw new Error(`${scheduler.name} answers ${next.kind} with nothing running after ${log.length} jobs`);
+    }
+    running.sort((a, b) => a.endsAt - b.endsAt || a.order - b.order);
+    const job = running.shift() as (typeof running)[number];
+    now = job.endsAt;
+    const budget = history.trial(job.number).attrs.budget as number;
+    reportTo(scheduler, history, job.number, budget, loss(job.number, budget));
+  }
+  throw new Error(`${scheduler.name}: the schedule does not end within ${options.maxJobs ?? 10_000} jobs`);
 }
