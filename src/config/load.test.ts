@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOverrides, validateConfig } from './load.js';
+import { applyOverrides, validateConfig, withConfigValue } from './load.js';
 
 const base = {
   data: { name: 'fashion-mnist-subset' },
@@ -60,5 +60,13 @@ describe('--set overrides', () => {
 
   it('refuses an override without =', () => {
     expect(() => applyOverrides(base, ['optimizer.lr'])).toThrow(/bad override "optimizer.lr"/);
+  });
+
+  it('indexes into lists with a number, and refuses an index the list does not have', () => {
+    const raw = applyOverrides(base, ['model.hidden=[256, 256]', 'model.hidden.1=64']);
+    expect(validateConfig(raw).model).toEqual({ type: 'mlp', hidden: [256, 64] });
+    expect(withConfigValue(raw, 'model.hidden.0', 32).model).toEqual({ type: 'mlp', hidden: [32, 64] });
+    expect((raw as { model: { hidden: number[] } }).model.hidden).toEqual([256, 64]);
+    expect(() => withConfigValue(raw, 'model.hidden.2', 8)).toThrow('config key model.hidden.2: "2" is not an index of the 2-element list at model.hidden');
   });
 });

@@ -21,21 +21,46 @@ export function readConfigFile(path: string): unknown {
  * `0.05`, `true`, `[128, 64]` and `cosine` all mean what they look like.
  */
 export function applyOverrides(raw: unknown, overrides: readonly string[]): unknown {
-  const root: Record<string, unknown> = isPlainObject(raw) ? structuredClone(raw) : {};
+  let root: unknown = raw;
   for (const override of overrides) {
     const eq = override.indexOf('=');
     if (eq <= 0) throw new LoomError(`bad override ${showValue(override)}: expected key.path=value`);
-    const keys = override.slice(0, eq).split('.');
-    if (keys.some((k) => k.length === 0)) throw new LoomError(`bad override key ${showValue(override.slice(0, eq))}`);
-    const value: unknown = parseYaml(override.slice(eq + 1));
-    let node = root;
-    for (const key of keys.slice(0, -1)) {
-      if (!isPlainObject(node[key])) node[key] = {};
-      node = node[key] as Record<string, unknown>;
-    }
-    node[keys[keys.length - 1]] = value;
+    root = withConfigValue(root, override.slice(0, eq), parseYaml(override.slice(eq + 1)));
+  }
+  return isPlainObject(root) ? root : {};
+}
+
+/**
+ * A copy of a raw config with the value at a dotted key path set (`optimizer.lr`,
+ * `model.hidden.0`: a number indexes an existing array). Missing objects on the way are created.
+ */
+export function withConfigValue(raw: unknown, path: string, value: unknown): Record<string, unknown> {
+  const keys = path.split('.');
+  if (keys.some((k) => k.length === 0)) throw new LoomError(`bad override key ${showValue(path)}`);
+  const root: Record<string, unknown> = isPlainObject(raw) ? structuredClone(raw) : {};
+  let node: Record<string, unknown> | unknown[] = root;
+  for (const [i, key] of keys.entries()) {
+    const last = i === keys.length - 1;
+    if (Array.isArray(node)) {
+      const index = Number(key);
+      if (!Number.isInteger(index) || index < 0 || index >= node.length) {
+        throw new LoomError(`config key ${keys.slice(0, i + 1).join('.')}: ${showValue(key)} is not an index of the ${node.length}-element list at ${keys.slice(0, i).join('.')}`);
+      }
+      if (last) node[index] = value;
+      else node = descend(node, index);
+    } else if (last) node[key] = value;
+    else node = descend(node, key);
   }
   return root;
+}
+
+function descend(node: Record<string, unknown> | unknown[], key: string | number): Record<string, unknown> | unknown[] {
+  const bag = node as Record<string | number, unknown>;
+  const child = bag[key];
+  if (isPlainObject(child) || Array.isArray(child)) return child;
+  const fresh: Record<string, unknown> = {};
+  bag[key] = fresh;
+  return fresh;
 }
 
 /** Validates a raw config; the first problem becomes a one-line error naming the key path and value. */

@@ -40,6 +40,8 @@ export interface PrepareOptions {
   readonly writeCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Append records to output.dir/metrics.jsonl (default true; a rank whose driver records them says false). */
   readonly metricsFile?: boolean;
+  /** End at this step (checkpointed), the schedule still spanning the config's steps (see TrainerOptions). */
+  readonly stopAtStep?: number;
 }
 
 export async function prepareRun(config: LoomConfig, options: PrepareOptions = {}): Promise<PreparedRun> {
@@ -83,6 +85,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     logEvery: config.train.logEvery,
     metrics,
     startStep,
+    ...(options.stopAtStep !== undefined ? { stopAtStep: options.stopAtStep } : {}),
     accumulationSteps: config.train.accumulationSteps,
     ...(group ? { group } : {}),
     ...(checkpointPath

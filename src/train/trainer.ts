@@ -52,6 +52,11 @@ export interface TrainerOptions {
   readonly checkpoint?: CheckpointPolicy;
   /** Steps already done (when resuming). */
   readonly startStep?: number;
+  /**
+   * End the run here, before totalSteps, as if it were stopped (the schedule still spans
+   * totalSteps): a tuning trial trained up to its budget and paused, to be resumed later.
+   */
+  readonly stopAtStep?: number;
   /** The data-parallel group this worker belongs to (default: alone). */
   readonly group?: WorkerGroup;
   /** Split this rank's slice into this many micro-batches and sum their gradients (default 1). */
@@ -137,6 +142,7 @@ export class Trainer {
     let permutation: Int32Array | null = null;
     let permutationEpoch = -1;
     let step = startStep;
+    let evaluatedAt = -1;
     // A group stops at the step whose sum carried a stop vote; a lone worker stops at once.
     let stopAgreed = false;
     if (lead) {
@@ -151,7 +157,8 @@ export class Trainer {
         testSize: this.opts.test?.size ?? 0,
       });
     }
-    const stopping = (): boolean => stopAgreed || (group.size === 1 && this.stopRequested);
+    const stopAt = Math.min(this.opts.stopAtStep ?? totalSteps, totalSteps);
+    const stopping = (): boolean => stopAgreed || (group.size === 1 && this.stopRequested) || step >= stopAt;
 
     while (step < totalSteps && !stopping()) {
       const epoch = Math.floor(step / this.stepsPerEpoch);
@@ -228,13 +235,14 @@ export class Trainer {
       await yieldToEventLoop();
       if (this.opts.test && (step % evalEvery === 0 || step === totalSteps)) {
         evaluation = await this.evaluate(step, started);
+        evaluatedAt = step;
         windowStart = group.now(); // evaluation is not training time
         windowSamples = 0;
       }
       const every = this.opts.checkpoint?.every;
       if (every && step % every === 0 && step !== totalSteps) await this.saveCheckpoint(step);
     }
-    if (this.opts.test && stopping() && step !== totalSteps) evaluation = await this.evaluate(step, started);
+    if (this.opts.test && step !== totalSteps && evaluatedAt !== step) evaluation = await this.evaluate(step, started);
     await this.saveCheckpoint(step);
     const elapsed = group.now() - started;
     const traffic = group.traffic();
@@ -245,7 +253,7 @@ export class Trainer {
       evaluation,
       wallSec: (performance.now() - wallStarted) / 1000,
       samplesPerSec: ((step - startStep) * batchSize) / Math.max(elapsed, 1e-9),
-      stopped: stopping() && step < totalSteps,
+      stopped: step < totalSteps,
       timing: { rank: group.rank, workers: group.size, steps: step - startStep, ...totals, ...traffic, simulated: group.simulated },
     };
   }

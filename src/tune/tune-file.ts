@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { validateWith } from '../config/load.js';
 import { searchSpaceSchema } from './space/search-space.js';
+import { trainingObjectiveSchema } from './training/training-objective.js';
 
 const component = z.object({ type: z.string().min(1) }).catchall(z.unknown());
 
@@ -18,11 +19,14 @@ export const tuneFileSchema = z.strictObject({
   name: z.string().min(1),
   /** An SQLite file path or a postgresql:// URL (default runs/tune/studies.sqlite). */
   store: z.string().min(1).default('runs/tune/studies.sqlite'),
-  /** Default: the objective's own (minimize for the benchmark functions). */
+  /** Default: the objective's own (minimize for the benchmark functions, maximize for accuracy). */
   direction: z.enum(['minimize', 'maximize']).optional(),
   objective: z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('function'), name: z.string().min(1), dimensions: z.number().int().positive().optional() }),
+    trainingObjectiveSchema,
   ]),
+  /** Trials this process runs at once (a training objective runs each on its own thread). */
+  workers: z.number().int().positive().default(1),
   /** The parameters to search; a function objective brings its own space when this is absent. */
   space: searchSpaceSchema.optional(),
   sampler: component.default({ type: 'tpe' }),

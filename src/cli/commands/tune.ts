@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readConfigFile } from '../../config/load.js';
 import { alignedTable } from '../../report/index.js';
 import { openJournals } from '../../store/index.js';
-import { parseTuneFile, runTuneFile, Study, summarize, summaryLine, trialTable, RandomSampler, type JournalOp } from '../../tune/index.js';
+import { parseTuneFile, runTuneFile, tuneFileDir, Study, summarize, summaryLine, trialTable, RandomSampler, type JournalOp } from '../../tune/index.js';
 import { LoomError, showValue } from '../../util/errors.js';
 
 function positive(flag: string, value: string | undefined): number | undefined {
@@ -27,6 +27,7 @@ export function registerTune(program: Command): void {
       const live = !opts.plain && process.stdout.isTTY;
       const { study, db } = await runTuneFile(opts.store ? { ...file, store: opts.store } : file, {
         ...(trials ? { trials } : {}),
+        baseDir: tuneFileDir(path),
         onTrial: (trial, s) => {
           const line = summaryLine(summarize(s.name, s.direction, s.trials()));
           if (live) process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns ?? 120) - 1)}`);

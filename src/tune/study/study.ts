@@ -106,7 +106,10 @@ export class Study implements StudyView {
 
   /** Reads what other processes appended. */
   async refresh(): Promise<void> {
-    this.state.apply(await this.backend.read(this.state.lastSeq));
+    const entries = await this.backend.read(this.state.lastSeq);
+    // Trials of one process may refresh concurrently: a read that started earlier brings entries already applied.
+    const seen = this.state.lastSeq;
+    this.state.apply(entries[0] && entries[0].seq <= seen ? entries.filter((e) => e.seq > seen) : entries);
   }
 
   /** The next trial to run: a new one, or a paused one the scheduler promotes; null when the search is over. */

@@ -7,10 +7,9 @@
  * tsx, workers start through a small bootstrap that registers tsx's ESM loader first; from the
  * compiled dist/ they load worker-main.js directly.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { LoomError } from '../../../util/errors.js';
+import { isTypeScriptModule, startModuleWorker } from '../../../util/module-worker.js';
 import { siblingModule } from '../../../util/module-url.js';
 import { createThreadsDescriptor, type ThreadsWorldOptions } from './descriptor.js';
 import type { RunReply, RunRequest } from './pool-protocol.js';
@@ -28,8 +27,6 @@ interface Slot {
   pending: { id: number; resolve(value: unknown): void; reject(error: Error): void; onEvent?: (event: unknown) => void } | null;
 }
 
-const isTypeScript = (url: string): boolean => /\.[cm]?ts$/.test(new URL(url).pathname);
-
 export class ThreadPool {
   private readonly slots: (Slot | null)[] = [];
   private nextId = 1;
@@ -42,7 +39,7 @@ export class ThreadPool {
    * (default: when this file itself runs from the .ts sources).
    */
   static create(options: { typescript?: boolean } = {}): ThreadPool {
-    return new ThreadPool(options.typescript ?? isTypeScript(import.meta.url));
+    return new ThreadPool(options.typescript ?? isTypeScriptModule(import.meta.url));
   }
 
   /**
@@ -53,7 +50,7 @@ export class ThreadPool {
     if (this.closed) throw new LoomError('thread pool is closed');
     const descriptor = createThreadsDescriptor(size, world);
     const module = program.module.toString();
-    const needsTsx = this.typescript || isTypeScript(module);
+    const needsTsx = this.typescript || isTypeScriptModule(module);
     const runs = Array.from({ length: size }, (_, rank) => {
       const slot = this.slot(rank, needsTsx);
       const id = this.nextId++;
@@ -119,38 +116,7 @@ export class ThreadPool {
 
 function spawnRankWorker(needsTsx: boolean): Worker {
   // worker-main has this file's own extension: .ts next to the sources, .js in dist/.
-  const main = siblingModule(import.meta.url, './worker-main');
-  const execArgv = workerExecArgv(process.execArgv);
-  if (!needsTsx) return new Worker(main, { execArgv });
-  const bootstrap =
-    `import(${JSON.stringify(tsxApiUrl())}).then((api) => { api.register(); return import(${JSON.stringify(main.href)}); })` +
-    `.catch((error) => { setImmediate(() => { throw error; }); });`;
-  return new Worker(bootstrap, { eval: true, execArgv });
-}
-
-/** The parent's node flags minus those about its own entry script, which workers refuse. */
-export function workerExecArgv(parent: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < parent.length; i++) {
-    const arg = parent[i];
-    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') i++;
-    else if (!arg.startsWith('--input-type') && !arg.startsWith('--eval=') && !arg.startsWith('--print=')) out.push(arg);
-  }
-  return out;
-}
-
-/** URL of tsx's ESM API (`register()`), resolved from this package. */
-function tsxApiUrl(): string {
-  const resolve = (import.meta as { resolve?: (specifier: string) => string }).resolve;
-  if (typeof resolve === 'function') {
-    try {
-      return resolve('tsx/esm/api');
-    } catch {
-      // fall through to the CommonJS resolver
-    }
-  }
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+  return startModuleWorker(siblingModule(import.meta.url, './worker-main'), needsTsx);
 }
 
 /** One-shot: start `size` rank threads, run `program`, stop them. */

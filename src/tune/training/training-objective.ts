@@ -1,0 +1,125 @@
+/**
+ * A real Loom training as a tuning objective: a base training config, the trial's parameters set
+ * at their config paths (`optimizer.lr`, `model.hidden.0`, `train.batchSize`, ...), trained on
+ * the training set minus held-out validation samples, the trial's value the validation accuracy
+ * (or loss). A scheduler's budget is an epoch count: every trial's schedule spans the largest
+ * budget, a trial trains up to its own budget, checkpoints in its own directory, and a paused
+ * trial resumes from that checkpoint when it is promoted.
+ *
+ *     objective:
+ *       type: training
+ *       config: fashion-mlp.yaml     # relative to the tune file, or the config inline
+ *       metric: accuracy             # or loss
+ *       validation: 10000            # training samples held out
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { validateConfig, withConfigValue } from '../../config/load.js';
+import { LoomError } from '../../util/errors.js';
+import type { Objective } from '../study/study.js';
+import type { TrialHandle } from '../study/trial-handle.js';
+import type { Direction } from '../study/trial.js';
+import { suggestSpace, type SpaceParam } from '../space/search-space.js';
+import type { TrialJob } from './trial-job.js';
+import type { TrialThread } from './trial-thread.js';
+
+export const trainingObjectiveSchema = z.strictObject({
+  type: z.literal('training'),
+  /** A training config file (relative to the tune file) or the config itself. */
+  config: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+  metric: z.enum(['accuracy', 'loss']).default('accuracy'),
+  validation: z.number().int().positive().default(10_000),
+  /** Where trials keep their checkpoints and metrics (default runs/tune/<study>). */
+  checkpoints: z.string().min(1).optional(),
+});
+
+export type TrainingObjectiveSpec = z.infer<typeof trainingObjectiveSchema>;
+
+export const metricDirection = (metric: TrainingObjectiveSpec['metric']): Direction => (metric === 'accuracy' ? 'maximize' : 'minimize');
+
+export interface TrainingObjectiveOptions {
+  readonly spec: TrainingObjectiveSpec;
+  /** The base config, raw (a file already read). */
+  readonly base: Record<string, unknown>;
+  readonly space: readonly SpaceParam[];
+  /** The scheduler's largest budget in epochs, or null when trials run the config's epochs. */
+  readonly maxBudget: number | null;
+  readonly checkpointDir: string;
+}
+
+export class TrainingObjective {
+  constructor(private readonly options: TrainingObjectiveOptions) {
+    const { space } = options;
+    // The base config must be a whole, valid config by itself; the trials only change values in it.
+    try {
+      validateConfig(this.withBudget(options.base, join(options.checkpointDir, 'base')));
+    } catch (error) {
+      throw new LoomError(`objective.config: ${(error as Error).message}`, { cause: error });
+    }
+    for (const param of space) {
+      if (!param.name.includes('.')) {
+        throw new LoomError(`search space: parameter "${param.name}" is not a config path (a training objective's parameters are config keys like optimizer.lr)`);
+      }
+    }
+  }
+
+  /** The raw config of trial `number` with `params` set. */
+  trialConfig(number: number, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    let raw: Record<string, unknown> = this.options.base;
+    for (const [path, value] of Object.entries(params)) raw = withConfigValue(raw, path, value);
+    return this.withBudget(raw, this.trialDir(number));
+  }
+
+  trialDir(number: number): string {
+    return join(this.options.checkpointDir, `trial-${number}`);
+  }
+
+  /** The objective for one tuner loop, running its trials on `thread`. */
+  objective(thread: TrialThread): Objective {
+    return (trial) => this.runTrial(trial, thread);
+  }
+
+  private async runTrial(trial: TrialHandle, thread: TrialThread): Promise<number> {
+    const params = suggestSpace(trial, this.options.space);
+    const config = this.trialConfig(trial.number, params);
+    validateConfig(config); // a value the config refuses fails this trial with the config's message
+    // A paused trial continues from its own checkpoint; a PBT exploit starts from the one it copied.
+    const resumeFrom = trial.resumed ? stringAttr(trial, 'checkpoint') : stringAttr(trial, 'startFrom');
+    const job: TrialJob = {
+      trial: trial.number,
+      config,
+      validation: this.options.spec.validation,
+      metric: this.options.spec.metric,
+      untilEpoch: trial.budget,
+      resumeFrom,
+    };
+    if (!trial.resumed) await trial.setAttrs({ checkpoint: join(this.trialDir(trial.number), 'checkpoint.ckpt') });
+    // Reports go to the scheduler in epoch order; its first word other than continue ends the run.
+    let reports = Promise.resolve();
+    let ended = false;
+    const outcome = await thread.run(job, (epoch, value) => {
+      reports = reports.then(async () => {
+        if (ended) return;
+        if ((await trial.report(epoch, value)) === 'continue') return;
+        ended = true;
+        thread.stop();
+      });
+    });
+    await reports;
+    return outcome.value;
+  }
+
+  private withBudget(raw: Record<string, unknown>, dir: string): Record<string, unknown> {
+    // Checkpoints at the end of each run only; evaluation once per epoch (the reports).
+    const { checkpointEvery: _every, ...output } = (raw.output as Record<string, unknown> | undefined) ?? {};
+    const { evalEvery: _eval, ...train } = (raw.train as Record<string, unknown> | undefined) ?? {};
+    if (train.steps !== undefined) throw new LoomError(`objective.config: train.steps = ${String(train.steps)} is set, but a training objective counts in epochs: set train.epochs instead`);
+    const config = { ...raw, output: { ...output, dir }, train };
+    return this.options.maxBudget === null ? config : withConfigValue(config, 'train.epochs', this.options.maxBudget);
+  }
+}
+
+function stringAttr(trial: TrialHandle, name: string): string | null {
+  const value = trial.attrs[name];
+  return typeof value === 'string' ? value : null;
+}

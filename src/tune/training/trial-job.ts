@@ -1,0 +1,35 @@
+/**
+ * One run of a training trial, as a worker thread receives it: the trial's full config (the base
+ * config with the trial's parameters set), how far to train and where from. Plain data, so it can
+ * be posted to a thread (or, later, sent to another machine).
+ */
+export type TrainingMetric = 'accuracy' | 'loss';
+
+export interface TrialJob {
+  /** The trial's number in its study (for messages). */
+  readonly trial: number;
+  /** The trial's raw config (validated where it runs); its train.epochs spans the largest budget. */
+  readonly config: unknown;
+  /** Samples of the training set held out to validate on (the test set is never touched). */
+  readonly validation: number;
+  readonly metric: TrainingMetric;
+  /** Train up to this epoch, then checkpoint and stop (its budget); null: the config's epochs. */
+  readonly untilEpoch: number | null;
+  /** The checkpoint to continue from (a resumed trial, or a PBT copy of another trial's), or null. */
+  readonly resumeFrom: string | null;
+}
+
+/** What a trial run ends with. */
+export interface TrialOutcome {
+  /** Epochs trained in all (including those before a resume). */
+  readonly epochs: number;
+  /** The metric on the validation samples after the last epoch. */
+  readonly value: number;
+  /** Where this run's checkpoint was written. */
+  readonly checkpoint: string | null;
+  /** True when a scheduler's decision stopped the run before its budget. */
+  readonly stopped: boolean;
+}
+
+/** The report of one epoch: its number and the validation metric. */
+export type EpochReport = (epoch: number, value: number) => void;

@@ -1,0 +1,73 @@
+/**
+ * The objective a tune file names, made ready to run: its default direction, and one objective
+ * per concurrent tuner loop (`workers`) — for a training objective each loop owns a trial thread,
+ * closed with `close`.
+ */
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readConfigFile } from '../config/load.js';
+import { LoomError } from '../util/errors.js';
+import { benchmarkFunction, type BenchmarkFunction } from './objectives/index.js';
+import type { Scheduler } from './schedulers/scheduler.js';
+import { buildSearchSpace, suggestSpace, type SpaceParam } from './space/search-space.js';
+import type { Objective } from './study/study.js';
+import type { TrialHandle } from './study/trial-handle.js';
+import type { Direction } from './study/trial.js';
+import { metricDirection, TrainingObjective } from './training/training-objective.js';
+import { TrialThread } from './training/trial-thread.js';
+import type { TuneFile } from './tune-file.js';
+
+export interface ReadyObjective {
+  readonly direction: Direction;
+  /** One per tuner loop of this process. */
+  readonly loops: readonly Objective[];
+  close(): Promise<void>;
+}
+
+/** `baseDir`: where a training objective's config path is relative to (the tune file's directory). */
+export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined, baseDir: string): ReadyObjective {
+  const objective = file.objective;
+  if (objective.type === 'function') {
+    const fn = benchmarkFunction(objective.name, objective.dimensions);
+    const space = file.space ? buildSearchSpace(file.space) : functionSpace(fn);
+    const loop: Objective = (trial) => evaluateFunction(fn, space, trial);
+    return { direction: 'minimize', loops: Array.from({ length: file.workers }, () => loop), close: async () => {} };
+  }
+  if (!file.space) throw new LoomError('search space: a training objective needs a space: section (config keys like optimizer.lr)');
+  const base = typeof objective.config === 'string' ? readConfigFile(resolvePath(baseDir, objective.config)) : objective.config;
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new LoomError(`objective.config: expected a training config (a mapping); got ${typeof base}`);
+  const training = new TrainingObjective({
+    spec: objective,
+    base: base as Record<string, unknown>,
+    space: buildSearchSpace(file.space),
+    maxBudget: scheduler ? scheduler.maxBudget : null,
+    checkpointDir: objective.checkpoints ?? join('runs', 'tune', file.name),
+  });
+  const threads = Array.from({ length: file.workers }, () => new TrialThread());
+  return {
+    direction: metricDirection(objective.metric),
+    loops: threads.map((thread) => training.objective(thread)),
+    close: async () => {
+      await Promise.all(threads.map((thread) => thread.close()));
+    },
+  };
+}
+
+function resolvePath(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+/** The directory a tune file's relative paths start from. */
+export const tuneFileDir = (path: string): string => dirname(resolve(path));
+
+function functionSpace(fn: BenchmarkFunction): SpaceParam[] {
+  return Object.entries(fn.space).map(([name, distribution]) => ({ name, distribution, when: new Map() }));
+}
+
+/** One trial of a closed-form function: its value at the trial's budget (the function's full fidelity without one). */
+async function evaluateFunction(fn: BenchmarkFunction, space: readonly SpaceParam[], trial: TrialHandle): Promise<number> {
+  const params = suggestSpace(trial, space);
+  if (trial.budget === null) return fn.evaluate(params, undefined, trial.number);
+  const value = fn.evaluate(params, trial.budget, trial.number);
+  await trial.report(trial.budget, value);
+  return value;
+}
