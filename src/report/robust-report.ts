@@ -5,6 +5,7 @@
  */
 
 import type { CellResult } from '../parallel/index.js';
+import { escapeXml as escapeHtml, PALETTE } from './svg.js';
 
 /** What the report needs of one cell's result. */
 export type RobustCellResult = Omit<CellResult, 'id' | 'wallSec'>;
@@ -68,8 +69,6 @@ export function robustMarkdown(title: string, maps: readonly Heatmap[]): string 
   return parts.join('\n');
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
 /** Red (0) through yellow to green (1). */
 function colour(accuracy: number): string {
   const hue = Math.round(120 * Math.max(0, Math.min(1, accuracy)));
@@ -97,8 +96,6 @@ function heatmapSvg(map: Heatmap): string {
   out.push('</svg>');
   return out.join('');
 }
-
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
 function curvesSvg(results: readonly RobustCellResult[], rule: string, heterogeneity: string): string {
   const here = results.filter((r) => r.rule === rule && r.heterogeneity === heterogeneity);

@@ -1,7 +1,9 @@
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readConfigFile } from '../../config/load.js';
 import { alignedTable } from '../../report/index.js';
 import { openJournals } from '../../store/index.js';
+import { writeStudyReport } from '../../tune/index.js';
 import { parseTuneFile, runTuneFile, tuneFileDir, Study, summarize, summaryLine, trialTable, RandomSampler, type JournalOp } from '../../tune/index.js';
 import { LoomError, showValue } from '../../util/errors.js';
 
@@ -66,6 +68,36 @@ export function registerTune(program: Command): void {
           }
         }
         if (chosen.length === 0) process.stdout.write(`no studies in ${db.location}\n`);
+      } finally {
+        await db.close();
+      }
+    });
+  tune
+    .command('report')
+    .description("a study's report: optimization history, intermediate values, parallel coordinates and parameter importance (SVG), trials.csv and report.html")
+    .argument('<store>', 'SQLite file or postgresql:// URL')
+    .requiredOption('--study <name>', 'the study to report on')
+    .option('--out <dir>', 'where the report goes (default: runs/tune/<study>-report)')
+    .action(async (where: string, opts: { study: string; out?: string }) => {
+      const db = await openJournals(where);
+      try {
+        const names = (await db.list()).map((j) => j.name);
+        if (!names.includes(opts.study)) {
+          throw new LoomError(`no study ${showValue(opts.study)} in ${db.location} (it holds: ${names.length ? names.join(', ') : 'none'})`);
+        }
+        const study = await Study.open({ backend: db.open<JournalOp>(opts.study), name: opts.study, sampler: new RandomSampler() });
+        const summary = summarize(study.name, study.direction, study.trials());
+        if (summary.best === null) throw new LoomError(`study ${showValue(study.name)} in ${db.location} has no complete trial yet (${summary.trials} trials): nothing to report`);
+        // A study name may hold characters a file name should not.
+        const out = resolve(opts.out ?? join('runs', 'tune', `${study.name.replace(/[^\w.-]+/g, '_')}-report`));
+        const { importance } = writeStudyReport(out, study.name, study.direction, study.trials());
+        process.stdout.write(`${summaryLine(summary)}\n`);
+        process.stdout.write(
+          importance.ok
+            ? `importance (fANOVA, ${importance.trials} complete trials): ${importance.params.map((p) => `${p.name} ${(100 * p.importance).toFixed(1)}%`).join(', ')}\n`
+            : `importance: ${importance.reason}\n`,
+        );
+        process.stdout.write(`wrote ${join(out, 'report.html')} (with history.svg, intermediate.svg, parallel-coordinates.svg, importance.svg, trials.csv)\n`);
       } finally {
         await db.close();
       }
