@@ -19,6 +19,8 @@ export interface TuneRunOptions {
   readonly trials?: number;
   /** Where the file's relative paths start (its directory; default the working directory). */
   readonly baseDir?: string;
+  /** Checked before each new trial: true ends the search early (e.g. a target value was reached). */
+  readonly stop?: (study: Study) => boolean;
 }
 
 export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}): Promise<{ study: Study; db: JournalDatabase }> {
@@ -37,6 +39,7 @@ export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}):
     const optimize = {
       trials: options.trials ?? file.trials,
       ...(options.onTrial ? { onTrial: (t: FrozenTrial) => options.onTrial?.(t, study) } : {}),
+      ...(options.stop ? { stop: () => options.stop?.(study) ?? false } : {}),
     };
     await Promise.all(objective.loops.map((loop) => study.optimize(loop, optimize)));
     return { study, db };

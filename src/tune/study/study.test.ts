@@ -81,6 +81,26 @@ describe('Study (in memory)', () => {
     expect(workers).toEqual(new Set(['a', 'b']));
   });
 
+  it('runs concurrent loops of one study in one process (shared refreshes), and stops them when asked', async () => {
+    const study = await Study.open({ sampler: uniformSampler(6) });
+    const objective = async (trial: Awaited<ReturnType<Study['ask']>> & object) => {
+      await new Promise((r) => setTimeout(r, 1 + (trial.number % 4)));
+      return trial.suggestFloat('x', 0, 1);
+    };
+    const stop = () => study.trials(['complete']).some((t) => (t.value as number) > 0.9);
+    await Promise.all([0, 1, 2].map(() => study.optimize(objective, { trials: 200, stop })));
+    await study.refresh();
+    const trials = study.trials();
+    expect(trials.every((t) => t.state === 'complete')).toBe(true);
+    expect(new Set(trials.map((t) => t.number)).size).toBe(trials.length);
+    // Stopped early: once a value above 0.9 was told, no loop started another trial (those asking then may have one each).
+    const hits = trials.filter((t) => (t.value as number) > 0.9);
+    expect(hits.length).toBeGreaterThan(0);
+    const firstHit = Math.min(...hits.map((t) => t.finishedAt as number));
+    expect(trials.filter((t) => t.startedAt > firstHit).length).toBeLessThanOrEqual(2);
+    expect(trials.length).toBeLessThan(60);
+  });
+
   it('reopens a study from its journal and refuses the other direction', async () => {
     const journal = memoryJournal();
     const first = await Study.open({ sampler: uniformSampler(6), backend: journal, name: 'acc', direction: 'maximize' });

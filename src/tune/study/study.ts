@@ -49,6 +49,8 @@ export interface OptimizeOptions {
   readonly trials: number;
   /** Called after each trial this process ran ends (or pauses). */
   readonly onTrial?: (trial: FrozenTrial) => void;
+  /** Checked before each new trial: true ends the loop (trials running then still finish). */
+  readonly stop?: () => boolean;
 }
 
 export class Study implements StudyView {
@@ -153,6 +155,10 @@ export class Study implements StudyView {
    */
   async optimize(objective: Objective, options: OptimizeOptions): Promise<void> {
     for (;;) {
+      if (options.stop) {
+        await this.refresh();
+        if (options.stop()) return;
+      }
       const trial = await this.ask({ maxTrials: options.trials });
       if (!trial) return;
       const beat = setInterval(() => void trial.heartbeat().catch(() => {}), Math.max(10, this.staleAfterMs / 4));
