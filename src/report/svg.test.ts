@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatNumber, logTicks, niceTicks, paddedExtent, scale, sequentialColour } from './svg.js';
 
-describe('svg chart helpers', () => {
+describe('svg chart scales, ticks and labels', () => {
   it('places ticks at steps of 1, 2 or 5 times a power of ten', () => {
     expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(0.13, 0.87)).toEqual([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]); // 0.148 per tick rounds to 0.1
