@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readConfigFile } from '../../config/load.js';
 import { alignedTable } from '../../report/index.js';
-import { openJournals } from '../../store/index.js';
+import { openJournals, type JournalDatabase } from '../../store/index.js';
 import { writeStudyReport } from '../../tune/index.js';
 import { parseTuneFile, runTuneFile, tuneFileDir, Study, summarize, summaryLine, trialTable, RandomSampler, type JournalOp } from '../../tune/index.js';
 import { LoomError, showValue } from '../../util/errors.js';
@@ -12,6 +12,14 @@ function positive(flag: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new LoomError(`${flag} must be a positive integer; got ${showValue(value)}`);
   return n;
+}
+
+/** A study the store holds, opened to read (never created here); an unknown name is refused listing those it has. */
+async function openExistingStudy(db: JournalDatabase, name: string, names?: readonly string[]): Promise<Study> {
+  const held = names ?? (await db.list()).map((j) => j.name);
+  if (!held.includes(name)) throw new LoomError(`no study ${showValue(name)} in ${db.location} (it holds: ${held.length ? held.join(', ') : 'none'})`);
+  // Reading needs no sampler.
+  return Study.open({ backend: db.open<JournalOp>(name), name, sampler: new RandomSampler() });
 }
 
 export function registerTune(program: Command): void {
@@ -55,12 +63,8 @@ export function registerTune(program: Command): void {
       try {
         const names = (await db.list()).map((j) => j.name);
         const chosen = opts.study === undefined ? names : [opts.study];
-        if (opts.study !== undefined && !names.includes(opts.study)) {
-          throw new LoomError(`no study ${showValue(opts.study)} in ${db.location} (it holds: ${names.length ? names.join(', ') : 'none'})`);
-        }
         for (const name of chosen) {
-          // Reading needs no sampler; a study is never created here (it exists: listed above).
-          const study = await Study.open({ backend: db.open<JournalOp>(name), name, sampler: new RandomSampler() });
+          const study = await openExistingStudy(db, name, names);
           process.stdout.write(`${summaryLine(summarize(study.name, study.direction, study.trials()))}\n`);
           if (opts.study !== undefined) {
             const [header, ...rows] = trialTable(study.trials());
@@ -81,11 +85,7 @@ export function registerTune(program: Command): void {
     .action(async (where: string, opts: { study: string; out?: string }) => {
       const db = await openJournals(where);
       try {
-        const names = (await db.list()).map((j) => j.name);
-        if (!names.includes(opts.study)) {
-          throw new LoomError(`no study ${showValue(opts.study)} in ${db.location} (it holds: ${names.length ? names.join(', ') : 'none'})`);
-        }
-        const study = await Study.open({ backend: db.open<JournalOp>(opts.study), name: opts.study, sampler: new RandomSampler() });
+        const study = await openExistingStudy(db, opts.study);
         const summary = summarize(study.name, study.direction, study.trials());
         if (summary.best === null) throw new LoomError(`study ${showValue(study.name)} in ${db.location} has no complete trial yet (${summary.trials} trials): nothing to report`);
         // A study name may hold characters a file name should not.
