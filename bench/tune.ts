@@ -4,18 +4,26 @@
  * (best value found − the known optimum) over the seeds; regret ratio = Loom / Optuna (<= 1:
  * Loom's sampler finds as good or better points).
  *
- * Usage: npm run bench:tune [-- --trials 100 --seeds 10 --functions branin,hartmann6]
+ * Then the training half (bench/lib/tune-training.ts): ASHA against random search to a stated
+ * Fashion-MNIST validation accuracy, and trials per hour on 2 trial threads against 1
+ * (`--no-training` skips it; it needs Debian's dataset-fashion-mnist and takes ~15 minutes).
+ *
+ * Usage: npm run bench:tune [-- --trials 100 --seeds 10 --functions branin,hartmann6 --training-seeds 5]
  */
 import { parseArgs } from 'node:util';
 import { benchmarkFunction, RandomSampler, Study, TpeSampler, type Sampler } from '../src/tune/index.js';
 import { checkPeerAvailable, runPeer } from './lib/peer.js';
 import { finish, median, printTable, round3 } from './lib/report.js';
+import { benchTraining } from './lib/tune-training.js';
 
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '100' },
     seeds: { type: 'string', default: '10' },
     functions: { type: 'string', default: 'branin,hartmann6' },
+    'no-training': { type: 'boolean', default: false },
+    'training-seeds': { type: 'string', default: '5' },
+    target: { type: 'string', default: '0.88' },
   },
 });
 const trials = Number(values.trials);
@@ -49,8 +57,19 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`bench:tune — median simple regret after ${trials} trials over ${seeds} seeds; Loom TPE (joint, neighbour bandwidths, 64 candidates; Optuna's defaults otherwise) vs Optuna TPE\n`);
   printTable(['function', 'loom tpe', 'optuna tpe', 'loom/optuna', 'loom random', 'optuna random', 'loom tpe s'], rows);
-  // Not measured by this bench yet: they need the training objective on the worker pool.
-  finish('tune', { bench: 'tune', ...summary, asha_speedup_vs_random: null, parallel_speedup_2w: null }, { trials, seeds });
+  const training = values['no-training']
+    ? { asha_speedup_vs_random: null, parallel_speedup_2w: null }
+    : await benchTraining({
+        seeds: Number(values['training-seeds']),
+        target: Number(values.target),
+        thresholds: [0.86, 0.87, 0.875],
+        workers: 2,
+        ashaTrials: 200,
+        randomTrials: 60,
+        throughputTrials: 48,
+        throughputEpochs: 3,
+      });
+  finish('tune', { bench: 'tune', ...summary, ...training }, { trials, seeds });
 }
 
 await main();
