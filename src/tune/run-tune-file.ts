@@ -35,6 +35,8 @@ export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}):
       direction: file.direction ?? objective.direction,
       sampler,
       ...(scheduler ? { scheduler } : {}),
+      staleAfterMs: file.heartbeat.staleAfterSeconds * 1000,
+      retries: file.heartbeat.retries,
     });
     const optimize = {
       trials: options.trials ?? file.trials,

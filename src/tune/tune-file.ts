@@ -7,6 +7,7 @@
  *     objective: { type: function, name: branin }
  *     sampler: { type: tpe, seed: 1 }
  *     trials: 100
+ *     heartbeat: { staleAfterSeconds: 60, retries: 1 }   # when a lost tuner's trials run again
  */
 import { z } from 'zod';
 import { validateWith } from '../config/load.js';
@@ -22,7 +23,13 @@ export const tuneFileSchema = z.strictObject({
   /** Default: the objective's own (minimize for the benchmark functions, maximize for accuracy). */
   direction: z.enum(['minimize', 'maximize']).optional(),
   objective: z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('function'), name: z.string().min(1), dimensions: z.number().int().positive().optional() }),
+    z.strictObject({
+      type: z.literal('function'),
+      name: z.string().min(1),
+      dimensions: z.number().int().positive().optional(),
+      /** Milliseconds each trial run sleeps before its value: for tests and demos of parallel or killed tuners. */
+      delayMs: z.number().int().nonnegative().default(0),
+    }),
     trainingObjectiveSchema,
   ]),
   /** Trials this process runs at once (a training objective runs each on its own thread). */
@@ -32,6 +39,17 @@ export const tuneFileSchema = z.strictObject({
   sampler: component.default({ type: 'tpe' }),
   scheduler: component.default({ type: 'fifo' }),
   trials: z.number().int().positive(),
+  /**
+   * A running trial whose tuner sends no heartbeat for staleAfterSeconds is failed and queued
+   * again with the same parameters, at most `retries` times (a tuner of this machine whose process
+   * is gone is recognised at once). Tuners sharing a study should agree on these.
+   */
+  heartbeat: z
+    .strictObject({
+      staleAfterSeconds: z.number().positive().default(60),
+      retries: z.number().int().nonnegative().default(1),
+    })
+    .prefault({}),
 });
 
 export type TuneFile = z.infer<typeof tuneFileSchema>;

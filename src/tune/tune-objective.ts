@@ -29,7 +29,7 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
   if (objective.type === 'function') {
     const fn = benchmarkFunction(objective.name, objective.dimensions);
     const space = file.space ? buildSearchSpace(file.space) : functionSpace(fn);
-    const loop: Objective = (trial) => evaluateFunction(fn, space, trial);
+    const loop: Objective = (trial) => evaluateFunction(fn, space, trial, objective.delayMs);
     return { direction: 'minimize', loops: Array.from({ length: file.workers }, () => loop), close: async () => {} };
   }
   if (!file.space) throw new LoomError('search space: a training objective needs a space: section (config keys like optimizer.lr)');
@@ -63,9 +63,13 @@ function functionSpace(fn: BenchmarkFunction): SpaceParam[] {
   return Object.entries(fn.space).map(([name, distribution]) => ({ name, distribution, when: new Map() }));
 }
 
-/** One trial of a closed-form function: its value at the trial's budget (the function's full fidelity without one). */
-async function evaluateFunction(fn: BenchmarkFunction, space: readonly SpaceParam[], trial: TrialHandle): Promise<number> {
+/**
+ * One trial of a closed-form function: its value at the trial's budget (the function's full
+ * fidelity without one), after `delayMs` (a stand-in for a trial's training time).
+ */
+async function evaluateFunction(fn: BenchmarkFunction, space: readonly SpaceParam[], trial: TrialHandle, delayMs: number): Promise<number> {
   const params = suggestSpace(trial, space);
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   if (trial.budget === null) return fn.evaluate(params, undefined, trial.number);
   const value = fn.evaluate(params, trial.budget, trial.number);
   await trial.report(trial.budget, value);

@@ -4,7 +4,8 @@
  * objective suggests parameters and reports through the trial handle, `tell` ends it. Trials whose
  * worker stops sending heartbeats are marked failed and, within `retries`, queued again with the
  * same parameters (a waiting trial the next free worker takes first), so no trial stays RUNNING
- * after a crash.
+ * after a crash. A trial held by a process of this machine that no longer exists is failed at
+ * once, without waiting for the timeout (worker-process.ts says when that is safe to tell).
  */
 import { hostname } from 'node:os';
 import { LoomError } from '../../util/errors.js';
@@ -14,6 +15,7 @@ import type { Distribution, ParamValue } from '../space/distribution.js';
 import { memoryJournal, type JournalBackend, type JournalOp } from './journal.js';
 import { StudyState } from './replay.js';
 import { TrialHandle, type TrialHost } from './trial-handle.js';
+import { lostWorkerPid, workerProcessTag } from './worker-process.js';
 import { lossOf, type Direction, type FrozenTrial, type StudyView, type TrialState } from './trial.js';
 
 export interface StudyOptions {
@@ -59,6 +61,8 @@ export class Study implements StudyView {
   private readonly staleAfterMs: number;
   private readonly retries: number;
   private readonly pollMs: number;
+  /** attrs.workerProcess of the trials this process runs (null where it cannot be told). */
+  private readonly processTag = workerProcessTag();
   readonly backend: JournalBackend;
 
   private constructor(private readonly options: StudyOptions) {
@@ -210,7 +214,8 @@ export class Study implements StudyView {
     for (const [name, distribution] of Object.entries(space)) {
       if (name in drawn) params[name] = { distribution, value: drawn[name] };
     }
-    const seq = await this.backend.append([{ op: 'create', worker: this.worker, at, attrs: withBudget, params }], this.state.lastSeq);
+    const held = this.processTag === null ? withBudget : { ...withBudget, workerProcess: this.processTag };
+    const seq = await this.backend.append([{ op: 'create', worker: this.worker, at, attrs: held, params }], this.state.lastSeq);
     if (seq === null) return null;
     await this.refresh();
     return new TrialHandle(this.host(), this.state.trial(seq) as FrozenTrial, false);
@@ -223,26 +228,43 @@ export class Study implements StudyView {
   /** Takes a paused or waiting trial for this worker, unless another process appended first. */
   private async claim(trialId: number, more: readonly JournalOp[]): Promise<TrialHandle | null> {
     const resumed = this.state.trial(trialId)?.state === 'paused';
-    const ops: JournalOp[] = [{ op: 'state', trial: trialId, state: 'running', worker: this.worker, at: Date.now() }, ...more];
+    const ops: JournalOp[] = [
+      { op: 'state', trial: trialId, state: 'running', worker: this.worker, at: Date.now() },
+      // Replaces the previous holder's tag (which may name a process that has since exited).
+      { op: 'attrs', trial: trialId, attrs: { workerProcess: this.processTag } },
+      ...more,
+    ];
     if ((await this.backend.append(ops, this.state.lastSeq)) === null) return null;
     await this.refresh();
     return new TrialHandle(this.host(), this.state.trial(trialId) as FrozenTrial, resumed);
   }
 
-  /** Fails running trials whose heartbeat is older than staleAfterMs and queues them again; true if it appended. */
+  /**
+   * Fails running trials whose heartbeat is older than staleAfterMs, or whose process on this
+   * machine is gone, and queues them again; true if it appended.
+   */
   private async reapStale(): Promise<boolean> {
     const now = Date.now();
-    const stale = this.state.trials(['running']).filter((t) => now - t.heartbeatAt > this.staleAfterMs);
-    if (stale.length === 0) return false;
+    const lost: { trial: FrozenTrial; error: string }[] = [];
+    for (const trial of this.state.trials(['running'])) {
+      const worker = String(trial.attrs.worker);
+      const silentS = Math.round((now - trial.heartbeatAt) / 1000);
+      if (now - trial.heartbeatAt > this.staleAfterMs) {
+        lost.push({ trial, error: `no heartbeat from ${worker} for ${silentS} s` });
+        continue;
+      }
+      const pid = lostWorkerPid(trial.attrs.workerProcess);
+      if (pid !== null) lost.push({ trial, error: `worker ${worker} is gone: process ${pid} no longer exists on this machine (last heartbeat ${silentS} s ago)` });
+    }
+    if (lost.length === 0) return false;
     const ops: JournalOp[] = [];
-    for (const trial of stale) {
-      const error = `no heartbeat from ${String(trial.attrs.worker)} for ${Math.round((now - trial.heartbeatAt) / 1000)} s`;
+    for (const { trial, error } of lost) {
       ops.push({ op: 'attrs', trial: trial.id, attrs: { error } }, { op: 'state', trial: trial.id, state: 'failed', at: now });
       const attempt = typeof trial.attrs.attempt === 'number' ? trial.attrs.attempt : 0;
       if (attempt < this.retries) {
         const params: Record<string, { distribution: Distribution; value: ParamValue }> = {};
         for (const [name, value] of Object.entries(trial.params)) params[name] = { distribution: trial.distributions[name], value };
-        const { worker: _worker, error: _error, ...attrs } = trial.attrs;
+        const { worker: _worker, error: _error, workerProcess: _process, ...attrs } = trial.attrs;
         ops.push({ op: 'create', waiting: true, worker: this.worker, at: now, attrs: { ...attrs, retryOf: trial.number, attempt: attempt + 1 }, params });
       }
     }
