@@ -16,5 +16,6 @@ export { runTuneFile, type TuneRunOptions } from './run-tune-file.js';
 export { tuneFileDir } from './tune-objective.js';
 export { TrainingObjective, trainingObjectiveSchema, type TrainingObjectiveSpec } from './training/training-objective.js';
 export { TpeSampler, defaultGamma, type TpeOptions } from './samplers/tpe.js';
+export { BohbSampler, fitBohbModel, type BohbOptions, type BohbModel } from './samplers/bohb.js';
 export { paramImportances, type ImportanceResult, type ParamImportance } from './importance/param-importances.js';
 export { writeStudyReport, type StudyReport } from './report/write-report.js';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
+import { BohbSampler } from './samplers/bohb.js';
 import { GPSampler } from './samplers/gp.js';
 import { RandomSampler } from './samplers/random.js';
 import { TpeSampler } from './samplers/tpe.js';
@@ -48,6 +49,19 @@ const SAMPLERS: Record<string, (spec: Spec) => Sampler> = {
         eiCandidates: z.number().int().positive().optional(),
         bandwidth: z.enum(['neighbours', 'scott']).default('neighbours'),
         priorWeight: z.number().positive().default(1),
+      }),
+    ),
+  bohb: (spec) =>
+    new BohbSampler(
+      options('sampler', spec, {
+        seed,
+        /** Default d + 1 (d: the parameters modelled), which is also the least it can be. */
+        minPoints: z.number().int().positive().optional(),
+        topFraction: z.number().gt(0).lt(1).default(0.15),
+        samples: z.number().int().positive().default(64),
+        randomFraction: z.number().min(0).max(1).default(1 / 3),
+        bandwidthFactor: z.number().positive().default(3),
+        minBandwidth: z.number().gt(0).lt(1).default(1e-3),
       }),
     ),
 };
