@@ -12,6 +12,7 @@ import { TpeSampler } from './samplers/tpe.js';
 import { AshaScheduler } from './schedulers/asha.js';
 import { HyperbandScheduler } from './schedulers/hyperband.js';
 import { MedianStoppingScheduler } from './schedulers/median-stopping.js';
+import { PbtScheduler } from './schedulers/pbt.js';
 import type { Sampler } from './samplers/sampler.js';
 import type { Scheduler } from './schedulers/scheduler.js';
 
@@ -91,6 +92,19 @@ const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
       }),
     ),
   hyperband: (spec) => new HyperbandScheduler(options('scheduler', spec, { maxBudget: z.number().int().positive(), eta: z.number().int().min(2).default(3) })),
+  pbt: (spec) =>
+    new PbtScheduler(
+      options('scheduler', spec, {
+        population: z.number().int().min(2),
+        interval: z.number().positive(),
+        maxBudget: z.number().positive(),
+        quantile: z.number().positive().max(0.5).default(0.25),
+        resampleProbability: z.number().min(0).max(1).default(0.25),
+        factors: z.array(z.number().positive()).min(1).default([0.8, 1.2]),
+        mutations: z.array(z.string().min(1)).min(1),
+        seed,
+      }),
+    ),
 };
 
 export function createSampler(spec: Spec): Sampler {

@@ -5,7 +5,9 @@
  * at a time.
  */
 import { openJournals, type JournalDatabase } from '../store/index.js';
+import { LoomError } from '../util/errors.js';
 import { createSampler, createScheduler } from './registry.js';
+import { PbtScheduler } from './schedulers/pbt.js';
 import type { JournalOp } from './study/journal.js';
 import { Study } from './study/study.js';
 import type { FrozenTrial } from './study/trial.js';
@@ -25,6 +27,11 @@ export interface TuneRunOptions {
 
 export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}): Promise<{ study: Study; db: JournalDatabase }> {
   const scheduler = createScheduler(file.scheduler);
+  const trials = options.trials ?? file.trials;
+  // Each PBT member is one trial (its exploits are not counted): fewer would leave members paused for good.
+  if (scheduler instanceof PbtScheduler && trials < scheduler.population) {
+    throw new LoomError(`trials: pbt needs at least population = ${scheduler.population} trials (each member is one; exploits are not counted), got ${trials}`);
+  }
   const sampler = createSampler(file.sampler);
   const objective = readyObjective(file, scheduler, options.baseDir ?? process.cwd());
   const db = await openJournals(file.store);
@@ -39,7 +46,7 @@ export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}):
       retries: file.heartbeat.retries,
     });
     const optimize = {
-      trials: options.trials ?? file.trials,
+      trials,
       ...(options.onTrial ? { onTrial: (t: FrozenTrial) => options.onTrial?.(t, study) } : {}),
       ...(options.stop ? { stop: () => options.stop?.(study) ?? false } : {}),
     };

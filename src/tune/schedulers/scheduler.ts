@@ -10,13 +10,28 @@
  * Every decision is a function of the study's history (the journal), so a restarted tuner
  * rebuilds exactly the state the killed one had.
  */
+import type { Distribution, ParamValue } from '../space/distribution.js';
 import type { FrozenTrial, StudyView } from '../study/trial.js';
 
 export type Decision = 'continue' | 'stop' | 'pause';
 
+/** Parameters a scheduler sets itself on a new trial (the sampler draws only the others). */
+export type PresetParams = Readonly<Record<string, { readonly distribution: Distribution; readonly value: ParamValue }>>;
+
 export type NextTrial =
-  /** Start a new trial that runs until `budget` (its last report step), with these attrs (e.g. bracket). */
-  | { readonly kind: 'new'; readonly budget: number; readonly attrs?: Readonly<Record<string, unknown>> }
+  /**
+   * Start a new trial that runs until `budget` (its last report step), with these attrs (e.g.
+   * bracket) and `params` preset. With `replaces`, the paused trial of that id ends (pruned, with
+   * attrs.replacedBy) in the same append that creates the new one: PBT's exploit, which two
+   * tuners can never both take.
+   */
+  | {
+      readonly kind: 'new';
+      readonly budget: number;
+      readonly attrs?: Readonly<Record<string, unknown>>;
+      readonly params?: PresetParams;
+      readonly replaces?: number;
+    }
   /** Resume paused trial `trialId` from its checkpoint and run it until `budget`. */
   | { readonly kind: 'resume'; readonly trialId: number; readonly budget: number }
   /** Nothing to run now (synchronous brackets waiting for their rung to fill). */

@@ -135,7 +135,7 @@ export class Study implements StudyView {
         await sleep(this.pollMs);
         continue;
       }
-      const handle = next.kind === 'resume' ? await this.resume(next.trialId, next.budget) : await this.create(next.budget, next.attrs ?? {});
+      const handle = next.kind === 'resume' ? await this.resume(next.trialId, next.budget) : await this.create(next);
       if (handle) return handle;
       // Another process appended since this decision: decide again on the newer history.
     }
@@ -184,23 +184,31 @@ export class Study implements StudyView {
   private nextTrial(maxTrials: number | undefined): NextTrial {
     const scheduler = this.options.scheduler;
     const next: NextTrial = scheduler ? scheduler.nextTrial(this.state) : { kind: 'new', budget: Number.NaN };
-    if (next.kind !== 'new' || maxTrials === undefined) return next;
-    const started = this.state.trials().filter((t) => t.attrs.retryOf === undefined).length;
+    // A trial that replaces another (PBT's exploit) continues a member of the search: not counted, never held back.
+    if (next.kind !== 'new' || next.replaces !== undefined || maxTrials === undefined) return next;
+    const started = this.state.trials().filter((t) => t.attrs.retryOf === undefined && t.attrs.replaces === undefined).length;
     if (started < maxTrials) return next;
     // At the limit: while trials run, a scheduler may still promote one of them when they report.
     return scheduler && this.state.trials(['running']).length > 0 ? { kind: 'wait' } : { kind: 'done' };
   }
 
-  private async create(budget: number, attrs: Readonly<Record<string, unknown>>): Promise<TrialHandle | null> {
+  /**
+   * Creates the trial `next` asks for: preset params as given, the sampler's joint draw for the
+   * rest; with `replaces`, that paused trial ends in the same conditional append.
+   */
+  private async create(next: Extract<NextTrial, { kind: 'new' }>): Promise<TrialHandle | null> {
+    const { budget, replaces } = next;
     const sampler = this.options.sampler;
     const at = Date.now();
+    const attrs = replaces === undefined ? { ...next.attrs } : { ...next.attrs, replaces };
     const withBudget = Number.isFinite(budget) ? { ...attrs, budget } : { ...attrs };
+    const preset = next.params ?? {};
     const provisional: FrozenTrial = {
       id: -1,
       number: this.state.trials().length,
       state: 'running',
-      params: {},
-      distributions: {},
+      params: Object.fromEntries(Object.entries(preset).map(([name, p]) => [name, p.value])),
+      distributions: Object.fromEntries(Object.entries(preset).map(([name, p]) => [name, p.distribution])),
       value: null,
       intermediate: new Map(),
       attrs: withBudget,
@@ -208,14 +216,21 @@ export class Study implements StudyView {
       finishedAt: null,
       heartbeatAt: at,
     };
-    const space = sampler.inferRelativeSpace(this.state, provisional);
+    const space = Object.fromEntries(Object.entries(sampler.inferRelativeSpace(this.state, provisional)).filter(([name]) => !(name in preset)));
     const drawn = Object.keys(space).length > 0 ? sampler.sampleRelative(this.state, provisional, space) : {};
-    const params: Record<string, { distribution: Distribution; value: ParamValue }> = {};
+    const params: Record<string, { distribution: Distribution; value: ParamValue }> = { ...preset };
     for (const [name, distribution] of Object.entries(space)) {
       if (name in drawn) params[name] = { distribution, value: drawn[name] };
     }
     const held = this.processTag === null ? withBudget : { ...withBudget, workerProcess: this.processTag };
-    const seq = await this.backend.append([{ op: 'create', worker: this.worker, at, attrs: held, params }], this.state.lastSeq);
+    const ops: JournalOp[] = [{ op: 'create', worker: this.worker, at, attrs: held, params }];
+    if (replaces !== undefined) {
+      const old = this.state.trial(replaces);
+      if (old?.state !== 'paused') throw new LoomError(`scheduler ${this.options.scheduler?.name ?? 'none'} asked to replace trial id ${replaces}, which is ${old ? old.state : 'not in the study'}, not paused`);
+      // The create is the first entry appended, so the new trial's id is the next seq.
+      ops.push({ op: 'attrs', trial: replaces, attrs: { replacedBy: this.state.lastSeq + 1 } }, { op: 'state', trial: replaces, state: 'pruned', at });
+    }
+    const seq = await this.backend.append(ops, this.state.lastSeq);
     if (seq === null) return null;
     await this.refresh();
     return new TrialHandle(this.host(), this.state.trial(seq) as FrozenTrial, false);

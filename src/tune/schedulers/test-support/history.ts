@@ -4,8 +4,9 @@
  * `reportTo` and `simulate` apply a scheduler's answers the way the study does (scheduler.ts).
  * Trial ids are 100 + number, so a test that mixes up ids and numbers fails.
  */
+import type { Distribution, ParamValue } from '../../space/distribution.js';
 import type { Direction, FrozenTrial, StudyView, TrialState } from '../../study/trial.js';
-import type { Decision, NextTrial, Scheduler } from '../scheduler.js';
+import type { Decision, NextTrial, PresetParams, Scheduler } from '../scheduler.js';
 
 interface Mutable {
   id: number;
@@ -14,6 +15,8 @@ interface Mutable {
   attrs: Record<string, unknown>;
   intermediate: Map<number, number>;
   value: number | null;
+  params: Record<string, ParamValue>;
+  distributions: Record<string, Distribution>;
 }
 
 export class History implements StudyView {
@@ -28,8 +31,8 @@ export class History implements StudyView {
         id: t.id,
         number: t.number,
         state: t.state,
-        params: {},
-        distributions: {},
+        params: { ...t.params },
+        distributions: { ...t.distributions },
         value: t.value,
         intermediate: new Map(t.intermediate),
         attrs: { ...t.attrs },
@@ -49,11 +52,24 @@ export class History implements StudyView {
     return this.get(id - 100).number;
   }
 
-  /** A new running trial with these attrs (budget included); returns its number. */
-  start(attrs: Record<string, unknown> = {}): number {
+  /** A new running trial with these attrs (budget included) and parameters; returns its number. */
+  start(attrs: Record<string, unknown> = {}, params: PresetParams = {}): number {
     const number = this.list.length;
-    this.list.push({ id: 100 + number, number, state: 'running', attrs: { ...attrs }, intermediate: new Map(), value: null });
+    const values: Record<string, ParamValue> = {};
+    const distributions: Record<string, Distribution> = {};
+    for (const [name, p] of Object.entries(params)) {
+      values[name] = p.value;
+      distributions[name] = p.distribution;
+    }
+    this.list.push({ id: 100 + number, number, state: 'running', attrs: { ...attrs }, intermediate: new Map(), value: null, params: values, distributions });
     return number;
+  }
+
+  /** Sets attributes, merged shallowly as the journal does. */
+  setAttrs(number: number, attrs: Record<string, unknown>): this {
+    const t = this.get(number);
+    t.attrs = { ...t.attrs, ...attrs };
+    return this;
   }
 
   report(number: number, step: number, value: number): this {
@@ -90,7 +106,9 @@ export class History implements StudyView {
     const lost = this.get(number);
     lost.state = 'failed';
     const attempt = typeof lost.attrs.attempt === 'number' ? lost.attrs.attempt : 0;
-    const copy = this.start({ ...lost.attrs, retryOf: number, attempt: attempt + 1 });
+    const params: Record<string, { distribution: Distribution; value: ParamValue }> = {};
+    for (const [name, value] of Object.entries(lost.params)) params[name] = { distribution: lost.distributions[name], value };
+    const copy = this.start({ ...lost.attrs, retryOf: number, attempt: attempt + 1 }, params);
     this.get(copy).state = 'waiting';
     return copy;
   }
@@ -109,7 +127,14 @@ export class History implements StudyView {
 
 /** Applies `next` as the study does; returns the number of the trial that now runs, or null (wait, done). */
 export function follow(history: History, next: NextTrial): number | null {
-  if (next.kind === 'new') return history.start({ ...next.attrs, budget: next.budget });
+  if (next.kind === 'new' && next.replaces !== undefined) {
+    const old = history.numberOf(next.replaces);
+    if (history.trial(old).state !== 'paused') throw new Error(`trial ${old} is ${history.trial(old).state}, not paused: it cannot be replaced`);
+    const number = history.start({ ...next.attrs, replaces: next.replaces, budget: next.budget }, next.params);
+    history.setAttrs(old, { replacedBy: history.trial(number).id }).set(old, 'pruned');
+    return number;
+  }
+  if (next.kind === 'new') return history.start({ ...next.attrs, budget: next.budget }, next.params);
   if (next.kind === 'resume') {
     history.resume(next.trialId, next.budget);
     return history.numberOf(next.trialId);
