@@ -7,13 +7,16 @@ import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { BohbSampler } from './samplers/bohb.js';
 import { GPSampler } from './samplers/gp.js';
+import { GridSampler } from './samplers/grid.js';
 import { RandomSampler } from './samplers/random.js';
+import { SobolSampler } from './samplers/sobol.js';
 import { TpeSampler } from './samplers/tpe.js';
 import { AshaScheduler } from './schedulers/asha.js';
 import { HyperbandScheduler } from './schedulers/hyperband.js';
 import { MedianStoppingScheduler } from './schedulers/median-stopping.js';
 import { PbtScheduler } from './schedulers/pbt.js';
 import type { Sampler } from './samplers/sampler.js';
+import type { SpaceParam } from './space/search-space.js';
 import type { Scheduler } from './schedulers/scheduler.js';
 
 type Spec = { readonly type: string } & Readonly<Record<string, unknown>>;
@@ -29,7 +32,10 @@ function options<T extends z.ZodRawShape>(section: string, spec: Spec, shape: T)
 
 const seed = z.number().int().nonnegative().default(0);
 
-const SAMPLERS: Record<string, (spec: Spec) => Sampler> = {
+const gridValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** `space`: the tune file's search space, for samplers that use it up front (grid, sobol). */
+const SAMPLERS: Record<string, (spec: Spec, space?: readonly SpaceParam[]) => Sampler> = {
   random: (spec) => new RandomSampler(options('sampler', spec, { seed }).seed),
   gp: (spec) =>
     new GPSampler(
@@ -52,6 +58,11 @@ const SAMPLERS: Record<string, (spec: Spec) => Sampler> = {
         priorWeight: z.number().positive().default(1),
       }),
     ),
+  grid: (spec, space) => {
+    const o = options('sampler', spec, { grid: z.record(z.string().min(1), z.array(gridValue)).optional(), pointsPerAxis: z.number().int().min(2).default(5) });
+    return new GridSampler({ ...(o.grid ? { grid: o.grid } : {}), ...(space ? { space } : {}), pointsPerAxis: o.pointsPerAxis });
+  },
+  sobol: (spec, space) => new SobolSampler({ ...options('sampler', spec, { seed, scramble: z.boolean().default(true) }), ...(space ? { space } : {}) }),
   bohb: (spec) =>
     new BohbSampler(
       options('sampler', spec, {
@@ -107,10 +118,11 @@ const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
     ),
 };
 
-export function createSampler(spec: Spec): Sampler {
+/** `space`: the search space the trials will suggest, when known up front (a tune file's). */
+export function createSampler(spec: Spec, space?: readonly SpaceParam[]): Sampler {
   const make = SAMPLERS[spec.type];
   if (!make) throw new LoomError(`sampler.type: unknown sampler ${showValue(spec.type)} (valid: ${Object.keys(SAMPLERS).join(', ')})`);
-  return make(spec);
+  return make(spec, space);
 }
 
 export function createScheduler(spec: Spec): Scheduler | undefined {

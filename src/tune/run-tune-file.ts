@@ -11,7 +11,7 @@ import { PbtScheduler } from './schedulers/pbt.js';
 import type { JournalOp } from './study/journal.js';
 import { Study } from './study/study.js';
 import type { FrozenTrial } from './study/trial.js';
-import { readyObjective } from './tune-objective.js';
+import { readyObjective, tuneFileSpace } from './tune-objective.js';
 import type { TuneFile } from './tune-file.js';
 
 export interface TuneRunOptions {
@@ -32,7 +32,7 @@ export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}):
   if (scheduler instanceof PbtScheduler && trials < scheduler.population) {
     throw new LoomError(`trials: pbt needs at least population = ${scheduler.population} trials (each member is one; exploits are not counted), got ${trials}`);
   }
-  const sampler = createSampler(file.sampler);
+  const sampler = createSampler(file.sampler, tuneFileSpace(file) ?? undefined);
   const objective = readyObjective(file, scheduler, options.baseDir ?? process.cwd());
   const db = await openJournals(file.store);
   try {

@@ -59,6 +59,12 @@ function resolvePath(baseDir: string, path: string): string {
 /** The directory a tune file's relative paths start from. */
 export const tuneFileDir = (path: string): string => dirname(resolve(path));
 
+/** The parameters a tune file searches: its space: section, else a function objective's own (null: none given). */
+export function tuneFileSpace(file: TuneFile): SpaceParam[] | null {
+  if (file.space) return buildSearchSpace(file.space);
+  return file.objective.type === 'function' ? functionSpace(benchmarkFunction(file.objective.name, file.objective.dimensions)) : null;
+}
+
 function functionSpace(fn: BenchmarkFunction): SpaceParam[] {
   return Object.entries(fn.space).map(([name, distribution]) => ({ name, distribution, when: new Map() }));
 }

@@ -21,6 +21,8 @@ export interface Sampler {
   sampleRelative(study: StudyView, trial: FrozenTrial, space: SearchSpace): Record<string, ParamValue>;
   /** One parameter's value, for a parameter outside the relative space. */
   sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue;
+  /** True once the sampler has nothing new to propose (a grid with every point taken): the study then starts no new trial. */
+  exhausted?(study: StudyView): boolean;
 }
 
 /**

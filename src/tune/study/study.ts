@@ -129,7 +129,8 @@ export class Study implements StudyView {
         if (claimed) return claimed;
         continue;
       }
-      const next = this.nextTrial(options.maxTrials);
+      // A sampler whose space is used up (a grid with every point taken) starts no new trial, as at maxTrials.
+      const next = this.nextTrial(this.options.sampler.exhausted?.(this.state) ? 0 : options.maxTrials);
       if (next.kind === 'done') return null;
       if (next.kind === 'wait') {
         await sleep(this.pollMs);
