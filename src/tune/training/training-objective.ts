@@ -4,7 +4,8 @@
  * the training set minus held-out validation samples, the trial's value the validation accuracy
  * (or loss). A scheduler's budget is an epoch count: every trial's schedule spans the largest
  * budget, a trial trains up to its own budget, checkpoints in its own directory, and a paused
- * trial resumes from that checkpoint when it is promoted.
+ * trial resumes from that checkpoint when it is promoted. The checkpoint a run ends with below
+ * the largest budget is also kept as epoch-<E>.ckpt (attrs.checkpoints), for PBT to copy.
  *
  *     objective:
  *       type: training
@@ -12,6 +13,7 @@
  *       metric: accuracy             # or loss
  *       validation: 10000            # training samples held out
  */
+import { copyFileSync, linkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { validateConfig, withConfigValue } from '../../config/load.js';
@@ -100,6 +102,8 @@ export class TrainingObjective {
     const outcome = await thread.run(job, (epoch, value) => {
       reports = reports.then(async () => {
         if (ended) return;
+        // Kept before the report that pauses the trial, so that whoever sees it paused finds the copy.
+        if (epoch === trial.budget && this.options.maxBudget !== null && epoch < this.options.maxBudget) await this.keepCheckpoint(trial, epoch);
         if ((await trial.report(epoch, value)) === 'continue') return;
         ended = true;
         thread.stop();
@@ -107,6 +111,26 @@ export class TrainingObjective {
     });
     await reports;
     return outcome.value;
+  }
+
+  /**
+   * Keeps the checkpoint of epoch `epoch` as epoch-<E>.ckpt and adds it to attrs.checkpoints
+   * (the whole map: attrs merge shallowly). The trial's next run replaces checkpoint.ckpt, but a
+   * PBT member started from this trial at E reads the kept file, which nothing overwrites.
+   */
+  private async keepCheckpoint(trial: TrialHandle, epoch: number): Promise<void> {
+    const dir = this.trialDir(trial.number);
+    const kept = join(dir, `epoch-${epoch}.ckpt`);
+    rmSync(kept, { force: true });
+    try {
+      // checkpoint.ckpt is written by rename, so a hard link keeps this content without a copy.
+      linkSync(join(dir, 'checkpoint.ckpt'), kept);
+    } catch {
+      copyFileSync(join(dir, 'checkpoint.ckpt'), kept);
+    }
+    const earlier = trial.attrs.checkpoints;
+    const map = typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : {};
+    await trial.setAttrs({ checkpoints: { ...map, [String(epoch)]: kept } });
   }
 
   private withBudget(raw: Record<string, unknown>, dir: string): Record<string, unknown> {
