@@ -75,7 +75,12 @@ function functionSpace(fn: BenchmarkFunction): SpaceParam[] {
  */
 async function evaluateFunction(fn: BenchmarkFunction, space: readonly SpaceParam[], trial: TrialHandle, delayMs: number): Promise<number> {
   const params = suggestSpace(trial, space);
-  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  if (delayMs > 0) {
+    // The parameters reach the journal before the wait (sent with a heartbeat), as a training's
+    // do before it trains: should this tuner be lost meanwhile, the trial's retry runs the same point.
+    await trial.heartbeat();
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
   if (trial.budget === null) return fn.evaluate(params, undefined, trial.number);
   const value = fn.evaluate(params, trial.budget, trial.number);
   await trial.report(trial.budget, value);
