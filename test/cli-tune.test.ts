@@ -1,5 +1,5 @@
 /**
- * `loom tune` as a user runs it: a study in an SQLite file, two tuner processes sharing it, its
+ * `loom tune` as a user runs it: a study in an SQLite file, four tuner processes sharing it, its
  * status, and one-line errors for a bad tune file.
  */
 import { spawn } from 'node:child_process';
@@ -42,14 +42,17 @@ describe('loom tune', () => {
     expect(table).toHaveLength(3 + 30); // the summary line, the header and its rule, the trials
   });
 
-  it('lets two tuner processes share one study: exactly the requested trials, each once', async () => {
+  it('lets four tuner processes share one study: never a lock error, exactly the requested trials, each once', async () => {
     const store = join(dir, 'shared.sqlite');
-    const file = tuneFile(`name: shared\nstore: ${store}\nobjective: { type: function, name: hartmann6 }\nsampler: { type: random, seed: 3 }\ntrials: 200\n`);
-    const [a, b] = await Promise.all([loomAsync('tune', 'run', file, '--plain'), loomAsync('tune', 'run', file, '--plain')]);
-    expect([a.status, b.status, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
-    const ranByA = a.stdout.split('\n').filter((l) => l.startsWith('trial ')).length;
-    const ranByB = b.stdout.split('\n').filter((l) => l.startsWith('trial ')).length;
-    expect(ranByA + ranByB).toBe(200);
+    // 20 ms a trial: one process alone would take 4 s, so all four are appending at once.
+    const file = tuneFile(`name: shared\nstore: ${store}\nobjective: { type: function, name: hartmann6, delayMs: 20 }\nsampler: { type: random, seed: 3 }\ntrials: 200\n`);
+    const runs = await Promise.all([0, 1, 2, 3].map(() => loomAsync('tune', 'run', file, '--plain')));
+    expect(runs.map((r) => r.status)).toEqual([0, 0, 0, 0]);
+    expect(runs.filter((r) => /locked/i.test(r.stderr))).toEqual([]);
+    expect(runs.map((r) => r.stderr)).toEqual(['', '', '', '']);
+    const ran = runs.map((r) => r.stdout.split('\n').filter((l) => l.startsWith('trial ')).length);
+    expect(ran.every((n) => n > 0)).toBe(true);
+    expect(ran.reduce((a, b) => a + b, 0)).toBe(200);
     const rows = loom('tune', 'status', store, '--study', 'shared').stdout.trim().split('\n').slice(3);
     expect(rows).toHaveLength(200);
     expect(new Set(rows.map((r) => r.split(/\s+/)[0]))).toEqual(new Set(Array.from({ length: 200 }, (_, i) => String(i))));
