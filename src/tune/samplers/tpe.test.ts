@@ -28,6 +28,49 @@ describe('TPE', () => {
     expect(Math.exp(q.logPdf({ k: 2 }))).toBeGreaterThan(Math.exp(q.logPdf({ k: 4 })));
   });
 
+  it('bandwidth-weighted, gives the log density of Optuna 3.1 (whose kernels all peak at one height)', () => {
+    // Reference: Optuna 3.1.0's _ParzenEstimator (univariate, prior, magic clip, no endpoints) on
+    // this history; its sigmas are 4.5, 4.5, 15/7, 5, 15/7 and 15 for the prior at 2.5.
+    const d = floatDistribution('x', -5, 10);
+    const history = [-4, 0.5, 1, 7.5, 9].map((x) => ({ x }));
+    const p = new ParzenEstimator({ x: d }, history, defaultWeights(5), { multivariate: false, bandwidthWeighted: true });
+    const optuna31 = [-1.18591064, -0.98094687, -0.87041654, -1.02205714, -1.04382409];
+    [-5, -2, 0.75, 4, 9.5].forEach((x, i) => expect(p.logPdf({ x })).toBeCloseTo(optuna31[i], 5));
+  });
+
+  it('bandwidth-weighted, integrates to the mean bandwidth (power min(1, 2/d) of the product over parameters)', () => {
+    // Means 0.1, 0.15, 0.9 and the prior's 0.5: neighbour widths 0.05, 0.35, 0.4, clipped below at
+    // 1 / (1 + 4), and the prior's 1; each truncated kernel has mass 1, weighted by its width.
+    const d = floatDistribution('x', 0, 1);
+    const p = new ParzenEstimator({ x: d }, [{ x: 0.1 }, { x: 0.15 }, { x: 0.9 }], [1, 1, 1], { multivariate: false, bandwidthWeighted: true });
+    let integral = 0;
+    const n = 20_000;
+    for (let i = 0; i < n; i++) integral += Math.exp(p.logPdf({ x: (i + 0.5) / n })) / n;
+    expect(integral).toBeCloseTo((0.2 + 0.35 + 0.4 + 1) / 4, 4);
+    // The prior alone: its density times the power of the product of the ranges.
+    const wide = (k: number): Record<string, ReturnType<typeof floatDistribution>> =>
+      Object.fromEntries(Array.from({ length: k }, (_, i) => [`x${i}`, floatDistribution(`x${i}`, 0, 2 + i)]));
+    const at = (k: number): Record<string, number> => Object.fromEntries(Array.from({ length: k }, (_, i) => [`x${i}`, 0.3]));
+    for (const [k, power] of [[1, 1], [2, 1], [4, 0.5]] as const) {
+      const plain = new ParzenEstimator(wide(k), [], [], { multivariate: true });
+      const weighted = new ParzenEstimator(wide(k), [], [], { multivariate: true, bandwidthWeighted: true });
+      const logVolume = Array.from({ length: k }, (_, i) => Math.log(2 + i)).reduce((a, b) => a + b, 0);
+      expect(weighted.logPdf(at(k)) - plain.logPdf(at(k))).toBeCloseTo(power * logVolume, 10);
+    }
+  });
+
+  it('weights g(x) by bandwidth by default and can leave both estimators normalised', async () => {
+    const run = async (bandwidthWeighting?: 'above' | 'both' | 'none') => {
+      const study = await Study.open({ sampler: new TpeSampler({ seed: 2, bandwidthWeighting }) });
+      await study.optimize((t) => (t.suggestFloat('x', -10, 10) - 3.3) ** 2 + Math.abs(t.suggestFloat('y', 0, 1) - 0.5), { trials: 25 });
+      return study.trials().map((t) => JSON.stringify(t.params));
+    };
+    const byDefault = await run();
+    expect(await run('above')).toEqual(byDefault);
+    expect(await run('none')).not.toEqual(byDefault);
+    expect(await run('both')).not.toEqual(byDefault);
+  });
+
   it('concentrates near the minimum of a 1-D quadratic after 30 trials', async () => {
     const study = await Study.open({ sampler: new TpeSampler({ seed: 7 }) });
     await study.optimize((t) => (t.suggestFloat('x', -10, 10) - 3.3) ** 2, { trials: 30 });
