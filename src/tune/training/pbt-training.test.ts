@@ -23,15 +23,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function tuneFile(trials: number) {
+function tuneFile(trials: number, mutations = ['optimizer.lr', 'optimizer.momentum'], name = 'pbt-threads') {
   return parseTuneFile({
-    name: 'pbt-threads',
+    name,
     store: join(root, 'studies.sqlite'),
-    objective: { type: 'training', config: base, validation: 400, checkpoints: join(root, 'pbt') },
+    objective: { type: 'training', config: base, validation: 400, checkpoints: join(root, name) },
     space: { 'optimizer.lr': { type: 'float', low: 1e-4, high: 0.3, log: true }, 'optimizer.momentum': { type: 'float', low: 0, high: 0.9 } },
     // Seed 54 draws founder 0 an lr of 1.2e-4 (it barely learns in an epoch), the others 0.09 to 0.17.
     sampler: { type: 'random', seed: 54 },
-    scheduler: { type: 'pbt', population: 4, interval: 1, maxBudget: 3, mutations: ['optimizer.lr', 'optimizer.momentum'], seed: 2 },
+    scheduler: { type: 'pbt', population: 4, interval: 1, maxBudget: 3, mutations, seed: 2 },
     workers: 2,
     trials,
   });
@@ -51,9 +51,12 @@ const metricsOf = (dir: string): MetricLine[] =>
     .map((line) => JSON.parse(line) as MetricLine);
 
 describe('loom tune with PBT on a training objective', () => {
-  it('refuses fewer trials than the population', async () => {
+  it('refuses fewer trials than the population, and at the first report a mutation that is not a parameter', async () => {
     await expect(runTuneFile(tuneFile(3))).rejects.toThrow('trials: pbt needs at least population = 4 trials (each member is one; exploits are not counted), got 3');
-  });
+    await expect(runTuneFile(tuneFile(4, ['optimizer.lr', 'optimizer.lrr'], 'pbt-bad'))).rejects.toThrow(
+      /^search space: pbt mutations name "optimizer\.lrr", which is not a parameter of the space \(trial \d has optimizer\.lr, optimizer\.momentum\)$/,
+    );
+  }, 60_000);
 
   it('trains a population on two trial threads: lineages reach maxBudget, an exploited member continues its donor\'s epoch-s copy from epoch s + 1 with its own lr', async () => {
     const { study, db } = await runTuneFile(tuneFile(4));
@@ -81,7 +84,7 @@ describe('loom tune with PBT on a training objective', () => {
         expect(startFrom).toBe(donorCopy);
         expect(startFrom).toMatch(new RegExp(`epoch-${s}\\.ckpt$`));
         expect(existsSync(startFrom)).toBe(true);
-        const metrics = metricsOf(join(root, 'pbt', `trial-${child.number}`));
+        const metrics = metricsOf(join(root, 'pbt-threads', `trial-${child.number}`));
         const start = metrics.find((m) => m.type === 'start') as MetricLine;
         const perEpoch = (start.totalSteps as number) / 3; // the schedule spans maxBudget
         expect(start.step).toBe(s * perEpoch);
@@ -95,10 +98,14 @@ describe('loom tune with PBT on a training objective', () => {
       }
       // Every member's lineage goes back to a founder through replaced trials; the founders are trials 0-3.
       expect(trials.filter((t) => t.attrs.replaces === undefined && t.attrs.retryOf === undefined).map((t) => t.number)).toEqual([0, 1, 2, 3]);
-      // A kept copy stays what it was: the epoch-1 copy of a founder that went on is not its final checkpoint.
-      const founder = members.find((m) => m.number > 0 && m.number < 4 && m.attrs.checkpoints !== undefined) as FrozenTrial;
-      const kept = (founder.attrs.checkpoints as Record<string, string>)['1'];
-      expect(loadCheckpoint(kept).step).toBeLessThan(loadCheckpoint(founder.attrs.checkpoint as string).step);
+      // A kept copy stays what it was: the members that paused at epoch 2 went on to 3 (the others started there).
+      const paused = members.filter((m) => ((m.attrs.startEpoch as number | undefined) ?? 0) < 2);
+      expect(paused.length).toBeGreaterThanOrEqual(1);
+      for (const m of paused) {
+        const kept = (m.attrs.checkpoints as Record<string, string>)['2'];
+        expect(kept).toBe(join(root, 'pbt-threads', `trial-${m.number}`, 'epoch-2.ckpt'));
+        expect(loadCheckpoint(kept).step * 3).toBe(2 * loadCheckpoint(m.attrs.checkpoint as string).step);
+      }
     } finally {
       await db.close();
     }

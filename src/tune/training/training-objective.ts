@@ -99,17 +99,24 @@ export class TrainingObjective {
     // Reports go to the scheduler in epoch order; its first word other than continue ends the run.
     let reports = Promise.resolve();
     let ended = false;
+    // A report that throws (a scheduler refusing the space) ends the run too, and is thrown once the thread stops.
+    const failed: unknown[] = [];
     const outcome = await thread.run(job, (epoch, value) => {
       reports = reports.then(async () => {
         if (ended) return;
-        // Kept before the report that pauses the trial, so that whoever sees it paused finds the copy.
-        if (epoch === trial.budget && this.options.maxBudget !== null && epoch < this.options.maxBudget) await this.keepCheckpoint(trial, epoch);
-        if ((await trial.report(epoch, value)) === 'continue') return;
+        try {
+          // Kept before the report that pauses the trial, so that whoever sees it paused finds the copy.
+          if (epoch === trial.budget && this.options.maxBudget !== null && epoch < this.options.maxBudget) await this.keepCheckpoint(trial, epoch);
+          if ((await trial.report(epoch, value)) === 'continue') return;
+        } catch (error) {
+          failed.push(error);
+        }
         ended = true;
         thread.stop();
       });
     });
     await reports;
+    if (failed.length > 0) throw failed[0];
     return outcome.value;
   }
 
