@@ -118,11 +118,6 @@ describe('loom tune run, killed with SIGKILL and started again', () => {
     const scheduler = new AshaScheduler(asha);
     const resumes = promotions(entries);
     expect(resumes.filter((r) => r.seq > killedAt).length).toBeGreaterThan(0);
-    // Paused trials stay resumable: the restarted tuner promoted one the killed tuner had paused
-    // (with this seed the history up to the kill is the same on every run: the points are fixed by trial number).
-    const atKill = new StudyState();
-    atKill.apply(entries.slice(0, killedAt));
-    expect(resumes.some((r) => r.seq > killedAt && atKill.trial(r.trialId)?.state === 'paused')).toBe(true);
     for (const { seq, trialId, budget } of resumes) {
       const before = new StudyState();
       before.apply(entries.slice(0, seq - 1));

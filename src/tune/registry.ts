@@ -55,6 +55,7 @@ const SAMPLERS: Record<string, (spec: Spec, space?: readonly SpaceParam[]) => Sa
         startupTrials: z.number().int().nonnegative().default(10),
         eiCandidates: z.number().int().positive().optional(),
         bandwidth: z.enum(['neighbours', 'scott']).default('neighbours'),
+        bandwidthWeighting: z.enum(['above', 'both', 'none']).default('above'),
         priorWeight: z.number().positive().default(1),
       }),
     ),

@@ -48,12 +48,13 @@ describe.skipIf(!linux)('worker processes (Linux: boot id and pid namespace)', (
   });
 
   it('counts a zombie (exited, not yet waited for by its parent) as gone', async () => {
-    // sh's background child exits at once; sh then becomes sleep, which never waits for it.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // sh's background child exits a moment after sh has become sleep, which never waits for it
+    // (a child that exited before the exec could be reaped by sh itself).
+    const parent = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     started.push(parent);
     const [line] = (await once(parent.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
     const zombie = Number(line.toString().trim());
-    for (let i = 0; i < 100 && !/\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && !/\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 20));
     expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
     expect(() => process.kill(zombie, 0)).not.toThrow(); // the signal check alone would call it alive
     expect(pidAlive(zombie)).toBe(false);

@@ -7,15 +7,9 @@ import { runTuneFile } from '../run-tune-file.js';
 import { lastStep, pbtMembers } from '../schedulers/pbt.js';
 import type { FrozenTrial } from '../study/trial.js';
 import { parseTuneFile } from '../tune-file.js';
+import { tinyTrainingConfig } from './test-support/tiny-config.js';
 
-const base = {
-  seed: 3,
-  data: { name: 'fashion-mnist-subset' },
-  model: { type: 'mlp', hidden: [32] },
-  optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
-  schedule: { type: 'cosine' },
-  train: { epochs: 2, batchSize: 64, logEvery: 1 },
-};
+const base = { ...tinyTrainingConfig, train: { epochs: 2, batchSize: 64, logEvery: 1 } };
 
 let root: string;
 beforeAll(() => {

@@ -6,16 +6,14 @@ import { validateConfig } from '../../config/load.js';
 import { buildSearchSpace, searchSpaceSchema } from '../space/search-space.js';
 import { runTuneFile } from '../run-tune-file.js';
 import { parseTuneFile } from '../tune-file.js';
+import { tinyTrainingConfig } from './test-support/tiny-config.js';
 import { startTrialRun } from './train-trial.js';
 import type { TrialJob } from './trial-job.js';
 import { TrainingObjective, trainingObjectiveSchema } from './training-objective.js';
 
 const base = {
-  seed: 3,
-  data: { name: 'fashion-mnist-subset' },
+  ...tinyTrainingConfig,
   model: { type: 'mlp', hidden: [32] },
-  optimizer: { type: 'sgd', lr: 0.05, momentum: 0.9 },
-  schedule: { type: 'cosine' },
   train: { epochs: 2, batchSize: 64, evalEvery: 7 },
   output: { dir: 'elsewhere', checkpointEvery: 5 },
 };
