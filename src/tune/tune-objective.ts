@@ -3,7 +3,7 @@
  * per concurrent tuner loop (`workers`) — for a training objective each loop owns a trial thread,
  * closed with `close`.
  */
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readConfigFile } from '../config/load.js';
 import { LoomError } from '../util/errors.js';
 import { benchmarkFunction, type BenchmarkFunction } from './objectives/index.js';
@@ -33,7 +33,7 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
     return { direction: 'minimize', loops: Array.from({ length: file.workers }, () => loop), close: async () => {} };
   }
   if (!file.space) throw new LoomError('search space: a training objective needs a space: section (config keys like optimizer.lr)');
-  const base = typeof objective.config === 'string' ? readConfigFile(resolvePath(baseDir, objective.config)) : objective.config;
+  const base = typeof objective.config === 'string' ? readConfigFile(resolve(baseDir, objective.config)) : objective.config;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new LoomError(`objective.config: expected a training config (a mapping); got ${typeof base}`);
   const training = new TrainingObjective({
     spec: objective,
@@ -50,10 +50,6 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
       await Promise.all(threads.map((thread) => thread.close()));
     },
   };
-}
-
-function resolvePath(baseDir: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
 /** The directory a tune file's relative paths start from. */

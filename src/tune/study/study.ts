@@ -115,7 +115,7 @@ export class Study implements StudyView {
     const entries = await this.backend.read(this.state.lastSeq);
     // Trials of one process may refresh concurrently: a read that started earlier brings entries already applied.
     const seen = this.state.lastSeq;
-    this.state.apply(entries[0] && entries[0].seq <= seen ? entries.filter((e) => e.seq > seen) : entries);
+    this.state.apply(entries.filter((e) => e.seq > seen));
   }
 
   /** The next trial to run: a new one, or a paused one the scheduler promotes; null when the search is over. */

@@ -10,7 +10,7 @@ import type { LoomConfig } from '../../config/schema.js';
 import { loadDataset, type DatasetSplit } from '../../data/index.js';
 import type { EvalRecord } from '../../train/metrics.js';
 import { prepareRun } from '../../train/run.js';
-import { stepsPerEpoch } from '../../train/trainer.js';
+import { stepsPerEpoch, type Trainer } from '../../train/trainer.js';
 import type { EpochReport, TrialJob, TrialOutcome } from './trial-job.js';
 import { validationSplit } from './validation-split.js';
 
@@ -39,7 +39,7 @@ export function metricOf(record: Pick<EvalRecord, 'accuracy' | 'loss'>, metric: 
 
 export function startTrialRun(job: TrialJob, report: EpochReport): TrialRun {
   let stopRequested = false;
-  let stopTrainer: (() => void) | null = null;
+  let trainer: Trainer | null = null;
   const done = (async (): Promise<TrialOutcome> => {
     const config = validateConfig(job.config);
     const data = dataFor(config.data, job.validation);
@@ -50,24 +50,23 @@ export function startTrialRun(job: TrialJob, report: EpochReport): TrialRun {
       ...(job.resumeFrom ? { resume: job.resumeFrom } : {}),
       stopAtStep: lastEpoch * perEpoch,
     });
-    stopTrainer = () => prepared.trainer.stop();
-    if (stopRequested) prepared.trainer.stop();
+    trainer = prepared.trainer;
+    if (stopRequested) trainer.stop();
     prepared.metrics.on('eval', (record) => {
       const epoch = record.step / perEpoch;
       if (Number.isInteger(epoch) && epoch < lastEpoch && !stopRequested) report(epoch, metricOf(record, job.metric));
     });
     const result = await prepared.trainer.run();
-    const epochs = result.steps / perEpoch;
     const value = result.evaluation ? metricOf(result.evaluation, job.metric) : Number.NaN;
-    const stopped = stopRequested && result.steps < lastEpoch * perEpoch;
-    if (!stopped) report(lastEpoch, value);
-    return { epochs, value, checkpoint: prepared.checkpointPath, stopped };
+    const stoppedEarly = stopRequested && result.steps < lastEpoch * perEpoch;
+    if (!stoppedEarly) report(lastEpoch, value);
+    return { value };
   })();
   return {
     done,
     stop() {
       stopRequested = true;
-      stopTrainer?.();
+      trainer?.stop();
     },
   };
 }

@@ -76,6 +76,11 @@ export class TrainingObjective {
     return join(this.options.checkpointDir, `trial-${number}`);
   }
 
+  /** Where trial `number`'s runs leave their checkpoint (output.dir/checkpoint.ckpt of its config). */
+  private checkpointPath(number: number): string {
+    return join(this.trialDir(number), 'checkpoint.ckpt');
+  }
+
   /** The objective for one tuner loop, running its trials on `thread`. */
   objective(thread: TrialThread): Objective {
     return (trial) => this.runTrial(trial, thread);
@@ -95,7 +100,7 @@ export class TrainingObjective {
       untilEpoch: trial.budget,
       resumeFrom,
     };
-    if (!trial.resumed) await trial.setAttrs({ checkpoint: join(this.trialDir(trial.number), 'checkpoint.ckpt') });
+    if (!trial.resumed) await trial.setAttrs({ checkpoint: this.checkpointPath(trial.number) });
     // Reports go to the scheduler in epoch order; its first word other than continue ends the run.
     let reports = Promise.resolve();
     let ended = false;
@@ -126,14 +131,14 @@ export class TrainingObjective {
    * PBT member started from this trial at E reads the kept file, which nothing overwrites.
    */
   private async keepCheckpoint(trial: TrialHandle, epoch: number): Promise<void> {
-    const dir = this.trialDir(trial.number);
-    const kept = join(dir, `epoch-${epoch}.ckpt`);
+    const current = this.checkpointPath(trial.number);
+    const kept = join(this.trialDir(trial.number), `epoch-${epoch}.ckpt`);
     rmSync(kept, { force: true });
     try {
       // checkpoint.ckpt is written by rename, so a hard link keeps this content without a copy.
-      linkSync(join(dir, 'checkpoint.ckpt'), kept);
+      linkSync(current, kept);
     } catch {
-      copyFileSync(join(dir, 'checkpoint.ckpt'), kept);
+      copyFileSync(current, kept);
     }
     const earlier = trial.attrs.checkpoints;
     const map = typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : {};

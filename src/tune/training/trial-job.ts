@@ -21,14 +21,8 @@ export interface TrialJob {
 
 /** What a trial run ends with. */
 export interface TrialOutcome {
-  /** Epochs trained in all (including those before a resume). */
-  readonly epochs: number;
-  /** The metric on the validation samples after the last epoch. */
+  /** The metric on the validation samples after the last epoch trained. */
   readonly value: number;
-  /** Where this run's checkpoint was written. */
-  readonly checkpoint: string | null;
-  /** True when a scheduler's decision stopped the run before its budget. */
-  readonly stopped: boolean;
 }
 
 /** The report of one epoch: its number and the validation metric. */
