@@ -3,7 +3,7 @@
  * ASHA against random search to a stated Fashion-MNIST validation accuracy, and trials per hour
  * on 2 trial threads against 1.
  *
- * Usage: npx tsx bench/tune-training.ts [--seeds 5 --target 0.88 --workers 2]
+ * Usage: npm run bench:tune-training [-- --seeds 9 --target 0.88 --workers 2 --throughput-epochs 9,3] (--seeds 0: trials per hour only)
  */
 import { parseArgs } from 'node:util';
 import { benchTraining } from './lib/tune-training.js';
@@ -11,14 +11,15 @@ import { finish } from './lib/report.js';
 
 const { values } = parseArgs({
   options: {
-    seeds: { type: 'string', default: '5' },
+    seeds: { type: 'string', default: '9' },
     target: { type: 'string', default: '0.88' },
     thresholds: { type: 'string', default: '0.86,0.87,0.875' },
     workers: { type: 'string', default: '2' },
     'asha-trials': { type: 'string', default: '200' },
     'random-trials': { type: 'string', default: '60' },
-    'throughput-trials': { type: 'string', default: '48' },
-    'throughput-epochs': { type: 'string', default: '3' },
+    'throughput-trials': { type: 'string', default: '64' },
+    'throughput-repeats': { type: 'string', default: '2' },
+    'throughput-epochs': { type: 'string', default: '9,3' },
   },
 });
 const options = {
@@ -28,8 +29,11 @@ const options = {
   workers: Number(values.workers),
   ashaTrials: Number(values['asha-trials']),
   randomTrials: Number(values['random-trials']),
-  throughputTrials: Number(values['throughput-trials']),
-  throughputEpochs: Number(values['throughput-epochs']),
+  throughput: {
+    trials: Number(values['throughput-trials']),
+    epochs: values['throughput-epochs'].split(',').map(Number),
+    repeats: Number(values['throughput-repeats']),
+  },
 };
 const summary = await benchTraining(options);
 finish('tune-training', { bench: 'tune-training', ...summary }, options);

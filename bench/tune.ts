@@ -22,7 +22,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '10' },
     functions: { type: 'string', default: 'branin,hartmann6' },
     'no-training': { type: 'boolean', default: false },
-    'training-seeds': { type: 'string', default: '5' },
+    'training-seeds': { type: 'string', default: '9' },
     target: { type: 'string', default: '0.88' },
   },
 });
@@ -66,8 +66,7 @@ async function main(): Promise<void> {
         workers: 2,
         ashaTrials: 200,
         randomTrials: 60,
-        throughputTrials: 48,
-        throughputEpochs: 3,
+        throughput: { trials: 64, epochs: [9, 3], repeats: 2 },
       });
   finish('tune', { bench: 'tune', ...summary, ...training }, { trials, seeds });
 }

@@ -59,6 +59,21 @@ describe('loom tune', () => {
     expect(rows.every((r) => r.split(/\s+/)[1] === 'complete')).toBe(true);
   });
 
+  it('stops a search once a trial reaches --stop-at, and refuses a --stop-at that is not a number', () => {
+    const store = join(dir, 'stop.sqlite');
+    // Random points on Branin below 20 are common (its range is about 0.4 to 300): the search ends long before 500 trials.
+    const file = tuneFile(`name: stop\nstore: ${store}\nobjective: { type: function, name: branin }\nsampler: { type: random, seed: 5 }\ntrials: 500\n`);
+    const run = loom('tune', 'run', file, '--plain', '--stop-at', '20');
+    expect(run.status).toBe(0);
+    const values = run.stdout.split('\n').filter((l) => l.startsWith('trial ')).map((l) => Number(l.split(' ')[3]));
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.length).toBeLessThan(500);
+    // The last trial is the first to reach 20: every one before it was worse.
+    expect(values[values.length - 1]).toBeLessThanOrEqual(20);
+    expect(values.slice(0, -1).every((v) => v > 20)).toBe(true);
+    expectOneLineError(loom('tune', 'run', file, '--stop-at', 'high'), /^loom: --stop-at must be a number; got "high"$/);
+  });
+
   it('refuses a bad tune file, an invalid space and a study asked for the other direction, in one line', () => {
     const store = join(dir, 'errors.sqlite');
     const head = `store: ${store}\nobjective: { type: function, name: branin }\ntrials: 3\n`;

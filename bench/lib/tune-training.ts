@@ -1,22 +1,28 @@
 /**
  * Hyperparameter search on real Fashion-MNIST trainings (examples/tune-fashion-mlp-asha.yaml: an
- * MLP, 15,000 training images, 5,000 held out), for bench:tune and bench/tune-training.ts:
+ * MLP, 15,000 training images, 5,000 held out), for bench:tune and bench/tune-training.ts. Every
+ * search is a `loom tune run` process, as a user starts it (the built CLI, a fresh store), timed
+ * from its spawn:
  *
  * - ASHA against random search, both on `workers` trial threads with the same random-sampler
- *   seeds (so trial k is the same configuration in both): the wall time from the study's first
- *   trial until some trial reports a validation accuracy >= the target. Random search runs every
- *   trial to the full 27 epochs; ASHA starts trials at 1 epoch and promotes the best third of
- *   each rung. Both stop once the target is reached (running trials finish); a search that never
- *   reaches it counts its whole length (a lower bound, which understates its time).
- * - trials per hour with 2 trial threads against 1: random search, FIFO, short fixed-length trials.
+ *   seeds (so trial k is the same configuration in both): the wall time until some trial reports
+ *   a validation accuracy >= the target. Random search runs every trial to the file's largest
+ *   budget; ASHA starts trials at 1 epoch and promotes the best third of each rung. Both end at
+ *   the target (`--stop-at`; running trials finish); a search that never reaches it counts its
+ *   whole length (a lower bound, which understates its time).
+ * - trials per hour with 2 trial threads against 1: random search, FIFO, fixed-length trials at
+ *   batch 128; trials over the whole process's wall time, its start and its threads' included.
  *
- * Needs Debian's dataset-fashion-mnist.
+ * Needs Debian's dataset-fashion-mnist and the built CLI (npm run build).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readConfigFile } from '../../src/config/load.js';
-import { parseTuneFile, runTuneFile, type Study, type TuneFile } from '../../src/tune/index.js';
+import { openJournals } from '../../src/store/index.js';
+import type { JournalOp } from '../../src/tune/index.js';
 import { median, printTable, round3 } from './report.js';
 
 export interface SearchComparison {
@@ -31,35 +37,55 @@ export interface SearchComparison {
 }
 
 interface StudyTiming {
-  /** Per threshold: seconds from the first trial's creation to the first report >= it, or null if none reached it. */
+  /** Per threshold: seconds from the process's spawn to the first report >= it, or null if none reached it. */
   readonly toThreshold: ReadonlyMap<number, number | null>;
+  /** The process's wall time. */
   readonly seconds: number;
   readonly trials: number;
   readonly best: number;
 }
 
-const example = (): TuneFile => parseTuneFile(readConfigFile(new URL('../../examples/tune-fashion-mlp-asha.yaml', import.meta.url).pathname));
+type RawTuneFile = Record<string, unknown> & { objective: Record<string, unknown> & { config: Record<string, unknown> } };
 
-/** Runs `file` in a fresh store; with `target`, ends it once some trial reports at least that. */
-async function timeStudy(file: TuneFile, thresholds: readonly number[], target: number | null): Promise<StudyTiming> {
+const LOOM = fileURLToPath(new URL('../../bin/loom.js', import.meta.url));
+const example = (): RawTuneFile => readConfigFile(fileURLToPath(new URL('../../examples/tune-fashion-mlp-asha.yaml', import.meta.url))) as RawTuneFile;
+
+/** The example's largest budget (its scheduler's maxBudget): the length of a random-search trial. */
+export const exampleMaxBudget = (): number => (example().scheduler as { maxBudget: number }).maxBudget;
+
+function runLoom(args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LOOM, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`loom ${args.join(' ')} exited with ${code}: ${stderr.trim()}`))));
+  });
+}
+
+/** Runs `file` (its store and checkpoints in a fresh directory) with `loom tune run`, ending at `target` if given. */
+async function timeStudy(file: RawTuneFile, thresholds: readonly number[], target: number | null): Promise<StudyTiming> {
   const dir = mkdtempSync(join(tmpdir(), 'loom-bench-tune-'));
-  const reached = (study: Study): boolean => study.trials().some((t) => [...t.intermediate.values()].some((v) => v >= (target as number)));
   try {
-    const objective = { ...file.objective, checkpoints: join(dir, 'ck') } as TuneFile['objective'];
-    const { study, db } = await runTuneFile({ ...file, objective, store: join(dir, 'studies.sqlite') }, target === null ? {} : { stop: reached });
+    const store = join(dir, 'studies.sqlite');
+    const path = join(dir, 'tune.json');
+    writeFileSync(path, JSON.stringify({ ...file, store, objective: { ...file.objective, checkpoints: join(dir, 'ck') } }));
+    const spawned = Date.now();
+    await runLoom(['tune', 'run', path, '--plain', ...(target === null ? [] : ['--stop-at', String(target)])]);
+    const seconds = (Date.now() - spawned) / 1000;
+    const db = await openJournals(store);
     try {
-      const entries = await study.backend.read(0);
-      const created = entries.find((e) => e.op.op === 'create');
-      const start = created && created.op.op === 'create' ? created.op.at : 0;
-      let end = start;
+      const entries = await db.open<JournalOp>(String(file.name)).read(0);
       const toThreshold = new Map<number, number | null>(thresholds.map((x) => [x, null]));
+      let trials = 0;
+      let best = -Infinity;
       for (const { op } of entries) {
-        if ('at' in op) end = Math.max(end, op.at);
+        if (op.op === 'create') trials++;
         if (op.op !== 'report') continue;
-        for (const x of thresholds) if (toThreshold.get(x) === null && op.value >= x) toThreshold.set(x, (op.at - start) / 1000);
+        best = Math.max(best, op.value);
+        for (const x of thresholds) if (toThreshold.get(x) === null && op.value >= x) toThreshold.set(x, (op.at - spawned) / 1000);
       }
-      const best = Math.max(...study.trials().flatMap((t) => [...t.intermediate.values()]));
-      return { toThreshold, seconds: (end - start) / 1000, trials: study.trials().length, best };
+      return { toThreshold, seconds, trials, best };
     } finally {
       await db.close();
     }
@@ -68,7 +94,7 @@ async function timeStudy(file: TuneFile, thresholds: readonly number[], target: 
   }
 }
 
-/** Seconds to reach `x`, or the study's whole length when it never did (a lower bound). */
+/** Seconds to reach `x`, or the search's whole length when it never did (a lower bound). */
 const timeTo = (t: StudyTiming, x: number): number => t.toThreshold.get(x) ?? t.seconds;
 const shown = (t: StudyTiming, x: number): string => (t.toThreshold.get(x) === null ? `>${round3(t.seconds)}` : String(round3(timeTo(t, x))));
 
@@ -88,34 +114,64 @@ export async function ashaAgainstRandom(o: SearchComparison): Promise<{ speedups
     }
   }
   const speedups = new Map(thresholds.map((x) => [x, median(runs.map((r) => timeTo(r.random, x))) / median(runs.map((r) => timeTo(r.asha, x)))]));
-  return { speedups, headers: ['seed', 'search', ...thresholds.map((x) => `to ${x} s`), 'trials', 'study s', 'best acc'], rows };
+  return { speedups, headers: ['seed', 'search', ...thresholds.map((x) => `to ${x} s`), 'trials', 'process s', 'best acc'], rows };
 }
 
 /** Trials per hour of random search (FIFO) with `threads` trial threads: `trials` trials of `epochs` epochs at batch 128. */
 export async function trialsPerHour(threads: number, trials: number, epochs: number): Promise<number> {
   const base = example();
-  const objective = base.objective as Extract<TuneFile['objective'], { type: 'training' }>;
-  const file: TuneFile = {
+  const file: RawTuneFile = {
     ...base,
     name: `throughput-${threads}`,
     scheduler: { type: 'fifo' },
     workers: threads,
     trials,
-    objective: { ...objective, config: { ...(objective.config as Record<string, unknown>), train: { epochs, batchSize: 128, logEvery: 1000 } } },
-    space: { ...base.space, 'train.batchSize': { type: 'categorical', choices: [128] } },
+    objective: { ...base.objective, config: { ...base.objective.config, train: { epochs, batchSize: 128, logEvery: 1000 } } },
+    space: { ...(base.space as Record<string, unknown>), 'train.batchSize': { type: 'categorical', choices: [128] } },
   };
   const t = await timeStudy(file, [], null);
   return (t.trials / t.seconds) * 3600;
 }
 
-/** Both measurements, printed; returns the summary keys of bench:tune. */
-export async function benchTraining(o: SearchComparison & { readonly throughputTrials: number; readonly throughputEpochs: number }): Promise<{ asha_speedup_vs_random: number; parallel_speedup_2w: number }> {
-  const { speedups, headers, rows } = await ashaAgainstRandom(o);
-  process.stdout.write(`ASHA vs random search on Fashion-MNIST MLP trainings, ${o.workers} trial threads: seconds until a validation accuracy >= each threshold (searches stop at ${o.target})\n`);
-  printTable(headers, rows);
-  process.stdout.write(`median speedup (random / ASHA): ${[...speedups].map(([x, s]) => `${x}: ${round3(s)}`).join(', ')}\n`);
-  const one = await trialsPerHour(1, o.throughputTrials, o.throughputEpochs);
-  const two = await trialsPerHour(2, o.throughputTrials, o.throughputEpochs);
-  process.stdout.write(`trials per hour (${o.throughputTrials} trials of ${o.throughputEpochs} epochs, random search): 1 thread ${Math.round(one)}, 2 threads ${Math.round(two)}\n`);
-  return { asha_speedup_vs_random: round3(speedups.get(o.target) as number), parallel_speedup_2w: round3(two / one) };
+export interface ThroughputSetting {
+  readonly trials: number;
+  /** Trial lengths to measure; the first is the one the summary's ratio is taken at. */
+  readonly epochs: readonly number[];
+  /** Pairs of 1-thread and 2-thread runs per length, in the order 1 2 2 1 1 2 ... so that a drift in the machine's speed cancels. */
+  readonly repeats: number;
+}
+
+/** Trials per hour on 1 and 2 threads at each trial length: the sums over `repeats` interleaved runs. */
+async function throughputTable(o: ThroughputSetting): Promise<{ ratios: number[]; rows: (string | number)[][] }> {
+  const ratios: number[] = [];
+  const rows: (string | number)[][] = [];
+  for (const epochs of o.epochs) {
+    const rates = { 1: [] as number[], 2: [] as number[] };
+    for (let r = 0; r < o.repeats; r++) {
+      for (const threads of r % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const)) rates[threads].push(await trialsPerHour(threads, o.trials, epochs));
+    }
+    const one = rates[1].reduce((a, b) => a + b, 0) / o.repeats;
+    const two = rates[2].reduce((a, b) => a + b, 0) / o.repeats;
+    ratios.push(two / one);
+    rows.push([epochs, rates[1].map(Math.round).join(' / '), rates[2].map(Math.round).join(' / '), round3(two / one)]);
+  }
+  return { ratios, rows };
+}
+
+/** Both measurements, printed (`seeds: 0` skips the search comparison); returns the summary keys of bench:tune. */
+export async function benchTraining(
+  o: SearchComparison & { readonly throughput: ThroughputSetting },
+): Promise<{ asha_speedup_vs_random: number | null; parallel_speedup_2w: number }> {
+  let speedup: number | null = null;
+  if (o.seeds > 0) {
+    const { speedups, headers, rows } = await ashaAgainstRandom(o);
+    process.stdout.write(`ASHA vs random search on Fashion-MNIST MLP trainings (${exampleMaxBudget()} epochs at most), ${o.workers} trial threads: seconds from the start of \`loom tune run\` until a validation accuracy >= each threshold (searches stop at ${o.target})\n`);
+    printTable(headers, rows);
+    process.stdout.write(`median speedup (random / ASHA): ${[...speedups].map(([x, s]) => `${x}: ${round3(s)}`).join(', ')}\n`);
+    speedup = round3(speedups.get(o.target) as number);
+  }
+  const { ratios, rows } = await throughputTable(o.throughput);
+  process.stdout.write(`trials per hour of \`loom tune run\` (${o.throughput.trials} random-search trials of E epochs at batch 128, over the process's wall time; ${o.throughput.repeats} runs each, interleaved):\n`);
+  printTable(['epochs E', '1 thread', '2 threads', 'ratio of means'], rows);
+  return { asha_speedup_vs_random: speedup, parallel_speedup_2w: round3(ratios[0]) };
 }

@@ -46,6 +46,14 @@ describe('config validation', () => {
   it('requires exactly one of epochs and steps', () => {
     expect(errorOf({ ...base, train: { epochs: 1, steps: 10 } })).toMatch(/exactly one of train\.epochs and train\.steps/);
   });
+
+  it('refuses a train.untilEpoch past train.epochs or without it, and a data.holdOut on text', () => {
+    expect(validateConfig({ ...base, train: { epochs: 3, untilEpoch: 3 } }).train.untilEpoch).toBe(3);
+    expect(errorOf({ ...base, train: { epochs: 3, untilEpoch: 4 } })).toBe('config key train.untilEpoch = 4 is invalid: train.untilEpoch needs train.epochs, and must not be past it');
+    expect(errorOf({ ...base, train: { steps: 30, untilEpoch: 1 } })).toMatch(/^config key train\.untilEpoch = 1 is invalid/);
+    expect(validateConfig({ ...base, data: { name: 'fashion-mnist-subset', holdOut: 500 } }).data).toEqual({ name: 'fashion-mnist-subset', holdOut: 500 });
+    expect(errorOf({ ...base, data: { name: 'text', context: 64, holdOut: 500 } })).toBe('unknown config key data.holdOut');
+  });
 });
 
 describe('--set overrides', () => {

@@ -8,17 +8,22 @@ const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
 const probability = z.number().min(0).lt(1);
 
+/** Training samples held out to evaluate on instead of the test set (data/hold-out.ts); not for text, whose test split is already held out. */
+const holdOut = { holdOut: positiveInt.optional() };
+
 export const dataSchema = z.discriminatedUnion('name', [
   z.strictObject({
     name: z.literal('fashion-mnist'),
+    ...holdOut,
     /** Directory of the four IDX files; default: Debian's /usr/share/datasets/fashion-mnist. */
     dir: z.string().min(1).optional(),
     limitTrain: positiveInt.optional(),
     limitTest: positiveInt.optional(),
   }),
-  z.strictObject({ name: z.literal('fashion-mnist-subset') }),
+  z.strictObject({ name: z.literal('fashion-mnist-subset'), ...holdOut }),
   z.strictObject({
     name: z.literal('blobs'),
+    ...holdOut,
     classes: positiveInt.min(2),
     dims: positiveInt,
     trainSize: positiveInt,
@@ -28,6 +33,7 @@ export const dataSchema = z.discriminatedUnion('name', [
   }),
   z.strictObject({
     name: z.literal('linear'),
+    ...holdOut,
     dims: positiveInt,
     trainSize: positiveInt,
     testSize: positiveInt,
@@ -139,9 +145,18 @@ export const trainSchema = z
     logEvery: positiveInt.default(50),
     /** Split each worker's slice of the batch into N micro-batches and sum their gradients. */
     accumulationSteps: positiveInt.default(1),
+    /**
+     * Stop after this epoch, checkpointed, the schedule still spanning train.epochs: a run trained
+     * in pieces, each resumed from the last one's checkpoint (a paused tuning trial is one).
+     */
+    untilEpoch: positiveInt.optional(),
   })
   .refine((t) => (t.epochs === undefined) !== (t.steps === undefined), {
     message: 'give exactly one of train.epochs and train.steps',
+  })
+  .refine((t) => t.untilEpoch === undefined || (t.epochs !== undefined && t.untilEpoch <= t.epochs), {
+    message: 'train.untilEpoch needs train.epochs, and must not be past it',
+    path: ['untilEpoch'],
   });
 
 export const outputSchema = z.strictObject({

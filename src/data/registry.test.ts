@@ -23,6 +23,20 @@ describe('loadDataset', () => {
     expect(JSON.parse(JSON.stringify(split.train.vocabulary)).kind).toBe('chars');
   });
 
+  it('holds out training samples as the evaluation set: the same ones every time, none of them trained on', () => {
+    const whole = loadDataset({ name: 'blobs', classes: 3, dims: 2, trainSize: 50, testSize: 9, seed: 4 });
+    const held = loadDataset({ name: 'blobs', classes: 3, dims: 2, trainSize: 50, testSize: 9, seed: 4, holdOut: 10 });
+    expect([held.train.size, held.test.size]).toEqual([40, 10]);
+    const rows = (batch: { inputs: ArrayLike<number> }): string[] => Array.from({ length: batch.inputs.length / 2 }, (_, i) => `${batch.inputs[2 * i]},${batch.inputs[2 * i + 1]}`);
+    const all = (d: { size: number; batch(i: ArrayLike<number>): { inputs: ArrayLike<number> } }): string[] => rows(d.batch(Int32Array.from({ length: d.size }, (_, i) => i)));
+    const trained = new Set(all(held.train));
+    const evaluated = all(held.test);
+    expect(evaluated.some((r) => trained.has(r))).toBe(false);
+    expect(new Set([...trained, ...evaluated])).toEqual(new Set(all(whole.train)));
+    expect(all(loadDataset({ name: 'blobs', classes: 3, dims: 2, trainSize: 50, testSize: 9, seed: 4, holdOut: 10 }).test)).toEqual(evaluated);
+    expect(() => loadDataset({ name: 'fashion-mnist-subset', holdOut: 6000 })).toThrow('data.holdOut must be an integer in [1, 5999] (the training set has 6000 samples); got 6000');
+  });
+
   it('names an unknown dataset and a missing directory', () => {
     expect(() => loadDataset({ name: 'cifar' } as unknown as DatasetSpec)).toThrow(
       'unknown dataset "cifar"; known: fashion-mnist, fashion-mnist-subset, blobs, linear, text',

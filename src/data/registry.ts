@@ -5,21 +5,27 @@
  */
 import { LoomError, showValue } from '../util/errors.js';
 import type { DatasetSplit } from './dataset.js';
+import { holdOutSplit } from './hold-out.js';
 import { loadFashionMnist, loadFashionMnistSubset, type FashionMnistOptions } from './fashion-mnist.js';
 import { makeBlobs, makeLinearRegression, type BlobsOptions, type LinearRegressionOptions } from './synthetic.js';
 import { loadShippedText, loadText, makeTextDatasets, type TextDatasetOptions, type TextDatasetSplit } from './text.js';
 
+/** Training samples held out as the evaluation set (holdOutSplit); the test set is then not loaded for evaluation. */
+export interface HoldOutOption {
+  readonly holdOut?: number;
+}
+
 /** Each spec is its loader's options plus the dataset `name` (the config's discriminator). */
-export interface FashionMnistSpec extends FashionMnistOptions {
+export interface FashionMnistSpec extends FashionMnistOptions, HoldOutOption {
   readonly name: 'fashion-mnist';
 }
-export interface FashionMnistSubsetSpec {
+export interface FashionMnistSubsetSpec extends HoldOutOption {
   readonly name: 'fashion-mnist-subset';
 }
-export interface BlobsSpec extends BlobsOptions {
+export interface BlobsSpec extends BlobsOptions, HoldOutOption {
   readonly name: 'blobs';
 }
-export interface LinearSpec extends LinearRegressionOptions {
+export interface LinearSpec extends LinearRegressionOptions, HoldOutOption {
   readonly name: 'linear';
 }
 /** The splits' dataset name (`moby-dick` or `text`) is set by `loadDataset`. */
@@ -43,6 +49,11 @@ export const DATASET_NAMES: readonly DatasetSpec['name'][] = [
 export function loadDataset(spec: TextSpec): TextDatasetSplit;
 export function loadDataset(spec: DatasetSpec): DatasetSplit;
 export function loadDataset(spec: DatasetSpec): DatasetSplit {
+  if (spec.name !== 'text' && spec.holdOut !== undefined) return holdOutSplit(loadWhole(spec), spec.holdOut);
+  return loadWhole(spec);
+}
+
+function loadWhole(spec: DatasetSpec): DatasetSplit {
   switch (spec.name) {
     case 'fashion-mnist':
       return loadFashionMnist(spec);

@@ -40,8 +40,6 @@ export interface PrepareOptions {
   readonly writeCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Append records to output.dir/metrics.jsonl (default true; a rank whose driver records them says false). */
   readonly metricsFile?: boolean;
-  /** End at this step (checkpointed), the schedule still spanning the config's steps (see TrainerOptions). */
-  readonly stopAtStep?: number;
 }
 
 export async function prepareRun(config: LoomConfig, options: PrepareOptions = {}): Promise<PreparedRun> {
@@ -85,7 +83,8 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     logEvery: config.train.logEvery,
     metrics,
     startStep,
-    ...(options.stopAtStep !== undefined ? { stopAtStep: options.stopAtStep } : {}),
+    // train.untilEpoch: end there (checkpointed), the schedule still spanning every epoch.
+    ...(config.train.untilEpoch !== undefined ? { stopAtStep: config.train.untilEpoch * perEpoch } : {}),
     accumulationSteps: config.train.accumulationSteps,
     ...(group ? { group } : {}),
     ...(checkpointPath

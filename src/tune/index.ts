@@ -16,7 +16,7 @@ export { PbtScheduler, type PbtOptions } from './schedulers/pbt.js';
 export * from './objectives/index.js';
 export { createSampler, createScheduler, samplerNames, schedulerNames } from './registry.js';
 export { parseTuneFile, tuneFileSchema, type TuneFile } from './tune-file.js';
-export { runTuneFile, type TuneRunOptions } from './run-tune-file.js';
+export { reachedValue, runTuneFile, type TuneRunOptions } from './run-tune-file.js';
 export { tuneFileDir } from './tune-objective.js';
 export { TrainingObjective, trainingObjectiveSchema, type TrainingObjectiveSpec } from './training/training-objective.js';
 export { TpeSampler, defaultGamma, type TpeOptions } from './samplers/tpe.js';

@@ -23,6 +23,17 @@ export interface TuneRunOptions {
   readonly baseDir?: string;
   /** Checked before each new trial: true ends the search early (e.g. a target value was reached). */
   readonly stop?: (study: Study) => boolean;
+  /**
+   * Ends the search once some trial has reported a value at least this good (>= when the study
+   * maximizes, <= when it minimizes; intermediate reports count). Running trials still finish.
+   */
+  readonly stopAt?: number;
+}
+
+/** Whether some trial of `study` has reported (or ended with) a value at least as good as `target`. */
+export function reachedValue(study: Study, target: number): boolean {
+  const good = study.direction === 'maximize' ? (v: number) => v >= target : (v: number) => v <= target;
+  return study.trials().some((t) => (t.value !== null && good(t.value)) || [...t.intermediate.values()].some(good));
 }
 
 export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}): Promise<{ study: Study; db: JournalDatabase }> {
@@ -48,7 +59,9 @@ export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}):
     const optimize = {
       trials,
       ...(options.onTrial ? { onTrial: (t: FrozenTrial) => options.onTrial?.(t, study) } : {}),
-      ...(options.stop ? { stop: () => options.stop?.(study) ?? false } : {}),
+      ...(options.stop || options.stopAt !== undefined
+        ? { stop: () => (options.stop?.(study) ?? false) || (options.stopAt !== undefined && reachedValue(study, options.stopAt)) }
+        : {}),
     };
     await Promise.all(objective.loops.map((loop) => study.optimize(loop, optimize)));
     return { study, db };

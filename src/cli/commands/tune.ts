@@ -30,13 +30,17 @@ export function registerTune(program: Command): void {
     .argument('<file>', 'tune file (.yaml or .json); see examples/tune-branin.yaml')
     .option('--trials <n>', "the study's trial count (overrides the file)")
     .option('--store <where>', 'SQLite file or postgresql:// URL (overrides the file)')
+    .option('--stop-at <value>', 'end the search once a trial reports a value this good (>= when maximizing, <= when minimizing)')
     .option('--plain', 'one line per trial instead of a live status line')
-    .action(async (path: string, opts: { trials?: string; store?: string; plain?: boolean }) => {
+    .action(async (path: string, opts: { trials?: string; store?: string; stopAt?: string; plain?: boolean }) => {
       const file = parseTuneFile(readConfigFile(path));
       const trials = positive('--trials', opts.trials);
+      const stopAt = opts.stopAt === undefined ? undefined : Number(opts.stopAt);
+      if (stopAt !== undefined && (opts.stopAt?.trim() === '' || !Number.isFinite(stopAt))) throw new LoomError(`--stop-at must be a number; got ${showValue(opts.stopAt)}`);
       const live = !opts.plain && process.stdout.isTTY;
       const { study, db } = await runTuneFile(opts.store ? { ...file, store: opts.store } : file, {
         ...(trials ? { trials } : {}),
+        ...(stopAt !== undefined ? { stopAt } : {}),
         baseDir: tuneFileDir(path),
         onTrial: (trial, s) => {
           const line = summaryLine(summarize(s.name, s.direction, s.trials()));

@@ -1,18 +1,21 @@
 /**
- * Runs one training trial in this thread: the trial's config on the training set minus the
- * held-out validation samples, from its checkpoint when it continues, up to its budget (an epoch
- * count), reporting the validation metric after every epoch. The report of the last epoch is
- * sent only once the checkpoint is on disk, because a scheduler may promote (resume) the trial
- * on another worker as soon as it hears that value.
+ * Runs one training trial from this thread: the trial's config (evaluated on held-out training
+ * samples, its data.holdOut), from its checkpoint when it continues, up to its budget (its
+ * train.untilEpoch), reporting the evaluation metric after every epoch. A config with
+ * distributed.workers > 1 is a data-parallel job of its own, in its distributed.mode (threads
+ * started from this one, processes, hosts or virtual). The report of the last epoch is sent only
+ * once the checkpoint is on disk, because a scheduler may promote (resume) the trial on another
+ * worker as soon as it hears that value.
  */
+import { join } from 'node:path';
 import { validateConfig } from '../../config/load.js';
 import type { LoomConfig } from '../../config/schema.js';
 import { loadDataset, type DatasetSplit } from '../../data/index.js';
-import type { EvalRecord } from '../../train/metrics.js';
+import { runDataParallel } from '../../parallel/index.js';
+import { MetricsStream, type EvalRecord } from '../../train/metrics.js';
 import { prepareRun } from '../../train/run.js';
-import { stepsPerEpoch, type Trainer } from '../../train/trainer.js';
+import { stepsPerEpoch, type TrainResult } from '../../train/trainer.js';
 import type { EpochReport, TrialJob, TrialOutcome } from './trial-job.js';
-import { validationSplit } from './validation-split.js';
 
 /** A running trial: its outcome, and a way to end it early (a scheduler's stop or pause). */
 export interface TrialRun {
@@ -20,14 +23,14 @@ export interface TrialRun {
   stop(): void;
 }
 
-/** Datasets of this thread, by data spec and validation size: a thread runs many trials on the same data. */
+/** Datasets of this thread, by data spec: a thread runs many trials on the same data. */
 const splits = new Map<string, DatasetSplit>();
 
-function dataFor(spec: LoomConfig['data'], validation: number): DatasetSplit {
-  const key = JSON.stringify([spec, validation]);
+function dataFor(spec: LoomConfig['data']): DatasetSplit {
+  const key = JSON.stringify(spec);
   let split = splits.get(key);
   if (!split) {
-    split = validationSplit(loadDataset(spec), validation);
+    split = loadDataset(spec);
     splits.set(key, split);
   }
   return split;
@@ -37,36 +40,47 @@ export function metricOf(record: Pick<EvalRecord, 'accuracy' | 'loss'>, metric: 
   return metric === 'accuracy' ? record.accuracy : record.loss;
 }
 
+/** Alone in this thread, on this thread's copy of the data; `stopper` ends it at the next step (checkpointed). */
+async function trainHere(config: LoomConfig, data: DatasetSplit, resumeFrom: string | null, onEval: (record: EvalRecord) => void, stopper: AbortSignal): Promise<TrainResult> {
+  const prepared = await prepareRun(config, { data, ...(resumeFrom ? { resume: resumeFrom } : {}) });
+  prepared.metrics.on('eval', onEval);
+  if (stopper.aborted) prepared.trainer.stop();
+  else stopper.addEventListener('abort', () => prepared.trainer.stop(), { once: true });
+  return prepared.trainer.run();
+}
+
+/** A data-parallel job whose ranks load their own data: rank 0's records reach `onEval`; the result is rank 0's. */
+async function trainParallel(config: LoomConfig, resumeFrom: string | null, onEval: (record: EvalRecord) => void, stopper: AbortSignal): Promise<TrainResult> {
+  const metrics = new MetricsStream(config.output.dir ? join(config.output.dir, 'metrics.jsonl') : undefined);
+  metrics.on('eval', onEval);
+  const results = await runDataParallel({ config, metrics, stopSignal: stopper, ...(resumeFrom ? { resume: resumeFrom } : {}) });
+  return results[0];
+}
+
 export function startTrialRun(job: TrialJob, report: EpochReport): TrialRun {
-  let stopRequested = false;
-  let trainer: Trainer | null = null;
+  const stopper = new AbortController();
   const done = (async (): Promise<TrialOutcome> => {
     const config = validateConfig(job.config);
-    const data = dataFor(config.data, job.validation);
+    const lastEpoch = config.train.untilEpoch ?? config.train.epochs ?? 1;
+    const data = dataFor(config.data);
     const perEpoch = stepsPerEpoch(data.train.size, config.train.batchSize);
-    const lastEpoch = job.untilEpoch ?? config.train.epochs ?? 1;
-    const prepared = await prepareRun(config, {
-      data,
-      ...(job.resumeFrom ? { resume: job.resumeFrom } : {}),
-      stopAtStep: lastEpoch * perEpoch,
-    });
-    trainer = prepared.trainer;
-    if (stopRequested) trainer.stop();
-    prepared.metrics.on('eval', (record) => {
+    const onEval = (record: EvalRecord): void => {
       const epoch = record.step / perEpoch;
-      if (Number.isInteger(epoch) && epoch < lastEpoch && !stopRequested) report(epoch, metricOf(record, job.metric));
-    });
-    const result = await prepared.trainer.run();
+      if (Number.isInteger(epoch) && epoch < lastEpoch && !stopper.signal.aborted) report(epoch, metricOf(record, job.metric));
+    };
+    const result =
+      config.distributed.workers > 1
+        ? await trainParallel(config, job.resumeFrom, onEval, stopper.signal)
+        : await trainHere(config, data, job.resumeFrom, onEval, stopper.signal);
     const value = result.evaluation ? metricOf(result.evaluation, job.metric) : Number.NaN;
-    const stoppedEarly = stopRequested && result.steps < lastEpoch * perEpoch;
+    const stoppedEarly = stopper.signal.aborted && result.steps < lastEpoch * perEpoch;
     if (!stoppedEarly) report(lastEpoch, value);
     return { value };
   })();
   return {
     done,
     stop() {
-      stopRequested = true;
-      trainer?.stop();
+      stopper.abort();
     },
   };
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../config/load.js';
+import { validateConfig, withConfigValue } from '../../config/load.js';
 import { buildSearchSpace, searchSpaceSchema } from '../space/search-space.js';
 import { runTuneFile } from '../run-tune-file.js';
 import { parseTuneFile } from '../tune-file.js';
@@ -24,13 +24,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function objective(maxBudget: number | null, over: Record<string, unknown> = base): TrainingObjective {
+function objective(maxBudget: number | null, over: Record<string, unknown> = base, dir = 'ck'): TrainingObjective {
   return new TrainingObjective({
     spec: trainingObjectiveSchema.parse({ type: 'training', config: over, validation: 400 }),
     base: over,
     space: buildSearchSpace(searchSpaceSchema.parse({ 'optimizer.lr': { type: 'float', low: 1e-3, high: 1, log: true }, 'model.hidden.0': { type: 'int', low: 8, high: 64 } })),
     maxBudget,
-    checkpointDir: join(root, 'ck'),
+    checkpointDir: join(root, dir),
   });
 }
 
@@ -70,18 +70,39 @@ describe('a training trial run', () => {
     return { reports, value: outcome.value };
   }
 
-  it('paused at epoch 1 and resumed to 3 reports exactly what an uninterrupted run to 3 reports', async () => {
-    const o = objective(3);
-    const config = (n: number) => o.trialConfig(n, { 'optimizer.lr': 0.05, 'model.hidden.0': 24 });
-    const job = (n: number, untilEpoch: number, resumeFrom: string | null): TrialJob => ({ trial: n, config: config(n), validation: 400, metric: 'accuracy', untilEpoch, resumeFrom });
-    const straight = await run(job(0, 3, null));
+  /** Trial `n` of `o` at lr 0.05, width 24, trained to `untilEpoch` (from `resumeFrom`). */
+  const job = (o: TrainingObjective, n: number, untilEpoch: number, resumeFrom: string | null): TrialJob => ({
+    trial: n,
+    config: withConfigValue(o.trialConfig(n, { 'optimizer.lr': 0.05, 'model.hidden.0': 24 }), 'train.untilEpoch', untilEpoch),
+    metric: 'accuracy',
+    resumeFrom,
+  });
+
+  async function pausedAndStraight(o: TrainingObjective): Promise<void> {
+    const straight = await run(job(o, 0, 3, null));
     expect(straight.reports.map(([e]) => e)).toEqual([1, 2, 3]);
-    const first = await run(job(1, 1, null));
-    const resumed = await run(job(1, 3, join(o.trialDir(1), 'checkpoint.ckpt')));
+    const first = await run(job(o, 1, 1, null));
+    const resumed = await run(job(o, 1, 3, join(o.trialDir(1), 'checkpoint.ckpt')));
     expect([...first.reports, ...resumed.reports]).toEqual(straight.reports);
     expect(resumed.value).toBe(straight.value);
     expect(straight.value).toBeGreaterThan(0.5); // it learns: 10 classes, chance is 0.1
+  }
+
+  const starts = (o: TrainingObjective, n: number): { step: number; workers: number; testSize: number }[] =>
+    readFileSync(join(o.trialDir(n), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'start');
+
+  it('paused at epoch 1 and resumed to 3 reports exactly what an uninterrupted run to 3 reports', async () => {
+    const o = objective(3);
+    await pausedAndStraight(o);
+    // Evaluated on the 400 held-out training samples, not the test set.
+    expect(starts(o, 1)).toEqual([expect.objectContaining({ step: 0, workers: 1, testSize: 400 }), expect.objectContaining({ workers: 1, testSize: 400 })]);
   }, 60_000);
+
+  it('runs a trial that is itself a 2-worker data-parallel job (threads): paused and resumed as one run', async () => {
+    const o = objective(3, { ...base, distributed: { workers: 2, mode: 'threads' } }, 'ck-ddp');
+    await pausedAndStraight(o);
+    expect(starts(o, 1).map((r) => [r.workers, r.testSize])).toEqual([[2, 400], [2, 400]]);
+  }, 120_000);
 });
 
 describe('loom tune on a training objective', () => {
@@ -112,6 +133,31 @@ describe('loom tune on a training objective', () => {
       // Every trial reported at least the bottom rung; paused ones stopped exactly at a rung.
       for (const t of trials.filter((x) => x.state === 'paused')) expect([1, 3]).toContain(Math.max(...t.intermediate.keys()));
       expect(new Set(trials.map((t) => t.attrs.worker)).size).toBe(1); // one process, two threads
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+
+  it('runs 2-worker trials from a trial thread: each trial a data-parallel job on threads of its own', async () => {
+    const checkpoints = join(root, 'asha-ddp');
+    const file = parseTuneFile({
+      name: 'asha-ddp',
+      store: join(root, 'studies.sqlite'),
+      objective: { type: 'training', config: { ...base, distributed: { workers: 2 } }, validation: 400, checkpoints },
+      space: { 'optimizer.lr': { type: 'float', low: 1e-2, high: 0.2, log: true } },
+      sampler: { type: 'random', seed: 4 },
+      scheduler: { type: 'asha', minBudget: 1, maxBudget: 3, eta: 3 },
+      trials: 3,
+    });
+    const { study, db } = await runTuneFile(file);
+    try {
+      const trials = study.trials();
+      expect(trials.map((t) => t.state).sort()).toEqual(['complete', 'paused', 'paused']);
+      const top = trials.find((t) => t.state === 'complete');
+      expect([...(top?.intermediate.keys() ?? [])]).toEqual([1, 2, 3]);
+      expect(top?.value).toBeGreaterThan(0.5);
+      const records = readFileSync(join(checkpoints, `trial-${top?.number}`, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(records.filter((r) => r.type === 'start').map((r) => r.workers)).toEqual([2, 2]); // its first run, and its promotion
     } finally {
       await db.close();
     }

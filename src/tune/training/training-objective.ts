@@ -11,7 +11,7 @@
  *       type: training
  *       config: fashion-mlp.yaml     # relative to the tune file, or the config inline
  *       metric: accuracy             # or loss
- *       validation: 10000            # training samples held out
+ *       validation: 10000            # training samples held out (the trial config's data.holdOut)
  */
 import { copyFileSync, linkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,10 +94,9 @@ export class TrainingObjective {
     const resumeFrom = trial.resumed ? stringAttr(trial, 'checkpoint') : stringAttr(trial, 'startFrom');
     const job: TrialJob = {
       trial: trial.number,
-      config,
-      validation: this.options.spec.validation,
+      // Trained up to the trial's budget, then checkpointed; the config's epochs without one.
+      config: trial.budget === null ? config : withConfigValue(config, 'train.untilEpoch', trial.budget),
       metric: this.options.spec.metric,
-      untilEpoch: trial.budget,
       resumeFrom,
     };
     if (!trial.resumed) await trial.setAttrs({ checkpoint: this.checkpointPath(trial.number) });
@@ -150,7 +149,10 @@ export class TrainingObjective {
     const { checkpointEvery: _every, ...output } = (raw.output as Record<string, unknown> | undefined) ?? {};
     const { evalEvery: _eval, ...train } = (raw.train as Record<string, unknown> | undefined) ?? {};
     if (train.steps !== undefined) throw new LoomError(`objective.config: train.steps = ${String(train.steps)} is set, but a training objective counts in epochs: set train.epochs instead`);
-    const config = { ...raw, output: { ...output, dir }, train };
+    // Evaluated on held-out training samples; a text dataset's own validation split is held out already.
+    const data = raw.data as Record<string, unknown> | undefined;
+    const held = data && data.name !== 'text' ? { ...data, holdOut: this.options.spec.validation } : data;
+    const config = { ...raw, data: held, output: { ...output, dir }, train };
     return this.options.maxBudget === null ? config : withConfigValue(config, 'train.epochs', this.options.maxBudget);
   }
 }

@@ -8,13 +8,12 @@ export type TrainingMetric = 'accuracy' | 'loss';
 export interface TrialJob {
   /** The trial's number in its study (for messages). */
   readonly trial: number;
-  /** The trial's raw config (validated where it runs); its train.epochs spans the largest budget. */
+  /**
+   * The trial's raw config (validated where it runs): its train.epochs spans the largest budget,
+   * train.untilEpoch is this run's budget, data.holdOut the samples it is evaluated on.
+   */
   readonly config: unknown;
-  /** Samples of the training set held out to validate on (the test set is never touched). */
-  readonly validation: number;
   readonly metric: TrainingMetric;
-  /** Train up to this epoch, then checkpoint and stop (its budget); null: the config's epochs. */
-  readonly untilEpoch: number | null;
   /** The checkpoint to continue from (a resumed trial, or a PBT copy of another trial's), or null. */
   readonly resumeFrom: string | null;
 }
