@@ -6,9 +6,9 @@
  *
  * Then the training half (bench/lib/tune-training.ts): ASHA against random search to a stated
  * Fashion-MNIST validation accuracy, and trials per hour on 2 trial threads against 1
- * (`--no-training` skips it; it needs Debian's dataset-fashion-mnist and takes ~25 minutes on 2 cores).
+ * (`--no-training` skips it; it needs Debian's dataset-fashion-mnist and the built CLI, and takes ~30 minutes on 2 cores).
  *
- * Usage: npm run bench:tune [-- --trials 100 --seeds 10 --functions branin,hartmann6 --training-seeds 5]
+ * Usage: npm run bench:tune [-- --trials 100 --seeds 10 --functions branin,hartmann6 --training-seeds 9]
  */
 import { parseArgs } from 'node:util';
 import { benchmarkFunction, RandomSampler, Study, TpeSampler, type Sampler } from '../src/tune/index.js';
