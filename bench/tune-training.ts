@@ -3,7 +3,7 @@
  * ASHA against random search to a stated Fashion-MNIST validation accuracy, and trials per hour
  * on 2 trial threads against 1.
  *
- * Usage: npm run bench:tune-training [-- --seeds 9 --target 0.88 --workers 2 --throughput-epochs 9,3] (--seeds 0: trials per hour only)
+ * Usage: npm run bench:tune-training [-- --seeds 9 --first-seed 0 --asha-min-budget 1 --target 0.88 --workers 2 --throughput-epochs 9,3] (--seeds 0: trials per hour only; --throughput-repeats 0: the searches only)
  */
 import { parseArgs } from 'node:util';
 import { benchTraining } from './lib/tune-training.js';
@@ -12,6 +12,8 @@ import { finish } from './lib/report.js';
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '9' },
+    'first-seed': { type: 'string', default: '0' },
+    'asha-min-budget': { type: 'string' },
     target: { type: 'string', default: '0.88' },
     thresholds: { type: 'string', default: '0.86,0.87,0.875' },
     workers: { type: 'string', default: '2' },
@@ -24,6 +26,8 @@ const { values } = parseArgs({
 });
 const options = {
   seeds: Number(values.seeds),
+  firstSeed: Number(values['first-seed']),
+  ...(values['asha-min-budget'] !== undefined ? { ashaMinBudget: Number(values['asha-min-budget']) } : {}),
   target: Number(values.target),
   thresholds: values.thresholds.split(',').map(Number),
   workers: Number(values.workers),

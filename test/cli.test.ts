@@ -96,6 +96,10 @@ describe('loom CLI', () => {
     const evaluated = loom('eval', ckpt);
     expect(evaluated.status).toBe(0);
     expect(evaluated.stdout).toMatch(/test accuracy \d+\.\d+% \(64 examples\)/);
+    // A run evaluated on held-out training samples says so; eval of its checkpoint uses the test split all the same.
+    const held = loom('train', config, '--plain', '--out', join(dir, 'held'), '--set', 'data.holdOut=56');
+    expect(held.stdout).toMatch(/^held-out loss \d+\.\d+, held-out accuracy \d+\.\d+% \(56 examples\)$/m);
+    expect(loom('eval', join(dir, 'held', 'checkpoint.ckpt')).stdout).toMatch(/ on fashion-mnist\/test: test loss \d+\.\d+, test accuracy \d+\.\d+% \(64 examples\)/);
     writeFileSync(ckpt, readFileSync(ckpt).subarray(0, 500));
     expectOneLineError(loom('eval', ckpt), /checkpoint .* is corrupt/);
   });

@@ -27,6 +27,10 @@ import { median, printTable, round3 } from './report.js';
 
 export interface SearchComparison {
   readonly seeds: number;
+  /** The first sampler seed (seeds firstSeed .. firstSeed + seeds - 1). */
+  readonly firstSeed?: number;
+  /** ASHA's smallest budget in epochs (its grace period; default the example's). */
+  readonly ashaMinBudget?: number;
   /** The stated validation accuracy. */
   readonly target: number;
   /** Also shown: the times to these accuracies (those above the target are never reached: searches stop there). */
@@ -104,9 +108,11 @@ export async function ashaAgainstRandom(o: SearchComparison): Promise<{ speedups
   const base = example();
   const rows: (string | number)[][] = [];
   const runs: { asha: StudyTiming; random: StudyTiming }[] = [];
-  for (let seed = 0; seed < o.seeds; seed++) {
+  const first = o.firstSeed ?? 0;
+  const scheduler = { ...(base.scheduler as Record<string, unknown>), ...(o.ashaMinBudget !== undefined ? { minBudget: o.ashaMinBudget } : {}) };
+  for (let seed = first; seed < first + o.seeds; seed++) {
     const sampler = { type: 'random', seed };
-    const asha = await timeStudy({ ...base, name: `asha-${seed}`, sampler, workers: o.workers, trials: o.ashaTrials }, thresholds, o.target);
+    const asha = await timeStudy({ ...base, name: `asha-${seed}`, sampler, scheduler, workers: o.workers, trials: o.ashaTrials }, thresholds, o.target);
     const random = await timeStudy({ ...base, name: `random-${seed}`, sampler, scheduler: { type: 'fifo' }, workers: o.workers, trials: o.randomTrials }, thresholds, o.target);
     runs.push({ asha, random });
     for (const [name, t] of [['asha', asha], ['random', random]] as const) {
@@ -158,10 +164,10 @@ async function throughputTable(o: ThroughputSetting): Promise<{ ratios: number[]
   return { ratios, rows };
 }
 
-/** Both measurements, printed (`seeds: 0` skips the search comparison); returns the summary keys of bench:tune. */
+/** Both measurements, printed (`seeds: 0` skips the search comparison, `repeats: 0` the throughput); returns the summary keys of bench:tune. */
 export async function benchTraining(
   o: SearchComparison & { readonly throughput: ThroughputSetting },
-): Promise<{ asha_speedup_vs_random: number | null; parallel_speedup_2w: number }> {
+): Promise<{ asha_speedup_vs_random: number | null; parallel_speedup_2w: number | null }> {
   let speedup: number | null = null;
   if (o.seeds > 0) {
     const { speedups, headers, rows } = await ashaAgainstRandom(o);
@@ -170,6 +176,7 @@ export async function benchTraining(
     process.stdout.write(`median speedup (random / ASHA): ${[...speedups].map(([x, s]) => `${x}: ${round3(s)}`).join(', ')}\n`);
     speedup = round3(speedups.get(o.target) as number);
   }
+  if (o.throughput.repeats === 0) return { asha_speedup_vs_random: speedup, parallel_speedup_2w: null };
   const { ratios, rows } = await throughputTable(o.throughput);
   process.stdout.write(`trials per hour of \`loom tune run\` (${o.throughput.trials} random-search trials of E epochs at batch 128, over the process's wall time; ${o.throughput.repeats} runs each, interleaved):\n`);
   printTable(['epochs E', '1 thread', '2 threads', 'ratio of means'], rows);

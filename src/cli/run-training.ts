@@ -41,7 +41,7 @@ async function trainAlone(config: LoomConfig, options: TrainCommandOptions): Pro
     const baseline = unigramCrossEntropy(data.train.tokens, data.test.tokens, data.train.numClasses);
     out(`unigram baseline on the validation text: ${baseline.toFixed(4)} nats/char (vocabulary ${data.train.numClasses})`);
   }
-  const detach = attachProgress(run.metrics, { totalSteps, startStep, logEvery: config.train.logEvery, ...(options.plain !== undefined ? { plain: options.plain } : {}) });
+  const detach = attachProgress(run.metrics, { totalSteps, startStep, logEvery: config.train.logEvery, evalSet: evalSet(config), ...(options.plain !== undefined ? { plain: options.plain } : {}) });
   const onSignal = (): void => run.trainer.stop();
   process.once('SIGINT', onSignal);
   let result: TrainResult;
@@ -68,7 +68,7 @@ async function trainInParallel(config: LoomConfig, options: TrainCommandOptions)
         `over ${workers} workers (${mode}), ${start.totalSteps} steps` +
         (start.step > 0 ? `, resuming at step ${start.step}` : ''),
     );
-    detach = attachProgress(metrics, { totalSteps: start.totalSteps, startStep: start.step, logEvery: config.train.logEvery, ...(options.plain !== undefined ? { plain: options.plain } : {}) });
+    detach = attachProgress(metrics, { totalSteps: start.totalSteps, startStep: start.step, logEvery: config.train.logEvery, evalSet: evalSet(config), ...(options.plain !== undefined ? { plain: options.plain } : {}) });
   });
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
@@ -86,6 +86,9 @@ async function trainInParallel(config: LoomConfig, options: TrainCommandOptions)
   return lead;
 }
 
+/** What a run evaluates on: held-out training samples (data.holdOut) or the test set. */
+const evalSet = (config: LoomConfig): string => ('holdOut' in config.data && config.data.holdOut !== undefined ? 'held-out' : 'test');
+
 function printResult(config: LoomConfig, result: TrainResult, checkpointPath: string | null): void {
   const clock = result.timing.simulated ? ' simulated' : '';
   out(
@@ -95,7 +98,8 @@ function printResult(config: LoomConfig, result: TrainResult, checkpointPath: st
   const evaluation = result.evaluation;
   if (evaluation) {
     const per = config.data.name === 'text' ? ' nats/char' : '';
-    out(`test loss ${evaluation.loss.toFixed(4)}${per}, test accuracy ${(100 * evaluation.accuracy).toFixed(2)}% (${evaluation.count} examples)`);
+    const set = evalSet(config);
+    out(`${set} loss ${evaluation.loss.toFixed(4)}${per}, ${set} accuracy ${(100 * evaluation.accuracy).toFixed(2)}% (${evaluation.count} examples)`);
   }
   if (checkpointPath) out(`checkpoint: ${checkpointPath}`);
 }

@@ -12,12 +12,15 @@ export interface ProgressOptions {
   /** Force plain lines (default: plain unless stderr is a TTY). */
   readonly plain?: boolean;
   readonly write?: (line: string) => void;
+  /** What the evaluations run on, for their labels: 'test' (default) or 'held-out' (data.holdOut). */
+  readonly evalSet?: string;
 }
 
 export function attachProgress(metrics: MetricsStream, opts: ProgressOptions): () => void {
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const plain = opts.plain ?? !process.stderr.isTTY;
   let lastEval = '';
+  const set = opts.evalSet ?? 'test';
   if (plain) {
     const onStep = (r: StepRecord): void => {
       if (r.step % opts.logEvery !== 0 && r.step !== opts.totalSteps) return;
@@ -27,7 +30,7 @@ export function attachProgress(metrics: MetricsStream, opts: ProgressOptions): (
       );
     };
     const onEval = (r: EvalRecord): void => {
-      write(`eval  step ${r.step}  test loss ${r.loss.toFixed(4)}  test accuracy ${(100 * r.accuracy).toFixed(2)}%`);
+      write(`eval  step ${r.step}  ${set} loss ${r.loss.toFixed(4)}  ${set} accuracy ${(100 * r.accuracy).toFixed(2)}%`);
     };
     metrics.on('step', onStep);
     metrics.on('eval', onEval);
@@ -46,7 +49,7 @@ export function attachProgress(metrics: MetricsStream, opts: ProgressOptions): (
     bar.update(r.step, { epoch: r.epoch.toFixed(2), loss: r.loss.toFixed(4), speed: Math.round(r.samplesPerSec), acc: lastEval });
   };
   const onEval = (r: EvalRecord): void => {
-    lastEval = ` | test acc ${(100 * r.accuracy).toFixed(2)}%`;
+    lastEval = ` | ${set} acc ${(100 * r.accuracy).toFixed(2)}%`;
     bar.update(r.step, { acc: lastEval });
   };
   metrics.on('step', onStep);

@@ -21,7 +21,8 @@ export function registerEval(program: Command): void {
       const config = withDataDir(readSavedConfig(ckpt, path), opts.dataDir);
       const backend = opts.backend ?? config.backend;
       await initBackend(backend ? { backend } : {});
-      const data = loadDataset(config.data);
+      // The test split itself, also for a run that evaluated on held-out training samples (a tuned trial's).
+      const data = loadDataset(withoutHoldOut(config.data));
       const model = buildModel(config, data);
       model.params.set(ckpt.params);
       const result = evaluateModel(model, data.test, config.train.evalBatchSize, opts.limit ?? data.test.size);
@@ -35,6 +36,12 @@ export function registerEval(program: Command): void {
           `test loss ${result.loss.toFixed(4)}, test accuracy ${(100 * result.accuracy).toFixed(2)}% (${result.count} examples)\n`,
       );
     });
+}
+
+function withoutHoldOut(data: LoomConfig['data']): LoomConfig['data'] {
+  if (!('holdOut' in data)) return data;
+  const { holdOut: _held, ...rest } = data;
+  return rest;
 }
 
 function withDataDir(config: LoomConfig, dir: string | undefined): LoomConfig {
