@@ -61,6 +61,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private suspects: Suspect[] = [];
   private readonly failures: FailureRecord[] = [];
   private restarts = 0;
+  /** Whether this failure's grace period was already extended (once, when only job errors came in). */
+  private graceExtended = false;
   private latest: Uint8Array | null;
   private settle: { resolve(outcome: JobOutcome): void; reject(error: LoomError): void } | null = null;
   private runCalled = false;
@@ -156,6 +158,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     this.members = peers;
     this.results.clear();
     this.suspects = [];
+    this.graceExtended = false;
     this.phase = 'running';
     const addresses = peers.map((peer) => peer.dataAddress);
     const now = Date.now();
@@ -283,6 +286,13 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private judgeFailure(): void {
     if (this.phase !== 'failing') return;
     const lost = this.suspects.filter((suspect) => suspect.lost);
+    // Job errors alone: on a loaded machine the lost connection that caused them can take longer
+    // than the grace period to be seen (a survivor blamed in its place shrinks the restart), so wait once more.
+    if (lost.length === 0 && !this.graceExtended) {
+      this.graceExtended = true;
+      this.later(this.options.failureGraceMs * 4, () => this.judgeFailure());
+      return;
+    }
     const culprits = lost.length > 0 ? lost : this.suspects;
     const records = culprits.map(({ peer, cause }) => this.declareFailed(peer, cause));
     const primary = records[0].message;

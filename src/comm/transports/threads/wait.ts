@@ -32,6 +32,8 @@ export async function waitForChange(words: Int32Array, index: number, seen: numb
     } while (performance.now() < until);
   }
   for (;;) {
+    // What the other end published before it closed is still read: look at the word before the flags.
+    if (Atomics.load(words, index) !== seen) return;
     const stop = control.stopped();
     if (stop) throw stop;
     const signal = control.signal;
