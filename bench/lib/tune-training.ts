@@ -147,7 +147,7 @@ export interface ThroughputSetting {
   readonly repeats: number;
 }
 
-/** Trials per hour on 1 and 2 threads at each trial length: the sums over `repeats` interleaved runs. */
+/** Trials per hour on 1 and 2 threads at each trial length: the means over `repeats` interleaved runs. */
 async function throughputTable(o: ThroughputSetting): Promise<{ ratios: number[]; rows: (string | number)[][] }> {
   const ratios: number[] = [];
   const rows: (string | number)[][] = [];

@@ -8,7 +8,7 @@ import type { LoomConfig } from '../config/schema.js';
 import { prepareRun } from '../train/run.js';
 import { TextDataset, unigramCrossEntropy } from '../data/index.js';
 import { attachProgress } from '../train/progress.js';
-import { MetricsStream } from '../train/metrics.js';
+import { MetricsStream, metricsFileIn } from '../train/metrics.js';
 import type { TrainResult } from '../train/trainer.js';
 import { runDataParallel } from '../parallel/index.js';
 import { formatTimingTable } from '../report/index.js';
@@ -59,7 +59,7 @@ async function trainAlone(config: LoomConfig, options: TrainCommandOptions): Pro
 async function trainInParallel(config: LoomConfig, options: TrainCommandOptions): Promise<TrainResult> {
   const { workers, mode } = config.distributed;
   const dir = config.output.dir;
-  const metrics = new MetricsStream(dir ? join(dir, 'metrics.jsonl') : undefined);
+  const metrics = new MetricsStream(metricsFileIn(dir));
   let detach = (): void => {};
   metrics.once('start', (start) => {
     out(

@@ -10,7 +10,7 @@ import { loadFashionMnist, loadFashionMnistSubset, type FashionMnistOptions } fr
 import { makeBlobs, makeLinearRegression, type BlobsOptions, type LinearRegressionOptions } from './synthetic.js';
 import { loadShippedText, loadText, makeTextDatasets, type TextDatasetOptions, type TextDatasetSplit } from './text.js';
 
-/** Training samples held out as the evaluation set (holdOutSplit); the test set is then not loaded for evaluation. */
+/** Training samples held out as the evaluation set (holdOutSplit), in place of the test set. */
 export interface HoldOutOption {
   readonly holdOut?: number;
 }

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface StepRecord {
   readonly type: 'step';
@@ -71,6 +71,11 @@ interface MetricEvents {
   step: [StepRecord];
   eval: [EvalRecord];
   checkpoint: [CheckpointRecord];
+}
+
+/** A run's metrics.jsonl, in its output directory (none without one). */
+export function metricsFileIn(dir: string | undefined): string | undefined {
+  return dir ? join(dir, 'metrics.jsonl') : undefined;
 }
 
 export class MetricsStream extends EventEmitter<MetricEvents> {

@@ -12,7 +12,7 @@ import { createModel, type Model } from '../nn/index.js';
 import { createOptimizer, createSchedule, scaledLearningRate, type Optimizer } from '../optim/index.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { loadCheckpoint, type Checkpoint } from './checkpoint.js';
-import { MetricsStream } from './metrics.js';
+import { MetricsStream, metricsFileIn } from './metrics.js';
 import { stepsPerEpoch, Trainer } from './trainer.js';
 import type { WorkerGroup } from './worker-group.js';
 
@@ -65,7 +65,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
   const group = options.group ? await options.group(model, data) : undefined;
 
   const dir = config.output.dir;
-  const metrics = new MetricsStream(dir && options.metricsFile !== false ? join(dir, 'metrics.jsonl') : undefined);
+  const metrics = new MetricsStream(options.metricsFile !== false ? metricsFileIn(dir) : undefined);
   const checkpointPath = dir ? join(dir, 'checkpoint.ckpt') : null;
   const vocabulary = data.train instanceof TextDataset ? data.train.vocabulary : undefined;
   const trainer = new Trainer({

@@ -7,14 +7,13 @@
  * once the checkpoint is on disk, because a scheduler may promote (resume) the trial on another
  * worker as soon as it hears that value.
  */
-import { join } from 'node:path';
 import { validateConfig } from '../../config/load.js';
 import type { LoomConfig } from '../../config/schema.js';
 import { loadDataset, type DatasetSplit } from '../../data/index.js';
 import { runDataParallel } from '../../parallel/index.js';
-import { MetricsStream, type EvalRecord } from '../../train/metrics.js';
+import { MetricsStream, metricsFileIn, type EvalRecord } from '../../train/metrics.js';
 import { prepareRun } from '../../train/run.js';
-import { stepsPerEpoch, type TrainResult } from '../../train/trainer.js';
+import type { TrainResult } from '../../train/trainer.js';
 import type { EpochReport, TrialJob, TrialOutcome } from './trial-job.js';
 
 /** A running trial: its outcome, and a way to end it early (a scheduler's stop or pause). */
@@ -51,7 +50,7 @@ async function trainHere(config: LoomConfig, data: DatasetSplit, resumeFrom: str
 
 /** A data-parallel job whose ranks load their own data: rank 0's records reach `onEval`; the result is rank 0's. */
 async function trainParallel(config: LoomConfig, resumeFrom: string | null, onEval: (record: EvalRecord) => void, stopper: AbortSignal): Promise<TrainResult> {
-  const metrics = new MetricsStream(config.output.dir ? join(config.output.dir, 'metrics.jsonl') : undefined);
+  const metrics = new MetricsStream(metricsFileIn(config.output.dir));
   metrics.on('eval', onEval);
   const results = await runDataParallel({ config, metrics, stopSignal: stopper, ...(resumeFrom ? { resume: resumeFrom } : {}) });
   return results[0];
@@ -62,18 +61,15 @@ export function startTrialRun(job: TrialJob, report: EpochReport): TrialRun {
   const done = (async (): Promise<TrialOutcome> => {
     const config = validateConfig(job.config);
     const lastEpoch = config.train.untilEpoch ?? config.train.epochs ?? 1;
-    const data = dataFor(config.data);
-    const perEpoch = stepsPerEpoch(data.train.size, config.train.batchSize);
     const onEval = (record: EvalRecord): void => {
-      const epoch = record.step / perEpoch;
-      if (Number.isInteger(epoch) && epoch < lastEpoch && !stopper.signal.aborted) report(epoch, metricOf(record, job.metric));
+      if (Number.isInteger(record.epoch) && record.epoch < lastEpoch && !stopper.signal.aborted) report(record.epoch, metricOf(record, job.metric));
     };
     const result =
       config.distributed.workers > 1
         ? await trainParallel(config, job.resumeFrom, onEval, stopper.signal)
-        : await trainHere(config, data, job.resumeFrom, onEval, stopper.signal);
+        : await trainHere(config, dataFor(config.data), job.resumeFrom, onEval, stopper.signal);
     const value = result.evaluation ? metricOf(result.evaluation, job.metric) : Number.NaN;
-    const stoppedEarly = stopper.signal.aborted && result.steps < lastEpoch * perEpoch;
+    const stoppedEarly = stopper.signal.aborted && result.epochs < lastEpoch;
     if (!stoppedEarly) report(lastEpoch, value);
     return { value };
   })();
