@@ -2,6 +2,7 @@
 import { LoomError } from '../util/errors.js';
 import type { Batch, Dataset } from './dataset.js';
 import { checkIndices } from './indices.js';
+import { arrayFor } from './recycled-batches.js';
 
 export interface ArrayDatasetInit {
   readonly name: string;
@@ -40,12 +41,12 @@ export class ArrayDataset implements Dataset {
     this.labels = init.targets instanceof Int32Array ? init.targets : undefined;
   }
 
-  batch(indices: ArrayLike<number>): Batch {
+  batch(indices: ArrayLike<number>, reuse?: Batch): Batch {
     checkIndices(indices, this.size, this.name);
     const n = indices.length;
     const len = this.rowLength;
-    const inputs = this.inputs instanceof Float32Array ? new Float32Array(n * len) : new Int32Array(n * len);
-    const targets = this.targets instanceof Int32Array ? new Int32Array(n) : new Float32Array(n);
+    const inputs = this.inputs instanceof Float32Array ? arrayFor(Float32Array, n * len, reuse?.inputs) : arrayFor(Int32Array, n * len, reuse?.inputs);
+    const targets = this.targets instanceof Int32Array ? arrayFor(Int32Array, n, reuse?.targets) : arrayFor(Float32Array, n, reuse?.targets);
     for (let b = 0; b < n; b++) {
       const i = indices[b];
       inputs.set(this.inputs.subarray(i * len, (i + 1) * len), b * len);

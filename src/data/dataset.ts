@@ -25,8 +25,11 @@ export interface Dataset {
   readonly numClasses: number;
   /** Class id of every sample, for partitioners; absent where samples have no single label. */
   readonly labels?: Int32Array;
-  /** Copies the samples at `indices` into a new batch. */
-  batch(indices: ArrayLike<number>): Batch;
+  /**
+   * Copies the samples at `indices` into a batch: into `reuse`'s arrays when they have the type
+   * and length needed (a batch of this dataset that nothing reads any more), else into new ones.
+   */
+  batch(indices: ArrayLike<number>, reuse?: Batch): Batch;
 }
 
 /** A train/test pair as loaded from one source. */

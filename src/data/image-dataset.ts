@@ -8,6 +8,7 @@ import { nativeKernels } from '../native/index.js';
 import { LoomError } from '../util/errors.js';
 import type { Batch, Dataset } from './dataset.js';
 import { checkIndices } from './indices.js';
+import { arrayFor } from './recycled-batches.js';
 
 /** PIXEL_SCALE[p] = p / 255 rounded to float32 (the bits the native kernel writes too), without a division per pixel. */
 const PIXEL_SCALE = Float32Array.from({ length: 256 }, (_, p) => p / 255);
@@ -50,12 +51,12 @@ export class ImageDataset implements Dataset {
     this.pixels = init.pixels;
   }
 
-  batch(indices: ArrayLike<number>): Batch {
+  batch(indices: ArrayLike<number>, reuse?: Batch): Batch {
     checkIndices(indices, this.size, this.name);
     const n = indices.length;
     const len = this.sampleLength;
-    const inputs = new Float32Array(n * len);
-    const targets = new Int32Array(n);
+    const inputs = arrayFor(Float32Array, n * len, reuse?.inputs);
+    const targets = arrayFor(Int32Array, n, reuse?.targets);
     for (let b = 0; b < n; b++) targets[b] = this.labels[indices[b]];
     const native = nativeKernels();
     if (native && indices instanceof Int32Array) {

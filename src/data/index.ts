@@ -1,6 +1,7 @@
 /** Public surface of data/: datasets, loaders, partitioners and batching. */
 export type { Batch, Dataset, DatasetSplit } from './dataset.js';
 export { ArrayDataset, type ArrayDatasetInit } from './array-dataset.js';
+export { RecycledBatches, arrayFor } from './recycled-batches.js';
 export { ImageDataset, type ImageDatasetInit } from './image-dataset.js';
 export {
   readIdx,

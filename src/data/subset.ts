@@ -23,9 +23,9 @@ class SubsetDataset implements Dataset {
     this.labels = parentLabels === undefined ? undefined : Int32Array.from(indices, (i) => parentLabels[i]);
   }
 
-  batch(indices: ArrayLike<number>): Batch {
+  batch(indices: ArrayLike<number>, reuse?: Batch): Batch {
     checkIndices(indices, this.size, this.name);
-    return this.parent.batch(Int32Array.from({ length: indices.length }, (_, b) => this.indices[indices[b]]));
+    return this.parent.batch(Int32Array.from({ length: indices.length }, (_, b) => this.indices[indices[b]]), reuse);
   }
 }
 

@@ -8,6 +8,7 @@ import { LoomError, showValue } from '../util/errors.js';
 import type { Batch, Dataset, DatasetSplit } from './dataset.js';
 import { gunzipDataFile, isGzip, readDataFile } from './data-file.js';
 import { checkIndices } from './indices.js';
+import { arrayFor } from './recycled-batches.js';
 import { shippedDataPath } from './shipped-data.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -42,12 +43,12 @@ export class TextDataset implements Dataset {
     return index * this.stride;
   }
 
-  batch(indices: ArrayLike<number>): Batch {
+  batch(indices: ArrayLike<number>, reuse?: Batch): Batch {
     checkIndices(indices, this.size, this.name);
     const n = indices.length;
     const ctx = this.context;
-    const inputs = new Int32Array(n * ctx);
-    const targets = new Int32Array(n * ctx);
+    const inputs = arrayFor(Int32Array, n * ctx, reuse?.inputs);
+    const targets = arrayFor(Int32Array, n * ctx, reuse?.targets);
     for (let b = 0; b < n; b++) {
       const s = indices[b] * this.stride;
       inputs.set(this.tokens.subarray(s, s + ctx), b * ctx);

@@ -112,7 +112,7 @@ export class SequentialModel implements StagedModel {
   }
 
   predict(inputs: Inputs, size: number): Float32Array {
-    return tf.tidy(() => this.forwardLayers(0, this.stack.length, this.inputTensor(inputs, size)).dataSync() as Float32Array);
+    return readTidy(() => this.forwardLayers(0, this.stack.length, this.inputTensor(inputs, size)));
   }
 
   /** Nothing to free: no tensor outlives a call. Kept for the seam (other models may hold some). */
@@ -149,7 +149,7 @@ export class SequentialModel implements StagedModel {
 
   /** Output activations of layers [from, to) for `size` samples of layer `from`'s input. */
   stageForward(from: number, to: number, input: Inputs, size: number): Float32Array {
-    return tf.tidy(() => this.forwardLayers(from, to, this.rangeInput(from, input, size)).dataSync() as Float32Array);
+    return readTidy(() => this.forwardLayers(from, to, this.rangeInput(from, input, size)));
   }
 
   /**
@@ -247,5 +247,19 @@ export class SequentialModel implements StagedModel {
     if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from < to && to <= this.stack.length)) {
       throw new LoomError(`layer range [${showValue(from)}, ${showValue(to)}) is not within [0, ${this.stack.length}] or is empty`);
     }
+  }
+}
+
+/**
+ * The values of the tensor `f` computes, its intermediates freed. Read outside tf.tidy: tidy walks
+ * what it returns looking for tensors, a typed array element by element into a Set, which for a
+ * batch of activations costs more than the read and allocates a large Set every call.
+ */
+function readTidy(f: () => tf.Tensor): Float32Array {
+  const out = tf.tidy(f);
+  try {
+    return out.dataSync() as Float32Array;
+  } finally {
+    out.dispose();
   }
 }

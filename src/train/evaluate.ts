@@ -1,4 +1,5 @@
 import type { Dataset } from '../data/dataset.js';
+import { RecycledBatches } from '../data/recycled-batches.js';
 import type { EvalSums, Model } from '../nn/model.js';
 
 export interface Evaluation {
@@ -12,11 +13,12 @@ export function evaluationSums(model: Model, data: Dataset, batchSize: number, s
   let lossSum = 0;
   let correct = 0;
   let count = 0;
+  const batches = new RecycledBatches(data);
   for (let from = start; from < end; from += batchSize) {
     const to = Math.min(end, from + batchSize);
     const indices = new Int32Array(to - from);
     for (let i = 0; i < indices.length; i++) indices[i] = from + i;
-    const sums = model.evaluate(data.batch(indices));
+    const sums = model.evaluate(batches.next(indices));
     lossSum += sums.lossSum;
     correct += sums.correct;
     count += sums.count;

@@ -10,7 +10,7 @@
  * resumed from a checkpoint repeats the uninterrupted run's loss sequence exactly.
  */
 import type { Batch, Dataset } from '../data/dataset.js';
-import { epochPermutation, sliceBounds } from '../data/index.js';
+import { epochPermutation, RecycledBatches, sliceBounds } from '../data/index.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { LoomError } from '../util/errors.js';
@@ -101,6 +101,7 @@ export class Trainer {
   private readonly scalars: Float32Array;
   private readonly group: WorkerGroup;
   private readonly accumulation: number;
+  private readonly trainBatches: RecycledBatches;
   readonly stepsPerEpoch: number;
 
   constructor(private readonly opts: TrainerOptions) {
@@ -119,6 +120,7 @@ export class Trainer {
     this.microGrad = this.accumulation > 1 ? new Float32Array(opts.model.params.length) : null;
     this.scalars = new Float32Array(COMPUTE_SLOTS + this.group.size);
     this.stepsPerEpoch = stepsPerEpoch(opts.train.size, opts.batchSize);
+    this.trainBatches = new RecycledBatches(opts.train);
   }
 
   /** Asks the loop to finish the current step, checkpoint, and return (every rank stops at the same step). */
@@ -282,7 +284,7 @@ export class Trainer {
   }
 
   private batch(indices: Int32Array): Batch {
-    const batch = this.opts.train.batch(indices);
+    const batch = this.trainBatches.next(indices);
     return this.group.prepareBatch ? this.group.prepareBatch(batch) : batch;
   }
 
