@@ -4,7 +4,7 @@
  * trial is failed naming its worker and run again with the same parameters, and an ASHA study goes
  * on from its history as if nothing had happened.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import { configurations } from '../src/tune/schedulers/successive-halving.js';
 import type { JournalEntry } from '../src/tune/study/journal.js';
 import { StudyState } from '../src/tune/study/replay.js';
 import { FINISHED_STATES, type FrozenTrial } from '../src/tune/study/trial.js';
+import { pidAlive } from '../src/tune/study/worker-process.js';
+import { tinyTrainingConfig } from '../src/tune/training/test-support/tiny-config.js';
 import { readStudy, startLoom, waitForStudy, type Tuner } from './support/tuner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-cli-tune-kill-'));
@@ -141,6 +143,44 @@ describe('loom tune run, killed with SIGKILL and started again', () => {
     }
   });
 });
+
+describe('loom tune run with trial processes, killed with SIGKILL and started again', () => {
+  it.runIf(process.platform === 'linux')('leaves no trial process training for the killed tuner, and the restart accounts for every trial', async () => {
+    const config = JSON.stringify({ ...tinyTrainingConfig, train: { epochs: 6, batchSize: 64 } });
+    const { file, db } = await study(
+      'lost-processes',
+      `objective: { type: training, config: ${config}, validation: 400, checkpoints: ${JSON.stringify(join(dir, 'ck-processes'))} }\n` +
+        "space: { optimizer.lr: { type: float, low: 0.01, high: 0.2, log: true } }\nsampler: { type: random, seed: 6 }\nworkers: 2\nworkerMode: processes\ntrials: 4\n",
+    );
+    const first = startLoom('tune', 'run', file, '--plain');
+    // Both trial processes busy training: some trial has reported.
+    await waitForStudy(db, 'lost-processes', first, (s) => (s.trials(['running']).some((t) => t.intermediate.size > 0) ? true : null), 120_000);
+    const trialProcesses = childrenOf(first.pid);
+    expect(trialProcesses).toHaveLength(2);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Their channel to the tuner closed, they leave (a pid reaped by no one is a zombie: gone too).
+    const until = Date.now() + 15_000;
+    while (trialProcesses.some(pidAlive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(trialProcesses.filter(pidAlive)).toEqual([]);
+
+    const again = await startLoom('tune', 'run', file, '--plain').exited;
+    expect([again.status, again.stderr]).toEqual([0, '']);
+    const trials = (await readStudy(db, 'lost-processes')).state.trials();
+    expect(trials.filter((t) => !FINISHED_STATES.includes(t.state))).toEqual([]);
+    expect(trials.filter((t) => t.attrs.retryOf === undefined)).toHaveLength(4);
+    const lost = trials.filter((t) => t.state === 'failed');
+    expect(lost.length).toBeGreaterThan(0);
+    for (const t of lost) expect(t.attrs.error).toMatch(lostError(first.pid));
+    expect(trials.filter((t) => t.state === 'complete')).toHaveLength(4);
+  }, 240_000);
+});
+
+/** Pids of the children of process `pid` (every thread's), from /proc. */
+function childrenOf(pid: number): number[] {
+  const tasks = `/proc/${pid}/task`;
+  return readdirSync(tasks).flatMap((tid) => readFileSync(join(tasks, tid, 'children'), 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+}
 
 /** The resumes in a journal: a paused trial set running (the entry `seq`), with the budget it was promoted to. */
 function promotions(entries: readonly JournalEntry[]): { seq: number; trialId: number; budget: number }[] {

@@ -3,12 +3,13 @@
  * images of 10 clothing classes, 60,000 train and 10,000 test, in four IDX files.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LoomError, showValue } from '../util/errors.js';
 import type { DatasetSplit } from './dataset.js';
 import { ImageDataset } from './image-dataset.js';
 import { readIdx } from './idx.js';
 import { shippedDataPath } from './shipped-data.js';
+import { shareImagePart, sharedImagePart, type ImagePart } from './thread-shared.js';
 
 export const FASHION_MNIST_CLASS_NAMES: readonly string[] = [
   'T-shirt/top',
@@ -45,8 +46,13 @@ export interface FashionMnistOptions {
   readonly limitTest?: number;
 }
 
+export interface LoadOptions {
+  /** Also hand the decoded images to the worker threads this thread starts from now on (data/thread-shared.ts). */
+  readonly shareWithThreads?: boolean;
+}
+
 /** Loads Fashion-MNIST from a directory of IDX files; images are float32 in [0, 1], NHWC [28, 28, 1]. */
-export function loadFashionMnist(options: FashionMnistOptions = {}): FashionMnistSplit {
+export function loadFashionMnist(options: FashionMnistOptions = {}, loading: LoadOptions = {}): FashionMnistSplit {
   const dir = options.dir ?? DEBIAN_FASHION_MNIST_DIR;
   if (!existsSync(dir)) {
     const hint =
@@ -56,12 +62,12 @@ export function loadFashionMnist(options: FashionMnistOptions = {}): FashionMnis
     throw new LoomError(`Fashion-MNIST directory not found: ${dir}${hint}`);
   }
   if (!statSync(dir).isDirectory()) throw new LoomError(`Fashion-MNIST path is not a directory: ${dir}`);
-  return loadSplit(dir, 'fashion-mnist', options);
+  return loadSplit(dir, 'fashion-mnist', options, loading.shareWithThreads === true);
 }
 
 /** The real class-balanced subset shipped in `data/fashion-mnist-subset` (6,000 train, 1,000 test). */
-export function loadFashionMnistSubset(): FashionMnistSplit {
-  return loadSplit(shippedDataPath(FASHION_MNIST_SUBSET_DIR_NAME), 'fashion-mnist-subset', {});
+export function loadFashionMnistSubset(loading: LoadOptions = {}): FashionMnistSplit {
+  return loadSplit(shippedDataPath(FASHION_MNIST_SUBSET_DIR_NAME), 'fashion-mnist-subset', {}, loading.shareWithThreads === true);
 }
 
 /** Folder name of the shipped subset under the package's `data/`. */
@@ -72,11 +78,11 @@ export interface FashionMnistSplit extends DatasetSplit {
   readonly test: ImageDataset;
 }
 
-function loadSplit(dir: string, name: string, options: FashionMnistOptions): FashionMnistSplit {
+function loadSplit(dir: string, name: string, options: FashionMnistOptions, share: boolean): FashionMnistSplit {
   const files = FASHION_MNIST_FILES;
   return {
-    train: loadPart(dir, `${name}/train`, files.trainImages, files.trainLabels, limitOf('limitTrain', options.limitTrain)),
-    test: loadPart(dir, `${name}/test`, files.testImages, files.testLabels, limitOf('limitTest', options.limitTest)),
+    train: loadPart(dir, `${name}/train`, files.trainImages, files.trainLabels, limitOf('limitTrain', options.limitTrain), share),
+    test: loadPart(dir, `${name}/test`, files.testImages, files.testLabels, limitOf('limitTest', options.limitTest), share),
   };
 }
 
@@ -88,9 +94,29 @@ export function findIdxFile(dir: string, name: string): string {
   throw new LoomError(`missing Fashion-MNIST file ${join(dir, name)}.gz (or without .gz)`);
 }
 
-function loadPart(dir: string, name: string, imagesName: string, labelsName: string, limit?: Limit): ImageDataset {
-  const imagesPath = findIdxFile(dir, imagesName);
-  const labelsPath = findIdxFile(dir, labelsName);
+function loadPart(dir: string, name: string, imagesName: string, labelsName: string, limit: Limit | undefined, share: boolean): ImageDataset {
+  const imagesPath = resolve(findIdxFile(dir, imagesName));
+  const labelsPath = resolve(findIdxFile(dir, labelsName));
+  const key = `${imagesPath}\n${labelsPath}\n${limit?.value ?? 'all'}`;
+  const shared = sharedImagePart(key);
+  if (shared) return imageDataset(name, shared);
+  const part = decodePart(imagesPath, labelsPath, limit);
+  return imageDataset(name, share ? shareImagePart(key, part) : part);
+}
+
+function imageDataset(name: string, part: ImagePart): ImageDataset {
+  return new ImageDataset({
+    name,
+    ...part,
+    height: SIDE,
+    width: SIDE,
+    channels: 1,
+    numClasses: FASHION_MNIST_CLASS_NAMES.length,
+    classNames: FASHION_MNIST_CLASS_NAMES,
+  });
+}
+
+function decodePart(imagesPath: string, labelsPath: string, limit: Limit | undefined): ImagePart {
   const images = readIdx(imagesPath);
   const labels = readIdx(labelsPath);
   const [count, height, width] = images.shape;
@@ -110,17 +136,11 @@ function loadPart(dir: string, name: string, imagesName: string, labelsName: str
   const labelIds = Int32Array.from(labels.data.subarray(0, n));
   const bad = labelIds.findIndex((l) => l >= FASHION_MNIST_CLASS_NAMES.length);
   if (bad >= 0) throw new LoomError(`${labelsPath}: label ${labelIds[bad]} at index ${bad} is not a class id 0-9`);
-  return new ImageDataset({
-    name,
+  return {
     // A limited split copies its images so the full decompressed file can be freed.
     pixels: n < count ? (images.data as Uint8Array).slice(0, n * SIDE * SIDE) : (images.data as Uint8Array),
     labels: labelIds,
-    height: SIDE,
-    width: SIDE,
-    channels: 1,
-    numClasses: FASHION_MNIST_CLASS_NAMES.length,
-    classNames: FASHION_MNIST_CLASS_NAMES,
-  });
+  };
 }
 
 interface Limit {

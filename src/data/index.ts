@@ -24,6 +24,7 @@ export {
   FASHION_MNIST_SUBSET_DIR_NAME,
   DEBIAN_FASHION_MNIST_DIR,
   type FashionMnistOptions,
+  type LoadOptions,
   type FashionMnistSplit,
 } from './fashion-mnist.js';
 export {

@@ -6,7 +6,7 @@
 import { LoomError, showValue } from '../util/errors.js';
 import type { DatasetSplit } from './dataset.js';
 import { holdOutSplit } from './hold-out.js';
-import { loadFashionMnist, loadFashionMnistSubset, type FashionMnistOptions } from './fashion-mnist.js';
+import { loadFashionMnist, loadFashionMnistSubset, type FashionMnistOptions, type LoadOptions } from './fashion-mnist.js';
 import { makeBlobs, makeLinearRegression, type BlobsOptions, type LinearRegressionOptions } from './synthetic.js';
 import { loadShippedText, loadText, makeTextDatasets, type TextDatasetOptions, type TextDatasetSplit } from './text.js';
 
@@ -45,20 +45,25 @@ export const DATASET_NAMES: readonly DatasetSpec['name'][] = [
   'text',
 ];
 
-/** Loads the dataset a spec names. For text, `test` is the validation split and both carry `vocabulary`. */
-export function loadDataset(spec: TextSpec): TextDatasetSplit;
-export function loadDataset(spec: DatasetSpec): DatasetSplit;
-export function loadDataset(spec: DatasetSpec): DatasetSplit {
-  if (spec.name !== 'text' && spec.holdOut !== undefined) return holdOutSplit(loadWhole(spec), spec.holdOut);
-  return loadWhole(spec);
+/**
+ * Loads the dataset a spec names. For text, `test` is the validation split and both carry
+ * `vocabulary`. `loading.shareWithThreads`: the decoded Fashion-MNIST files (or the shipped subset)
+ * also go to the worker threads started from here on (the other datasets are generated or small,
+ * and each thread makes its own).
+ */
+export function loadDataset(spec: TextSpec, loading?: LoadOptions): TextDatasetSplit;
+export function loadDataset(spec: DatasetSpec, loading?: LoadOptions): DatasetSplit;
+export function loadDataset(spec: DatasetSpec, loading: LoadOptions = {}): DatasetSplit {
+  if (spec.name !== 'text' && spec.holdOut !== undefined) return holdOutSplit(loadWhole(spec, loading), spec.holdOut);
+  return loadWhole(spec, loading);
 }
 
-function loadWhole(spec: DatasetSpec): DatasetSplit {
+function loadWhole(spec: DatasetSpec, loading: LoadOptions): DatasetSplit {
   switch (spec.name) {
     case 'fashion-mnist':
-      return loadFashionMnist(spec);
+      return loadFashionMnist(spec, loading);
     case 'fashion-mnist-subset':
-      return loadFashionMnistSubset();
+      return loadFashionMnistSubset(loading);
     case 'blobs':
       return makeBlobs(spec);
     case 'linear':

@@ -24,3 +24,11 @@ describe('tune file: heartbeat and a function objective’s delay', () => {
     expect(() => parseTuneFile({ ...base, objective: { ...base.objective, delayMs: -5 } })).toThrow(/^config key objective\.delayMs = -5 is invalid: /);
   });
 });
+
+describe('tune file: where trials run', () => {
+  it('runs them on threads unless told processes; anything else is refused naming the value', () => {
+    expect(parseTuneFile(base).workerMode).toBe('threads');
+    expect(parseTuneFile({ ...base, workerMode: 'processes' }).workerMode).toBe('processes');
+    expect(() => parseTuneFile({ ...base, workerMode: 'procs' })).toThrow(/^config key workerMode = "procs" is invalid: .*threads.*processes/);
+  });
+});

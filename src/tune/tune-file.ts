@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { validateWith } from '../config/load.js';
 import { searchSpaceSchema } from './space/search-space.js';
 import { trainingObjectiveSchema } from './training/training-objective.js';
+import { TRIAL_WORKER_MODES } from './training/trial-worker-protocol.js';
 
 const component = z.object({ type: z.string().min(1) }).catchall(z.unknown());
 
@@ -32,8 +33,14 @@ export const tuneFileSchema = z.strictObject({
     }),
     trainingObjectiveSchema,
   ]),
-  /** Trials this process runs at once (a training objective runs each on its own thread). */
+  /** Trials this process runs at once (a training objective runs each on its own thread or process). */
   workers: z.number().int().positive().default(1),
+  /**
+   * Where a training objective's trials run: worker threads of this process, or child processes
+   * (a Node start and a copy of the data each, but nothing shared: on a loaded machine they scale
+   * better). Function objectives run in the tuner itself.
+   */
+  workerMode: z.enum(TRIAL_WORKER_MODES).default('threads'),
   /** The parameters to search; a function objective brings its own space when this is absent. */
   space: searchSpaceSchema.optional(),
   sampler: component.default({ type: 'tpe' }),

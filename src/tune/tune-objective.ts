@@ -1,10 +1,11 @@
 /**
  * The objective a tune file names, made ready to run: its default direction, and one objective
- * per concurrent tuner loop (`workers`) — for a training objective each loop owns a trial thread,
+ * per concurrent tuner loop (`workers`) — for a training objective each loop owns a trial worker (a thread or a process),
  * closed with `close`.
  */
 import { dirname, join, resolve } from 'node:path';
 import { readConfigFile } from '../config/load.js';
+import { loadDataset } from '../data/index.js';
 import { LoomError } from '../util/errors.js';
 import { benchmarkFunction, type BenchmarkFunction } from './objectives/index.js';
 import type { Scheduler } from './schedulers/scheduler.js';
@@ -13,7 +14,7 @@ import type { Objective } from './study/study.js';
 import type { TrialHandle } from './study/trial-handle.js';
 import type { Direction } from './study/trial.js';
 import { metricDirection, TrainingObjective } from './training/training-objective.js';
-import { TrialThread } from './training/trial-thread.js';
+import { TrialWorker } from './training/trial-worker.js';
 import type { TuneFile } from './tune-file.js';
 
 export interface ReadyObjective {
@@ -42,12 +43,14 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
     maxBudget: scheduler ? scheduler.maxBudget : null,
     checkpointDir: objective.checkpoints ?? join('runs', 'tune', file.name),
   });
-  const threads = Array.from({ length: file.workers }, () => new TrialThread());
+  // Trial threads read one decoded copy of the data, made here, instead of each decoding its own.
+  if (file.workerMode === 'threads') loadDataset(training.baseData, { shareWithThreads: true });
+  const workers = Array.from({ length: file.workers }, () => new TrialWorker(file.workerMode));
   return {
     direction: metricDirection(objective.metric),
-    loops: threads.map((thread) => training.objective(thread)),
+    loops: workers.map((worker) => training.objective(worker)),
     close: async () => {
-      await Promise.all(threads.map((thread) => thread.close()));
+      await Promise.all(workers.map((worker) => worker.close()));
     },
   };
 }

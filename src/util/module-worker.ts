@@ -14,7 +14,7 @@ export function startModuleWorker(main: URL, typescript = isTypeScriptModule(mai
   const execArgv = workerExecArgv(process.execArgv);
   if (!typescript) return new Worker(main, { execArgv });
   const bootstrap =
-    `import(${JSON.stringify(tsxApiUrl())}).then((api) => { api.register(); return import(${JSON.stringify(main.href)}); })` +
+    `import(${JSON.stringify(tsxModuleUrl('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(main.href)}); })` +
     `.catch((error) => { setImmediate(() => { throw error; }); });`;
   return new Worker(bootstrap, { eval: true, execArgv });
 }
@@ -30,16 +30,16 @@ export function workerExecArgv(parent: readonly string[]): string[] {
   return out;
 }
 
-/** URL of tsx's ESM API (`register()`), resolved from this package. */
-function tsxApiUrl(): string {
+/** URL of one of tsx's entries (`tsx/esm/api`: its `register()`; `tsx/esm`: its loader, for --import), resolved from this package. */
+export function tsxModuleUrl(specifier: 'tsx/esm/api' | 'tsx/esm'): string {
   const resolve = (import.meta as { resolve?: (specifier: string) => string }).resolve;
   if (typeof resolve === 'function') {
     try {
-      return resolve('tsx/esm/api');
+      return resolve(specifier);
     } catch {
       // fall through to the CommonJS resolver
     }
   }
-  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const cjs = createRequire(import.meta.url).resolve(specifier);
   return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
 }

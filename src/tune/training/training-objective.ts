@@ -17,13 +17,14 @@ import { copyFileSync, linkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { validateConfig, withConfigValue } from '../../config/load.js';
+import type { LoomConfig } from '../../config/schema.js';
 import { LoomError } from '../../util/errors.js';
 import type { Objective } from '../study/study.js';
 import type { TrialHandle } from '../study/trial-handle.js';
 import type { Direction } from '../study/trial.js';
 import { suggestSpace, type SpaceParam } from '../space/search-space.js';
 import type { TrialJob } from './trial-job.js';
-import type { TrialThread } from './trial-thread.js';
+import type { TrialWorker } from './trial-worker.js';
 
 export const trainingObjectiveSchema = z.strictObject({
   type: z.literal('training'),
@@ -50,11 +51,14 @@ export interface TrainingObjectiveOptions {
 }
 
 export class TrainingObjective {
+  /** The base config's data: what every trial trains on, unless the space changes data keys. */
+  readonly baseData: LoomConfig['data'];
+
   constructor(private readonly options: TrainingObjectiveOptions) {
     const { space } = options;
     // The base config must be a whole, valid config by itself; the trials only change values in it.
     try {
-      validateConfig(this.withBudget(options.base, join(options.checkpointDir, 'base')));
+      this.baseData = validateConfig(this.withBudget(options.base, join(options.checkpointDir, 'base'))).data;
     } catch (error) {
       throw new LoomError(`objective.config: ${(error as Error).message}`, { cause: error });
     }
@@ -81,12 +85,12 @@ export class TrainingObjective {
     return join(this.trialDir(number), 'checkpoint.ckpt');
   }
 
-  /** The objective for one tuner loop, running its trials on `thread`. */
-  objective(thread: TrialThread): Objective {
-    return (trial) => this.runTrial(trial, thread);
+  /** The objective for one tuner loop, running its trials on `worker`. */
+  objective(worker: TrialWorker): Objective {
+    return (trial) => this.runTrial(trial, worker);
   }
 
-  private async runTrial(trial: TrialHandle, thread: TrialThread): Promise<number> {
+  private async runTrial(trial: TrialHandle, worker: TrialWorker): Promise<number> {
     const params = suggestSpace(trial, this.options.space);
     const config = this.trialConfig(trial.number, params);
     validateConfig(config); // a value the config refuses fails this trial with the config's message
@@ -103,9 +107,9 @@ export class TrainingObjective {
     // Reports go to the scheduler in epoch order; its first word other than continue ends the run.
     let reports = Promise.resolve();
     let ended = false;
-    // A report that throws (a scheduler refusing the space) ends the run too, and is thrown once the thread stops.
+    // A report that throws (a scheduler refusing the space) ends the run too, and is thrown once the worker stops.
     const failed: unknown[] = [];
-    const outcome = await thread.run(job, (epoch, value) => {
+    const outcome = await worker.run(job, (epoch, value) => {
       reports = reports.then(async () => {
         if (ended) return;
         try {
@@ -116,7 +120,7 @@ export class TrainingObjective {
           failed.push(error);
         }
         ended = true;
-        thread.stop();
+        worker.stop();
       });
     });
     await reports;
