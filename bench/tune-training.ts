@@ -3,11 +3,17 @@
  * ASHA against random search to a stated Fashion-MNIST validation accuracy, and trials per hour
  * on 2 trial threads against 1.
  *
- * Usage: npm run bench:tune-training [-- --seeds 9 --first-seed 0 --asha-min-budget 1 --target 0.88 --workers 2 --throughput-epochs 9,3] (--seeds 0: trials per hour only; --throughput-repeats 0: the searches only)
+ * Usage: npm run bench:tune-training [-- --seeds 9 --first-seed 0 --asha-min-budget 1 --target 0.88 --workers 2 --throughput-epochs 9,3 --throughput-mode threads] (--seeds 0: trials per hour only; --throughput-repeats 0: the searches only)
  */
 import { parseArgs } from 'node:util';
 import { benchTraining } from './lib/tune-training.js';
 import { finish } from './lib/report.js';
+import { TRIAL_WORKER_MODES, type TrialWorkerMode } from '../src/tune/training/trial-worker-protocol.js';
+
+function workerMode(value: string): TrialWorkerMode {
+  if (!(TRIAL_WORKER_MODES as readonly string[]).includes(value)) throw new Error(`--throughput-mode must be one of ${TRIAL_WORKER_MODES.join(', ')}; got ${value}`);
+  return value as TrialWorkerMode;
+}
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +28,7 @@ const { values } = parseArgs({
     'throughput-trials': { type: 'string', default: '64' },
     'throughput-repeats': { type: 'string', default: '2' },
     'throughput-epochs': { type: 'string', default: '9,3' },
+    'throughput-mode': { type: 'string', default: 'threads' },
   },
 });
 const options = {
@@ -37,6 +44,7 @@ const options = {
     trials: Number(values['throughput-trials']),
     epochs: values['throughput-epochs'].split(',').map(Number),
     repeats: Number(values['throughput-repeats']),
+    mode: workerMode(values['throughput-mode']),
   },
 };
 const summary = await benchTraining(options);

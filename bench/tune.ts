@@ -66,7 +66,7 @@ async function main(): Promise<void> {
         workers: 2,
         ashaTrials: 200,
         randomTrials: 60,
-        throughput: { trials: 64, epochs: [9, 3], repeats: 2 },
+        throughput: { trials: 64, epochs: [9, 3], repeats: 2, mode: 'threads' },
       });
   finish('tune', { bench: 'tune', ...summary, ...training }, { trials, seeds });
 }

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { readConfigFile } from '../../src/config/load.js';
 import { openJournals } from '../../src/store/index.js';
 import type { JournalOp } from '../../src/tune/index.js';
+import type { TrialWorkerMode } from '../../src/tune/training/trial-worker-protocol.js';
 import { median, printTable, round3 } from './report.js';
 
 export interface SearchComparison {
@@ -123,14 +124,15 @@ export async function ashaAgainstRandom(o: SearchComparison): Promise<{ speedups
   return { speedups, headers: ['seed', 'search', ...thresholds.map((x) => `to ${x} s`), 'trials', 'process s', 'best acc'], rows };
 }
 
-/** Trials per hour of random search (FIFO) with `threads` trial threads: `trials` trials of `epochs` epochs at batch 128. */
-export async function trialsPerHour(threads: number, trials: number, epochs: number): Promise<number> {
+/** Trials per hour of random search (FIFO) with `workers` trial threads (or processes): `trials` trials of `epochs` epochs at batch 128. */
+export async function trialsPerHour(workers: number, trials: number, epochs: number, mode: TrialWorkerMode = 'threads'): Promise<number> {
   const base = example();
   const file: RawTuneFile = {
     ...base,
-    name: `throughput-${threads}`,
+    name: `throughput-${workers}`,
     scheduler: { type: 'fifo' },
-    workers: threads,
+    workers,
+    workerMode: mode,
     trials,
     objective: { ...base.objective, config: { ...base.objective.config, train: { epochs, batchSize: 128, logEvery: 1000 } } },
     space: { ...(base.space as Record<string, unknown>), 'train.batchSize': { type: 'categorical', choices: [128] } },
@@ -145,6 +147,8 @@ export interface ThroughputSetting {
   readonly epochs: readonly number[];
   /** Pairs of 1-thread and 2-thread runs per length, in the order 1 2 2 1 1 2 ... so that a drift in the machine's speed cancels. */
   readonly repeats: number;
+  /** Trial threads (the default) or trial processes. */
+  readonly mode: TrialWorkerMode;
 }
 
 /** Trials per hour on 1 and 2 threads at each trial length: the means over `repeats` interleaved runs. */
@@ -154,7 +158,7 @@ async function throughputTable(o: ThroughputSetting): Promise<{ ratios: number[]
   for (const epochs of o.epochs) {
     const rates = { 1: [] as number[], 2: [] as number[] };
     for (let r = 0; r < o.repeats; r++) {
-      for (const threads of r % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const)) rates[threads].push(await trialsPerHour(threads, o.trials, epochs));
+      for (const workers of r % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const)) rates[workers].push(await trialsPerHour(workers, o.trials, epochs, o.mode));
     }
     const one = rates[1].reduce((a, b) => a + b, 0) / o.repeats;
     const two = rates[2].reduce((a, b) => a + b, 0) / o.repeats;
@@ -178,7 +182,8 @@ export async function benchTraining(
   }
   if (o.throughput.repeats === 0) return { asha_speedup_vs_random: speedup, parallel_speedup_2w: null };
   const { ratios, rows } = await throughputTable(o.throughput);
-  process.stdout.write(`trials per hour of \`loom tune run\` (${o.throughput.trials} random-search trials of E epochs at batch 128, over the process's wall time; ${o.throughput.repeats} runs each, interleaved):\n`);
-  printTable(['epochs E', '1 thread', '2 threads', 'ratio of means'], rows);
+  const unit = o.throughput.mode === 'threads' ? 'thread' : 'process';
+  process.stdout.write(`trials per hour of \`loom tune run\` (${o.throughput.trials} random-search trials of E epochs at batch 128, over the process's wall time; ${o.throughput.repeats} runs each, interleaved; workerMode ${o.throughput.mode}):\n`);
+  printTable(['epochs E', `1 ${unit}`, `2 ${unit === 'thread' ? 'threads' : 'processes'}`, 'ratio of means'], rows);
   return { asha_speedup_vs_random: speedup, parallel_speedup_2w: round3(ratios[0]) };
 }
