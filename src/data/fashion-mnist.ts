@@ -95,9 +95,9 @@ export function findIdxFile(dir: string, name: string): string {
 }
 
 function loadPart(dir: string, name: string, imagesName: string, labelsName: string, limit: Limit | undefined, share: boolean): ImageDataset {
-  const imagesPath = resolve(findIdxFile(dir, imagesName));
-  const labelsPath = resolve(findIdxFile(dir, labelsName));
-  const key = `${imagesPath}\n${labelsPath}\n${limit?.value ?? 'all'}`;
+  const imagesPath = findIdxFile(dir, imagesName);
+  const labelsPath = findIdxFile(dir, labelsName);
+  const key = `${resolve(imagesPath)}\n${resolve(labelsPath)}\n${limit?.value ?? 'all'}`;
   const shared = sharedImagePart(key);
   if (shared) return imageDataset(name, shared);
   const part = decodePart(imagesPath, labelsPath, limit);
