@@ -89,4 +89,24 @@ describe('loom tune', () => {
     writeFileSync(notDb, 'plain text, not a database file; long enough to fill a header page of bytes....');
     expectOneLineError(loom('tune', 'status', notDb), /^loom: study store .*text\.sqlite cannot be opened as an SQLite database: file is not a database$/);
   });
+
+  it('refuses a validation split the training set cannot spare before any trial; shows why trials failed', () => {
+    const training = (validation: number, space: string): string =>
+      `store: ${join(dir, 'training.sqlite')}\nobjective:\n  type: training\n  validation: ${validation}\n  checkpoints: ${join(dir, 'ck-fail')}\n` +
+      '  config: { data: { name: fashion-mnist-subset }, model: { type: mlp, hidden: [8] }, optimizer: { type: sgd, lr: 0.05 }, train: { epochs: 1 } }\n' +
+      `space: ${space}\ntrials: 2\n`;
+    // The shipped subset holds 6,000 training images; the default validation is 10,000.
+    expectOneLineError(
+      loom('tune', 'run', tuneFile(`name: v\n${training(6000, '{ optimizer.lr: { type: float, low: 0.01, high: 0.1 } }')}`)),
+      /^loom: objective\.validation = 6000 holds out the whole training set \(6000 samples\); it must be less$/,
+    );
+    // A batch larger than what is left to train on fails every trial, each with its reason.
+    const run = loom('tune', 'run', tuneFile(`name: f\n${training(5000, '{ train.batchSize: { type: categorical, choices: [2048] } }')}`), '--plain');
+    expect(run.status).toBe(0);
+    const reason = 'train.batchSize 2048 is larger than the training set (1000 samples)';
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('trial '))).toEqual([`trial 0 failed: ${reason}`, `trial 1 failed: ${reason}`]);
+    const table = loom('tune', 'status', join(dir, 'training.sqlite'), '--study', 'f').stdout.trim().split('\n');
+    expect(table[1]).toMatch(/ error$/);
+    expect(table.slice(3).every((row) => row.endsWith(reason))).toBe(true);
+  }, 120_000);
 });

@@ -5,6 +5,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { readConfigFile } from '../config/load.js';
+import type { LoomConfig } from '../config/schema.js';
 import { loadDataset } from '../data/index.js';
 import { LoomError } from '../util/errors.js';
 import { benchmarkFunction, type BenchmarkFunction } from './objectives/index.js';
@@ -43,8 +44,12 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
     maxBudget: scheduler ? scheduler.maxBudget : null,
     checkpointDir: objective.checkpoints ?? join('runs', 'tune', file.name),
   });
-  // Trial threads read one decoded copy of the data, made here, instead of each decoding its own.
-  if (file.workerMode === 'threads') loadDataset(training.baseData, { shareWithThreads: true });
+  // Loaded here once: a validation split the training set cannot spare is refused before any
+  // trial starts, and trial threads read this decoded copy instead of each decoding its own.
+  const { train } = loadDataset(withoutHoldOut(training.baseData), { shareWithThreads: file.workerMode === 'threads' });
+  if (training.baseData.name !== 'text' && objective.validation >= train.size) {
+    throw new LoomError(`objective.validation = ${objective.validation} holds out the whole training set (${train.size} samples); it must be less`);
+  }
   const workers = Array.from({ length: file.workers }, () => new TrialWorker(file.workerMode));
   return {
     direction: metricDirection(objective.metric),
@@ -53,6 +58,12 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
       await Promise.all(workers.map((worker) => worker.close()));
     },
   };
+}
+
+function withoutHoldOut(data: LoomConfig['data']): LoomConfig['data'] {
+  if (data.name === 'text') return data;
+  const { holdOut: _heldOut, ...whole } = data;
+  return whole;
 }
 
 /** The directory a tune file's relative paths start from. */

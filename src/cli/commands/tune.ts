@@ -44,8 +44,10 @@ export function registerTune(program: Command): void {
         baseDir: tuneFileDir(path),
         onTrial: (trial, s) => {
           const line = summaryLine(summarize(s.name, s.direction, s.trials()));
-          if (live) process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns ?? 120) - 1)}`);
-          else process.stdout.write(`trial ${trial.number} ${trial.state}${trial.value !== null ? ` ${trial.value}` : ''}\n`);
+          // A failure is always a line of its own, with its reason: the status line would only count it.
+          const failure = trial.state === 'failed' ? `trial ${trial.number} failed${typeof trial.attrs.error === 'string' ? `: ${trial.attrs.error}` : ''}\n` : null;
+          if (live) process.stdout.write(`\r\x1b[2K${failure ?? ''}${line.slice(0, (process.stdout.columns ?? 120) - 1)}`);
+          else process.stdout.write(failure ?? `trial ${trial.number} ${trial.state}${trial.value !== null ? ` ${trial.value}` : ''}\n`);
         },
       });
       try {

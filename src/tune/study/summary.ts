@@ -36,13 +36,17 @@ export function summaryLine(s: StudySummary): string {
 /** The trial table: number, state, value, last step reported, parameters. */
 export function trialTable(trials: readonly FrozenTrial[]): string[][] {
   const names = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
-  const header = ['trial', 'state', 'value', 'steps', ...names];
+  // The reason a trial failed, last (it is the longest cell), when some trial has one.
+  const errorOf = (t: FrozenTrial): string => (typeof t.attrs.error === 'string' ? t.attrs.error : '-');
+  const withErrors = trials.some((t) => errorOf(t) !== '-');
+  const header = ['trial', 'state', 'value', 'steps', ...names, ...(withErrors ? ['error'] : [])];
   const rows = trials.map((t) => [
     String(t.number),
     t.state,
     t.value === null ? '-' : show(t.value),
     t.intermediate.size ? String(Math.max(...t.intermediate.keys())) : '-',
     ...names.map((n) => (n in t.params ? show(t.params[n]) : '-')),
+    ...(withErrors ? [errorOf(t)] : []),
   ]);
   return [header, ...rows];
 }

@@ -60,7 +60,7 @@ describe('TrialWorker', () => {
         killed ??= childPids().find((pid) => !before.has(pid)) ?? null;
         if (killed !== null) process.kill(killed, 'SIGKILL');
       });
-      await expect(run).rejects.toThrow('trial 7: its process was killed by SIGKILL');
+      await expect(run).rejects.toThrow("the trial's process was killed by SIGKILL");
       expect(killed).not.toBeNull();
       const next = await reportsOf(worker, job('after', 1));
       expect(next.reports.map(([e]) => e)).toEqual([1]);

@@ -2,7 +2,8 @@
  * Where one tuner loop runs its training trials: a worker thread of this process (`threads`, the
  * default) or a child process (`processes`). `run` sends a job and resolves with its outcome,
  * calling `onReport` for every epoch; `stop` asks the running trial to end. A worker that dies
- * fails its trial and is replaced on the next run.
+ * fails its trial and is replaced on the next run. Errors are the trial's (the study stores them
+ * with it): they do not repeat its number.
  *
  * Processes cost a Node start and their own copy of the data each, but share nothing: trials in
  * threads of one process share its memory map and its GC helper threads, which on a machine with
@@ -68,18 +69,18 @@ export class TrialWorker {
           else {
             cleanup();
             if (message.type === 'done') resolve(message.outcome);
-            else reject(new LoomError(`trial ${job.trial}: ${message.message}`));
+            else reject(new LoomError(message.message));
           }
         };
         const onExit = (code: number | null, signal?: NodeJS.Signals | null): void => {
           cleanup();
-          reject(new LoomError(`trial ${job.trial}: its ${this.noun} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`));
+          reject(new LoomError(`the trial's ${this.noun} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`));
         };
         const onError = (error: Error): void => {
           cleanup();
           this.forget(runner);
           void runner.end();
-          reject(new LoomError(`trial ${job.trial}: its ${this.noun} failed: ${error.message}`, { cause: error }));
+          reject(new LoomError(`the trial's ${this.noun} failed: ${error.message}`, { cause: error }));
         };
         const cleanup = (): void => {
           events.off('message', onMessage);
