@@ -146,25 +146,31 @@ describe('loom tune run, killed with SIGKILL and started again', () => {
 
 describe('loom tune run with trial processes, killed with SIGKILL and started again', () => {
   it.runIf(process.platform === 'linux')('leaves no trial process training for the killed tuner, and the restart accounts for every trial', async () => {
-    const config = JSON.stringify({ ...tinyTrainingConfig, train: { epochs: 6, batchSize: 64 } });
-    const { file, db } = await study(
-      'lost-processes',
-      `objective: { type: training, config: ${config}, validation: 400, checkpoints: ${JSON.stringify(join(dir, 'ck-processes'))} }\n` +
-        "space: { optimizer.lr: { type: float, low: 0.01, high: 0.2, log: true } }\nsampler: { type: random, seed: 6 }\nworkers: 2\nworkerMode: processes\ntrials: 4\n",
-    );
+    // A wide MLP whose epochs take seconds: a trial process that only noticed its tuner's end
+    // when it next sends a report (which then fails) would still be training after the 3 s the
+    // test waits for them to leave.
+    const body = (hidden: number): string =>
+      `objective: { type: training, config: ${JSON.stringify({ ...tinyTrainingConfig, model: { type: 'mlp', hidden: [hidden, hidden] }, train: { epochs: 2, batchSize: 64 } })}, validation: 400, checkpoints: ${JSON.stringify(join(dir, 'ck-processes'))} }\n` +
+      'space: { optimizer.lr: { type: float, low: 0.01, high: 0.2, log: true } }\nsampler: { type: random, seed: 6 }\nworkers: 2\nworkerMode: processes\ntrials: 4\n';
+    const { file, db } = await study('lost-processes', body(4096));
     const first = startLoom('tune', 'run', file, '--plain');
-    // Both trial processes busy training: some trial has reported.
-    await waitForStudy(db, 'lost-processes', first, (s) => (s.trials(['running']).some((t) => t.intermediate.size > 0) ? true : null), 120_000);
+    // Both trial processes started and training their first epoch.
+    await waitForStudy(db, 'lost-processes', first, (s) => (s.trials(['running']).length === 2 && childrenOf(first.pid).length === 2 ? true : null), 120_000);
+    await new Promise((r) => setTimeout(r, 500));
     const trialProcesses = childrenOf(first.pid);
     expect(trialProcesses).toHaveLength(2);
+    // Its 'exit', not `exited`: the output pipes it shares with the trial processes close only when they have gone.
+    const killed = new Promise((resolve) => first.child.once('exit', resolve));
     first.child.kill('SIGKILL');
-    await first.exited;
+    await killed;
     // Their channel to the tuner closed, they leave (a pid reaped by no one is a zombie: gone too).
-    const until = Date.now() + 15_000;
+    const until = Date.now() + 3_000;
     while (trialProcesses.some(pidAlive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(trialProcesses.filter(pidAlive)).toEqual([]);
 
-    const again = await startLoom('tune', 'run', file, '--plain').exited;
+    // The restart, on a narrow MLP (the study's trials hold parameters, not the config), so that
+    // its four trials finish soon.
+    const again = await startLoom('tune', 'run', (await study('lost-processes', body(16))).file, '--plain').exited;
     expect([again.status, again.stderr]).toEqual([0, '']);
     const trials = (await readStudy(db, 'lost-processes')).state.trials();
     expect(trials.filter((t) => !FINISHED_STATES.includes(t.state))).toEqual([]);

@@ -98,7 +98,7 @@ describe('loom tune', () => {
     // The shipped subset holds 6,000 training images; the default validation is 10,000.
     expectOneLineError(
       loom('tune', 'run', tuneFile(`name: v\n${training(6000, '{ optimizer.lr: { type: float, low: 0.01, high: 0.1 } }')}`)),
-      /^loom: objective\.validation = 6000 holds out the whole training set \(6000 samples\); it must be less$/,
+      /^loom: objective\.validation = 6000 must be less than the 6000 samples of the base config's training set$/,
     );
     // A batch larger than what is left to train on fails every trial, each with its reason.
     const run = loom('tune', 'run', tuneFile(`name: f\n${training(5000, '{ train.batchSize: { type: categorical, choices: [2048] } }')}`), '--plain');

@@ -36,9 +36,9 @@ export const tuneFileSchema = z.strictObject({
   /** Trials this process runs at once (a training objective runs each on its own thread or process). */
   workers: z.number().int().positive().default(1),
   /**
-   * Where a training objective's trials run: worker threads of this process, or child processes
-   * (a Node start and a copy of the data each, but nothing shared: on a loaded machine they scale
-   * better). Function objectives run in the tuner itself.
+   * Where a training objective's trials run: worker threads of this process (sharing its decoded
+   * dataset), or child processes (a Node start and a copy of the data each, but a crash or an
+   * out-of-memory kill takes one trial only). Function objectives run in the tuner itself.
    */
   workerMode: z.enum(TRIAL_WORKER_MODES).default('threads'),
   /** The parameters to search; a function objective brings its own space when this is absent. */

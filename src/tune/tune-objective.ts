@@ -5,7 +5,6 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { readConfigFile } from '../config/load.js';
-import type { LoomConfig } from '../config/schema.js';
 import { loadDataset } from '../data/index.js';
 import { LoomError } from '../util/errors.js';
 import { benchmarkFunction, type BenchmarkFunction } from './objectives/index.js';
@@ -44,11 +43,15 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
     maxBudget: scheduler ? scheduler.maxBudget : null,
     checkpointDir: objective.checkpoints ?? join('runs', 'tune', file.name),
   });
-  // Loaded here once: a validation split the training set cannot spare is refused before any
-  // trial starts, and trial threads read this decoded copy instead of each decoding its own.
-  const { train } = loadDataset(withoutHoldOut(training.baseData), { shareWithThreads: file.workerMode === 'threads' });
-  if (training.baseData.name !== 'text' && objective.validation >= train.size) {
-    throw new LoomError(`objective.validation = ${objective.validation} holds out the whole training set (${train.size} samples); it must be less`);
+  const data = training.baseData;
+  if (data.name !== 'text') {
+    // Loaded here once: a validation split the training set cannot spare is refused before any
+    // trial starts, and trial threads read this decoded copy instead of each decoding its own.
+    const { holdOut: _heldOut, ...whole } = data;
+    const { train } = loadDataset(whole, { shareWithThreads: file.workerMode === 'threads' });
+    if (objective.validation >= train.size) {
+      throw new LoomError(`objective.validation = ${objective.validation} must be less than the ${train.size} samples of the base config's training set`);
+    }
   }
   const workers = Array.from({ length: file.workers }, () => new TrialWorker(file.workerMode));
   return {
@@ -58,12 +61,6 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
       await Promise.all(workers.map((worker) => worker.close()));
     },
   };
-}
-
-function withoutHoldOut(data: LoomConfig['data']): LoomConfig['data'] {
-  if (data.name === 'text') return data;
-  const { holdOut: _heldOut, ...whole } = data;
-  return whole;
 }
 
 /** The directory a tune file's relative paths start from. */

@@ -23,7 +23,7 @@ import type { Objective } from '../study/study.js';
 import type { TrialHandle } from '../study/trial-handle.js';
 import type { Direction } from '../study/trial.js';
 import { suggestSpace, type SpaceParam } from '../space/search-space.js';
-import type { TrialJob } from './trial-job.js';
+import type { TrialJob, TrialOutcome } from './trial-job.js';
 import type { TrialWorker } from './trial-worker.js';
 
 export const trainingObjectiveSchema = z.strictObject({
@@ -109,7 +109,7 @@ export class TrainingObjective {
     let ended = false;
     // A report that throws (a scheduler refusing the space) ends the run too, and is thrown once the worker stops.
     const failed: unknown[] = [];
-    const outcome = await worker.run(job, (epoch, value) => {
+    const onReport = (epoch: number, value: number): void => {
       reports = reports.then(async () => {
         if (ended) return;
         try {
@@ -122,7 +122,17 @@ export class TrainingObjective {
         ended = true;
         worker.stop();
       });
-    });
+    };
+    let outcome: TrialOutcome;
+    try {
+      outcome = await worker.run(job, onReport);
+    } catch (error) {
+      // Settled before the loop's next trial starts on this worker, so that no report of this
+      // run, still being handled, stops that one.
+      ended = true;
+      await reports;
+      throw error;
+    }
     await reports;
     if (failed.length > 0) throw failed[0];
     return outcome.value;

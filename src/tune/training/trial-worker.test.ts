@@ -68,6 +68,9 @@ describe('TrialWorker', () => {
       expect(started).toHaveLength(1);
       await worker.close();
       expect(pidAlive(started[0])).toBe(false);
+      // Closed is closed: nothing starts a new process behind the caller's back.
+      await expect(worker.run(job('late', 1), () => {})).rejects.toThrow('trial process is closed; trial 7 cannot start');
+      expect(childPids().filter((pid) => !before.has(pid))).toEqual([]);
     } finally {
       await worker.close();
     }

@@ -5,9 +5,9 @@
  * fails its trial and is replaced on the next run. Errors are the trial's (the study stores them
  * with it): they do not repeat its number.
  *
- * Processes cost a Node start and their own copy of the data each, but share nothing: trials in
- * threads of one process share its memory map and its GC helper threads, which on a machine with
- * few cores slows each of two concurrent trials by about a tenth (bench/RESULTS.md).
+ * A process costs a Node start and a copy of the data of its own, but shares nothing with the
+ * tuner: a trial that crashes its process or runs out of memory takes no other trial with it.
+ * Threads share the tuner's decoded dataset. On 2 cores both give the same trials per hour.
  */
 import type { EventEmitter } from 'node:events';
 import { LoomError } from '../../util/errors.js';
@@ -50,6 +50,7 @@ function startRunner(mode: TrialWorkerMode): Runner {
 export class TrialWorker {
   private runner: Runner | null = null;
   private busy = false;
+  private closed = false;
 
   constructor(readonly mode: TrialWorkerMode = 'threads') {}
 
@@ -58,11 +59,12 @@ export class TrialWorker {
   }
 
   async run(job: TrialJob, onReport: EpochReport): Promise<TrialOutcome> {
+    if (this.closed) throw new LoomError(`trial ${this.noun} is closed; trial ${job.trial} cannot start`);
     if (this.busy) throw new LoomError(`trial ${this.noun} is busy; trial ${job.trial} cannot start`);
     this.busy = true;
-    const runner = this.start();
-    const { events } = runner;
     try {
+      const runner = this.start();
+      const { events } = runner;
       return await new Promise<TrialOutcome>((resolve, reject) => {
         const onMessage = (message: FromTrialWorker): void => {
           if (message.type === 'report') onReport(message.epoch, message.value);
@@ -101,7 +103,9 @@ export class TrialWorker {
     this.runner?.send({ type: 'stop' });
   }
 
+  /** Ends the thread or process (a running trial fails); the worker runs nothing after. */
   async close(): Promise<void> {
+    this.closed = true;
     const runner = this.runner;
     this.runner = null;
     if (runner) await runner.end();
@@ -110,8 +114,10 @@ export class TrialWorker {
   private start(): Runner {
     if (!this.runner) {
       const runner = startRunner(this.mode);
-      // Gone between trials as well as during one: the next run starts a new one.
+      // Gone between trials as well as during one: the next run starts a new one. An error
+      // between runs (a process's channel breaking as it dies) only retires it, as an exit does.
       runner.events.once('exit', () => this.forget(runner));
+      runner.events.on('error', () => this.forget(runner));
       this.runner = runner;
     }
     return this.runner;
