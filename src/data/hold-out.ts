@@ -6,6 +6,7 @@
  */
 import { LoomError } from '../util/errors.js';
 import type { DatasetSplit } from './dataset.js';
+import type { DatasetSpec } from './registry.js';
 import { epochPermutation } from './sampler.js';
 import { subsetDataset } from './subset.js';
 
@@ -22,4 +23,11 @@ export function holdOutSplit(data: DatasetSplit, count: number): DatasetSplit {
     train: subsetDataset(data.train, order.subarray(count), `${data.train.name}[train]`),
     test: subsetDataset(data.train, order.subarray(0, count), `${data.train.name}[held out]`),
   };
+}
+
+/** `spec` without its holdOut: the dataset as its source splits it (the test set itself). */
+export function withoutHoldOut<S extends DatasetSpec>(spec: S): S {
+  if (!('holdOut' in spec)) return spec;
+  const { holdOut: _held, ...whole } = spec;
+  return whole as S;
 }

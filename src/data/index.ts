@@ -1,7 +1,8 @@
 /** Public surface of data/: datasets, loaders, partitioners and batching. */
 export type { Batch, Dataset, DatasetSplit } from './dataset.js';
 export { ArrayDataset, type ArrayDatasetInit } from './array-dataset.js';
-export { RecycledBatches, arrayFor } from './recycled-batches.js';
+export { RecycledBatches } from './recycled-batches.js';
+export { withoutHoldOut } from './hold-out.js';
 export { ImageDataset, type ImageDatasetInit } from './image-dataset.js';
 export {
   readIdx,

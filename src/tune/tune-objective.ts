@@ -5,7 +5,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { readConfigFile } from '../config/load.js';
-import { loadDataset } from '../data/index.js';
+import { loadDataset, withoutHoldOut } from '../data/index.js';
 import { LoomError } from '../util/errors.js';
 import { benchmarkFunction, type BenchmarkFunction } from './objectives/index.js';
 import type { Scheduler } from './schedulers/scheduler.js';
@@ -47,8 +47,7 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
   if (data.name !== 'text') {
     // Loaded here once: a validation split the training set cannot spare is refused before any
     // trial starts, and trial threads read this decoded copy instead of each decoding its own.
-    const { holdOut: _heldOut, ...whole } = data;
-    const { train } = loadDataset(whole, { shareWithThreads: file.workerMode === 'threads' });
+    const { train } = loadDataset(withoutHoldOut(data), { shareWithThreads: file.workerMode === 'threads' });
     if (objective.validation >= train.size) {
       throw new LoomError(`objective.validation = ${objective.validation} must be less than the ${train.size} samples of the base config's training set`);
     }

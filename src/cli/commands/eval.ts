@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { initBackend } from '../../compute/index.js';
-import { loadDataset } from '../../data/index.js';
+import { loadDataset, withoutHoldOut } from '../../data/index.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { evaluateModel } from '../../train/evaluate.js';
 import { buildModel, readSavedConfig } from '../../train/run.js';
@@ -36,12 +36,6 @@ export function registerEval(program: Command): void {
           `test loss ${result.loss.toFixed(4)}, test accuracy ${(100 * result.accuracy).toFixed(2)}% (${result.count} examples)\n`,
       );
     });
-}
-
-function withoutHoldOut(data: LoomConfig['data']): LoomConfig['data'] {
-  if (!('holdOut' in data)) return data;
-  const { holdOut: _held, ...rest } = data;
-  return rest;
 }
 
 function withDataDir(config: LoomConfig, dir: string | undefined): LoomConfig {
