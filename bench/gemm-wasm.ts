@@ -10,7 +10,7 @@
  * Usage: tsx bench/gemm-wasm.ts [--seconds 0.5]
  */
 import { parseArgs } from 'node:util';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { tfWasm } from '../src/compute/tf.js';
 import { registerWasmKernels, tf } from '../src/compute/index.js';
 import { finish, printTable } from './lib/report.js';
 
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   await tf.setBackend('cpu');
   const cpuConv = CONVS.map((c) => convKernels(c, 0.1)); // seconds per call on cpu: one call per round
   await tf.setBackend('wasm');
-  const threads = getThreadsCount();
+  const threads = tfWasm.getThreadsCount();
   const tfjsMatMul = benchMatMul('tfjs');
   const tfjsBatched = benchBatched();
   const tfjsConv = CONVS.map((c) => convKernels(c, seconds));

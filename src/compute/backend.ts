@@ -1,5 +1,4 @@
-import { tf } from './tf.js';
-import { setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { tf, tfWasm } from './tf.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { registerWasmKernels, type KernelReplacement } from './kernels/index.js';
 
@@ -43,7 +42,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     return active;
   }
   const replacedKernels = name === 'wasm' ? registerWasmKernels() : [];
-  if (name === 'wasm' && options.threads !== undefined) setThreadsCount(options.threads);
+  if (name === 'wasm' && options.threads !== undefined) tfWasm.setThreadsCount(options.threads);
   const ok = await tf.setBackend(name);
   if (!ok) throw new LoomError(`backend ${showValue(name)} failed to initialise`);
   await tf.ready();
@@ -51,7 +50,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     backend: name,
     simd: name === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     multithread: name === 'wasm' && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
-    threads: name === 'wasm' ? getThreadsCount() : 1,
+    threads: name === 'wasm' ? tfWasm.getThreadsCount() : 1,
     replacedKernels,
   };
   return active;

@@ -1,5 +1,4 @@
-import { getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf } from './tf.js';
+import { tf, tfWasm } from './tf.js';
 import { backendStatus } from './backend.js';
 import type { KernelReplacement } from './kernels/index.js';
 import { nativeStatus, type NativeStatus } from '../native/index.js';
@@ -32,7 +31,7 @@ export function computeInfo(): ComputeInfo {
       backend,
       initialisedByLoom: true,
       tfjsVersion,
-      wasmBackendVersion: version_wasm,
+      wasmBackendVersion: tfWasm.version_wasm,
       simd: status.simd,
       multithread: status.multithread,
       threads: status.threads,
@@ -44,10 +43,10 @@ export function computeInfo(): ComputeInfo {
     backend,
     initialisedByLoom: false,
     tfjsVersion,
-    wasmBackendVersion: version_wasm,
+    wasmBackendVersion: tfWasm.version_wasm,
     simd: backend === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
     multithread: backend === 'wasm' && tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
-    threads: backend === 'wasm' ? getThreadsCount() : 1,
+    threads: backend === 'wasm' ? tfWasm.getThreadsCount() : 1,
     replacedKernels: [],
     native: nativeStatus(),
   };

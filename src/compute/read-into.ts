@@ -4,10 +4,9 @@
  * training step that reads its gradients this way allocates no ArrayBuffer per step (each one
  * counts towards V8's external-memory limit, and passing that limit starts a full mark-compact).
  */
-import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { LoomError } from '../util/errors.js';
 import { heapF32 } from './kernels/wasm-backend.js';
-import { tf } from './tf.js';
+import { tf, tfWasm } from './tf.js';
 
 /** Writes `t`'s values (float32) into `out` from `offset` on. */
 export function readInto(t: tf.Tensor, out: Float32Array, offset = 0): void {
@@ -16,6 +15,6 @@ export function readInto(t: tf.Tensor, out: Float32Array, offset = 0): void {
     throw new LoomError(`readInto: ${t.size} values do not fit at offset ${offset} of ${out.length}`);
   }
   const backend = tf.backend();
-  if (backend instanceof BackendWasm) out.set(heapF32(backend, t), offset);
+  if (backend instanceof tfWasm.BackendWasm) out.set(heapF32(backend, t), offset);
   else out.set(t.dataSync() as Float32Array, offset);
 }

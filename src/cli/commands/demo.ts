@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../options.js';
 import { validateConfig, applyOverrides } from '../../config/load.js';
-import { runTraining } from '../run-training.js';
 import { addDistributedFlags, distributedOverrides, type DistributedFlags } from '../distributed-flags.js';
 
 /**
@@ -30,6 +29,7 @@ export function registerDemo(program: Command): void {
       const overrides = [...opts.set, ...distributedOverrides(opts)];
       if (opts.out) overrides.push(`output.dir=${JSON.stringify(opts.out)}`);
       const config = validateConfig(applyOverrides(DEMO_CONFIG, overrides));
+      const { runTraining } = await import('../run-training.js');
       await runTraining(config, opts.plain ? { plain: true } : {});
     });
 }

@@ -1,9 +1,4 @@
 import type { Command } from 'commander';
-import { initBackend } from '../../compute/index.js';
-import { loadDataset, withoutHoldOut } from '../../data/index.js';
-import { loadCheckpoint } from '../../train/checkpoint.js';
-import { evaluateModel } from '../../train/evaluate.js';
-import { buildModel, readSavedConfig } from '../../train/run.js';
 import type { LoomConfig } from '../../config/schema.js';
 import { LoomError, showValue } from '../../util/errors.js';
 
@@ -17,6 +12,13 @@ export function registerEval(program: Command): void {
     .option('--backend <name>', 'compute backend: wasm or cpu')
     .option('--json', 'print one JSON object')
     .action(async (path: string, opts: { dataDir?: string; limit?: number; backend?: string; json?: boolean }) => {
+      const [{ initBackend }, { loadDataset, withoutHoldOut }, { loadCheckpoint }, { evaluateModel }, { buildModel, readSavedConfig }] = await Promise.all([
+        import('../../compute/index.js'),
+        import('../../data/index.js'),
+        import('../../train/checkpoint.js'),
+        import('../../train/evaluate.js'),
+        import('../../train/run.js'),
+      ]);
       const ckpt = loadCheckpoint(path);
       const config = withDataDir(readSavedConfig(ckpt, path), opts.dataDir);
       const backend = opts.backend ?? config.backend;

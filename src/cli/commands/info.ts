@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
+import type { ComputeInfo } from '../../compute/index.js';
 import { cpus } from 'node:os';
 import { existsSync } from 'node:fs';
-import { computeInfo, initBackend } from '../../compute/index.js';
 import { packageVersion } from '../version.js';
-import { DEBIAN_FASHION_MNIST_DIR } from '../../data/index.js';
 
 
 export function registerInfo(program: Command): void {
@@ -13,6 +12,7 @@ export function registerInfo(program: Command): void {
     .option('--backend <name>', 'backend to initialise: wasm or cpu (default: LOOM_BACKEND or wasm)')
     .option('--json', 'print one JSON object')
     .action(async (opts: { backend?: string; json?: boolean }) => {
+      const [{ computeInfo, initBackend }, { DEBIAN_FASHION_MNIST_DIR }] = await Promise.all([import('../../compute/index.js'), import('../../data/index.js')]);
       await initBackend(opts.backend ? { backend: opts.backend } : {});
       const compute = computeInfo();
       const cpu = cpus();
@@ -36,7 +36,7 @@ export function registerInfo(program: Command): void {
     });
 }
 
-function describeCompute(compute: ReturnType<typeof computeInfo>): string[] {
+function describeCompute(compute: ComputeInfo): string[] {
   const lines = [
     `backend: ${compute.backend} (TensorFlow.js ${compute.tfjsVersion}), SIMD ${yesNo(compute.simd)}, ` +
       `multithreaded build ${yesNo(compute.multithread)}, threads ${compute.threads}`,

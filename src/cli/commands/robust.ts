@@ -4,8 +4,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readConfigFile } from '../../config/load.js';
-import { expandGrid, parseGrid, runCell, runGrid, type Cell } from '../../parallel/index.js';
-import { robustCsv, robustHeatmaps, robustHtml, robustMarkdown } from '../../report/index.js';
+import type { Cell } from '../../parallel/index.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 import { LoomError, showValue } from '../../util/errors.js';
 
@@ -40,6 +39,10 @@ export function registerRobust(program: Command): void {
     .option('--jobs <n>', 'cells run at once, each in its own process', String(Math.max(1, Math.min(2, cpus().length))))
     .option('--cell <id>', 'run only this cell here (what --jobs uses internally)')
     .action(async (file: string, opts: RobustFlags) => {
+      const [{ expandGrid, parseGrid, runCell, runGrid }, { robustCsv, robustHeatmaps, robustHtml, robustMarkdown }] = await Promise.all([
+        import('../../parallel/index.js'),
+        import('../../report/index.js'),
+      ]);
       const grid = parseGrid(readConfigFile(file));
       const jobs = Number(opts.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new LoomError(`--jobs must be a positive integer; got ${showValue(opts.jobs)}`);

@@ -1,10 +1,4 @@
 import type { Command } from 'commander';
-import { initBackend } from '../../compute/index.js';
-import { Vocabulary } from '../../data/index.js';
-import { createModel } from '../../nn/index.js';
-import { generateTokens } from '../../nn/generate.js';
-import { loadCheckpoint } from '../../train/checkpoint.js';
-import { readSavedConfig } from '../../train/run.js';
 import { LoomError } from '../../util/errors.js';
 
 export function registerSample(program: Command): void {
@@ -18,6 +12,14 @@ export function registerSample(program: Command): void {
     .option('-k, --top-k <k>', 'sample among the k most likely characters (0: all)', (v) => Number.parseInt(v, 10), 0)
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
     .action(async (path: string, opts: { prompt: string; length: number; temperature: number; topK: number; seed: number }) => {
+      const [{ initBackend }, { Vocabulary }, { createModel }, { generateTokens }, { loadCheckpoint }, { readSavedConfig }] = await Promise.all([
+        import('../../compute/index.js'),
+        import('../../data/index.js'),
+        import('../../nn/index.js'),
+        import('../../nn/generate.js'),
+        import('../../train/checkpoint.js'),
+        import('../../train/run.js'),
+      ]);
       const ckpt = loadCheckpoint(path);
       const config = readSavedConfig(ckpt, path);
       if (config.data.name !== 'text' || ckpt.extra?.vocabulary === undefined) {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../options.js';
 import { loadConfig } from '../../config/load.js';
-import { runTraining } from '../run-training.js';
 import { addDistributedFlags, distributedOverrides, type DistributedFlags } from '../distributed-flags.js';
 
 interface TrainFlags extends DistributedFlags {
@@ -29,6 +28,7 @@ export function registerTrain(program: Command): void {
       if (opts.backend) overrides.push(`backend=${opts.backend}`);
       overrides.push(...distributedOverrides(opts));
       const config = loadConfig(file, overrides);
+      const { runTraining } = await import('../run-training.js');
       await runTraining(config, {
         ...(opts.resume ? { resume: opts.resume } : {}),
         ...(opts.plain ? { plain: true } : {}),

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { joinCoordinator, readTokenFile } from '../../cluster/index.js';
-import { ddpClusterJob } from '../../parallel/index.js';
 import { LoomError, showValue } from '../../util/errors.js';
 
 /** `loom worker --join HOST:PORT --token-file F`: serve one rank of a job run by a coordinator elsewhere. */
@@ -15,6 +13,7 @@ export function registerWorker(program: Command): void {
     .action(async (opts: { join: string; tokenFile: string; listenHost?: string; heartbeatSec: string }) => {
       const heartbeat = Number(opts.heartbeatSec);
       if (!(heartbeat > 0)) throw new LoomError(`--heartbeat-sec must be a positive number, got ${showValue(opts.heartbeatSec)}`);
+      const [{ joinCoordinator, readTokenFile }, { ddpClusterJob }] = await Promise.all([import('../../cluster/index.js'), import('../../parallel/index.js')]);
       await joinCoordinator({
         coordinator: opts.join,
         token: readTokenFile(opts.tokenFile),

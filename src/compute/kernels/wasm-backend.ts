@@ -10,8 +10,8 @@
  * - the heap can grow on any malloc, which detaches earlier typed-array views, so views of the
  *   heap are taken only after every allocation of a kernel is done.
  */
-import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf } from '../tf.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf, tfWasm } from '../tf.js';
 import { LoomError } from '../../util/errors.js';
 
 export type { BackendWasm };
@@ -52,7 +52,7 @@ export interface WasmKernelArgs {
 
 /** Narrows the `backend: {}` a kernel receives to the wasm backend, or throws. */
 export function asWasmBackend(backend: unknown, kernel: string): BackendWasm {
-  if (backend instanceof BackendWasm) return backend;
+  if (backend instanceof tfWasm.BackendWasm) return backend;
   throw new LoomError(`kernel ${kernel}: Loom's wasm kernel was called with a non-wasm backend`);
 }
 
