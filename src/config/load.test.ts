@@ -49,6 +49,8 @@ describe('config validation', () => {
 
   it('refuses a train.untilEpoch past train.epochs or without it, and a data.holdOut on text', () => {
     expect(validateConfig({ ...base, train: { epochs: 3, untilEpoch: 3 } }).train.untilEpoch).toBe(3);
+    expect(validateConfig({ ...base, train: { epochs: 3, untilEpoch: 0.25 } }).train.untilEpoch).toBe(0.25);
+    expect(errorOf({ ...base, train: { epochs: 3, untilEpoch: 0 } })).toMatch(/^config key train\.untilEpoch = 0 is invalid/);
     expect(errorOf({ ...base, train: { epochs: 3, untilEpoch: 4 } })).toBe('config key train.untilEpoch = 4 is invalid: train.untilEpoch needs train.epochs, and must not be past it');
     expect(errorOf({ ...base, train: { steps: 30, untilEpoch: 1 } })).toMatch(/^config key train\.untilEpoch = 1 is invalid/);
     expect(validateConfig({ ...base, data: { name: 'fashion-mnist-subset', holdOut: 500 } }).data).toEqual({ name: 'fashion-mnist-subset', holdOut: 500 });

@@ -147,9 +147,10 @@ export const trainSchema = z
     accumulationSteps: positiveInt.default(1),
     /**
      * Stop after this epoch, checkpointed, the schedule still spanning train.epochs: a run trained
-     * in pieces, each resumed from the last one's checkpoint (a paused tuning trial is one).
+     * in pieces, each resumed from the last one's checkpoint (a paused tuning trial is one). A
+     * fraction (0.25) ends at the step nearest to it, at least one step in.
      */
-    untilEpoch: positiveInt.optional(),
+    untilEpoch: z.number().positive().finite().optional(),
   })
   .refine((t) => (t.epochs === undefined) !== (t.steps === undefined), {
     message: 'give exactly one of train.epochs and train.steps',

@@ -42,6 +42,11 @@ export interface PrepareOptions {
   readonly metricsFile?: boolean;
 }
 
+/** The step train.untilEpoch ends at: the nearest to it, at least the first. */
+export function untilStep(untilEpoch: number, perEpoch: number): number {
+  return Math.max(1, Math.round(untilEpoch * perEpoch));
+}
+
 export async function prepareRun(config: LoomConfig, options: PrepareOptions = {}): Promise<PreparedRun> {
   await initBackend(config.backend ? { backend: config.backend } : {});
   const data = options.data ?? loadDataset(config.data);
@@ -84,7 +89,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     metrics,
     startStep,
     // train.untilEpoch: end there (checkpointed), the schedule still spanning every epoch.
-    ...(config.train.untilEpoch !== undefined ? { stopAtStep: config.train.untilEpoch * perEpoch } : {}),
+    ...(config.train.untilEpoch !== undefined ? { stopAtStep: untilStep(config.train.untilEpoch, perEpoch) } : {}),
     accumulationSteps: config.train.accumulationSteps,
     ...(group ? { group } : {}),
     ...(checkpointPath

@@ -78,7 +78,7 @@ export interface TrainResult {
   readonly wallSec: number;
   /** Global samples per second (simulated in virtual mode). */
   readonly samplesPerSec: number;
-  /** True when `stop()` ended the run early. */
+  /** True when `stop()` (or, in a group, any rank's) ended the run before its last step (stopAtStep's or the end). */
   readonly stopped: boolean;
   readonly timing: RunTiming;
 }
@@ -255,7 +255,7 @@ export class Trainer {
       evaluation,
       wallSec: (performance.now() - wallStarted) / 1000,
       samplesPerSec: ((step - startStep) * batchSize) / Math.max(elapsed, 1e-9),
-      stopped: step < totalSteps,
+      stopped: step < stopAt,
       timing: { rank: group.rank, workers: group.size, steps: step - startStep, ...totals, ...traffic, simulated: group.simulated },
     };
   }

@@ -37,6 +37,13 @@ describe('ASHA', () => {
     expect(ashaRungs(1, 27, 3, 3)).toEqual([27]);
   });
 
+  it('has fractional rungs below the first whole budget, exactly whole above it', () => {
+    // 0.333333 is 27 / 81 to rounding: counted down from maxBudget, the rungs from 1 up are integers.
+    expect(ashaRungs(0.333333, 27, 3)).toEqual([27 / 81, 1, 3, 9, 27]);
+    expect(ashaRungs(0.25, 4, 2)).toEqual([0.25, 0.5, 1, 2, 4]);
+    expect(ashaRungs(0.3, 27, 3)).toEqual([0.3, 0.3 * 3, 0.3 * 9, 0.3 * 27, 0.3 * 81, 27]);
+  });
+
   it('promotes by the paper\'s rule on a scripted result sequence', () => {
     const { h, next, start, promotes, finish } = scripted({ minBudget: 1, maxBudget: 9, eta: 3 });
     // Rung 0 results arrive one by one; the top floor(n / 3) is promotable as soon as it exists.

@@ -35,8 +35,16 @@ export interface BracketPlan {
   readonly rungs: readonly Rung[];
 }
 
-/** minBudget * eta^i while below maxBudget, then maxBudget. */
+/**
+ * minBudget * eta^i while below maxBudget, then maxBudget. Where maxBudget / minBudget is a power
+ * of eta (to within rounding, as a minBudget of 0.333333 is for 27 / 81) the rungs are counted down
+ * from maxBudget instead, maxBudget * eta^-i, so that those at whole epochs are exactly whole:
+ * 1/3, 1, 3, 9, 27 rather than 0.333333, 0.999999, ...
+ */
 export function rungBudgets(minBudget: number, maxBudget: number, eta: number): number[] {
+  const levels = Math.log(maxBudget / minBudget) / Math.log(eta);
+  const k = Math.round(levels);
+  if (k > 0 && Math.abs(levels - k) < 1e-6) return Array.from({ length: k + 1 }, (_, i) => maxBudget / eta ** (k - i));
   const budgets: number[] = [];
   for (let i = 0; minBudget * eta ** i < maxBudget; i++) budgets.push(minBudget * eta ** i);
   budgets.push(maxBudget);

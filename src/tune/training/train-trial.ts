@@ -1,7 +1,8 @@
 /**
  * Runs one training trial from this thread: the trial's config (evaluated on held-out training
  * samples, its data.holdOut), from its checkpoint when it continues, up to its budget (its
- * train.untilEpoch), reporting the evaluation metric after every epoch. A config with
+ * train.untilEpoch, whole or a fraction), reporting the evaluation metric after every whole epoch
+ * and at the budget. A config with
  * distributed.workers > 1 is a data-parallel job of its own, in its distributed.mode (threads
  * started from this one, processes, hosts or virtual). The report of the last epoch is sent only
  * once the checkpoint is on disk, because a scheduler may promote (resume) the trial on another
@@ -69,8 +70,8 @@ export function startTrialRun(job: TrialJob, report: EpochReport): TrialRun {
         ? await trainParallel(config, job.resumeFrom, onEval, stopper.signal)
         : await trainHere(config, dataFor(config.data), job.resumeFrom, onEval, stopper.signal);
     const value = result.evaluation ? metricOf(result.evaluation, job.metric) : Number.NaN;
-    const stoppedEarly = stopper.signal.aborted && result.epochs < lastEpoch;
-    if (!stoppedEarly) report(lastEpoch, value);
+    // The last report is keyed by the budget itself (a fraction of an epoch ends at the nearest step).
+    if (!result.stopped) report(lastEpoch, value);
     return { value };
   })();
   return {

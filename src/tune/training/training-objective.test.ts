@@ -88,7 +88,7 @@ describe('a training trial run', () => {
     expect(straight.value).toBeGreaterThan(0.5); // it learns: 10 classes, chance is 0.1
   }
 
-  const starts = (o: TrainingObjective, n: number): { step: number; workers: number; testSize: number }[] =>
+  const starts = (o: TrainingObjective, n: number): { step: number; workers: number; testSize: number; trainSize: number }[] =>
     readFileSync(join(o.trialDir(n), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'start');
 
   it('paused at epoch 1 and resumed to 3 reports exactly what an uninterrupted run to 3 reports', async () => {
@@ -96,6 +96,18 @@ describe('a training trial run', () => {
     await pausedAndStraight(o);
     // Evaluated on the 400 held-out training samples, not the test set.
     expect(starts(o, 1)).toEqual([expect.objectContaining({ step: 0, workers: 1, testSize: 400 }), expect.objectContaining({ workers: 1, testSize: 400 })]);
+  }, 60_000);
+
+  it('paused at a third of an epoch reports there, and resumed to 2 reports what an uninterrupted run reports', async () => {
+    const o = objective(2, base, 'ck-fraction');
+    const straight = await run(job(o, 0, 2, null));
+    const third = await run(job(o, 1, 1 / 3, null));
+    expect(third.reports).toEqual([[1 / 3, third.value]]);
+    const steps = readFileSync(join(o.trialDir(1), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'eval').map((r) => r.step);
+    const perEpoch = Math.floor(starts(o, 1)[0].trainSize / base.train.batchSize);
+    expect(steps).toEqual([Math.round(perEpoch / 3)]);
+    const resumed = await run(job(o, 1, 2, join(o.trialDir(1), 'checkpoint.ckpt')));
+    expect(resumed.reports).toEqual(straight.reports);
   }, 60_000);
 
   it('runs a trial that is itself a 2-worker data-parallel job (threads): paused and resumed as one run', async () => {
