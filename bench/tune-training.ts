@@ -3,7 +3,7 @@
  * ASHA against random search to a stated Fashion-MNIST validation accuracy, and trials per hour
  * on 2 trial threads against 1.
  *
- * Usage: npm run bench:tune-training [-- --seeds 9 --first-seed 0 --asha-min-budget 1 --target 0.88 --workers 2 --throughput-epochs 9,3 --throughput-mode threads] (--seeds 0: trials per hour only; --throughput-repeats 0: the searches only)
+ * Usage: npm run bench:tune-training [-- --seeds 9 --first-seed 0 --asha-min-budget 3 --target 0.88 --workers 2 --throughput-epochs 9,3 --throughput-mode threads] (--seeds 0: trials per hour only; --throughput-repeats 0: the searches only)
  */
 import { parseArgs } from 'node:util';
 import { benchTraining } from './lib/tune-training.js';

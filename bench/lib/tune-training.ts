@@ -7,9 +7,10 @@
  * - ASHA against random search, both on `workers` trial threads with the same random-sampler
  *   seeds (so trial k is the same configuration in both): the wall time until some trial reports
  *   a validation accuracy >= the target. Random search runs every trial to the file's largest
- *   budget; ASHA starts trials at 1 epoch and promotes the best third of each rung. Both end at
- *   the target (`--stop-at`; running trials finish); a search that never reaches it counts its
- *   whole length (a lower bound, which understates its time).
+ *   budget; ASHA starts trials at the file's minBudget (a third of an epoch) and promotes the
+ *   best third of each rung. Both end at the target (`--stop-at`; running trials finish); a
+ *   search that never reaches it counts its whole length (a lower bound, which understates its
+ *   time).
  * - trials per hour with 2 trial threads against 1: random search, FIFO, fixed-length trials at
  *   batch 128; trials over the whole process's wall time, its start and its threads' included.
  *
