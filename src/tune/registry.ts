@@ -15,6 +15,7 @@ import { AshaScheduler } from './schedulers/asha.js';
 import { HyperbandScheduler } from './schedulers/hyperband.js';
 import { MedianStoppingScheduler } from './schedulers/median-stopping.js';
 import { PbtScheduler } from './schedulers/pbt.js';
+import { SuccessiveHalvingScheduler } from './schedulers/successive-halving.js';
 import type { Sampler } from './samplers/sampler.js';
 import type { SpaceParam } from './space/search-space.js';
 import type { Scheduler } from './schedulers/scheduler.js';
@@ -101,6 +102,15 @@ const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
         maxBudget: z.number().positive(),
         gracePeriod: z.number().nonnegative().default(0),
         minTrials: z.number().int().positive().default(3),
+      }),
+    ),
+  'successive-halving': (spec) =>
+    new SuccessiveHalvingScheduler(
+      options('scheduler', spec, {
+        n: z.number().int().positive(),
+        minBudget: z.number().positive().default(1),
+        maxBudget: z.number().positive(),
+        eta: z.number().int().min(2).default(3),
       }),
     ),
   hyperband: (spec) => new HyperbandScheduler(options('scheduler', spec, { maxBudget: z.number().int().positive(), eta: z.number().int().min(2).default(3) })),
