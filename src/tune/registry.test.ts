@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScheduler, schedulerNames } from './registry.js';
 import { runTuneFile } from './run-tune-file.js';
+import { HyperbandScheduler } from './schedulers/hyperband.js';
 import { SuccessiveHalvingScheduler } from './schedulers/successive-halving.js';
 import { parseTuneFile } from './tune-file.js';
 
@@ -12,6 +13,54 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'loom-tune-registry-'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const onesFile = (name: string, scheduler: Record<string, unknown>, trials: number) =>
+  parseTuneFile({
+    name,
+    store: join(root, 'studies.sqlite'),
+    objective: { type: 'function', name: 'counting-ones', dimensions: 4 },
+    sampler: { type: 'random', seed: 3 },
+    scheduler,
+    trials,
+  });
+
+describe('scheduler registry: hyperband and the run\'s trials', () => {
+  it('plays as many configurations as the run starts, the brackets repeating', () => {
+    const hb = createScheduler({ type: 'hyperband', maxBudget: 9 }, { trials: 20 }) as HyperbandScheduler;
+    expect(hb.schedule.map((b) => [b.round, b.s, b.n])).toEqual([[0, 2, 9], [0, 1, 5], [0, 0, 3], [1, 2, 3]]);
+    expect((createScheduler({ type: 'hyperband', maxBudget: 9 }) as HyperbandScheduler).schedule).toHaveLength(3);
+    expect(() => createScheduler({ type: 'hyperband', maxBudget: 9, maxTrials: 30 }, { trials: 20 })).toThrow(
+      "trials: hyperband's maxTrials = 30 configurations would end in a bracket never filled, got 20",
+    );
+  });
+
+  it('with fewer trials than its first bracket still takes one to the full budget', async () => {
+    const { study, db } = await runTuneFile(onesFile('hb-few', { type: 'hyperband', maxBudget: 9 }, 5));
+    try {
+      const trials = study.trials();
+      expect(trials).toHaveLength(5);
+      expect(trials.filter((t) => t.state === 'complete')).toHaveLength(1);
+      expect(trials.filter((t) => t.intermediate.has(3))).toHaveLength(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('with more trials than one pass, starts exactly the trials asked for, each bracket reaching the full budget', async () => {
+    const { study, db } = await runTuneFile(onesFile('hb-many', { type: 'hyperband', maxBudget: 9 }, 24));
+    try {
+      const trials = study.trials();
+      expect(trials).toHaveLength(24);
+      expect(trials.filter((t) => t.attrs.round === 1)).toHaveLength(7);
+      // Every bracket ends in trials at budget 9: 1 + 1 + 3 in round 0, then the 7 left (7@1 2@3 1@9) 1.
+      expect(trials.filter((t) => t.state === 'complete')).toHaveLength(6);
+      expect(trials.filter((t) => t.attrs.round === 1 && t.intermediate.has(3))).toHaveLength(2);
+      expect(trials.filter((t) => t.state === 'running' || t.state === 'waiting')).toHaveLength(0);
+    } finally {
+      db.close();
+    }
+  });
+});
 
 describe('scheduler registry: successive halving', () => {
   it('is a scheduler a tune file can name, with its rungs from n, the budgets and eta', () => {
@@ -25,6 +74,13 @@ describe('scheduler registry: successive halving', () => {
     ]);
   });
 
+  it('starts the run\'s trials when n is not given, and refuses an n the trials cannot fill', () => {
+    expect((createScheduler({ type: 'successive-halving', maxBudget: 9 }, { trials: 12 }) as SuccessiveHalvingScheduler).plan.n).toBe(12);
+    expect(() => createScheduler({ type: 'successive-halving', n: 27, maxBudget: 9 }, { trials: 10 })).toThrow(
+      'trials: successive-halving starts n = 27 configurations before it decides a rung, got 10',
+    );
+  });
+
   it('refuses a missing n, a fractional eta or an unknown option, naming it', () => {
     expect(() => createScheduler({ type: 'successive-halving', maxBudget: 9 })).toThrow(/^scheduler \(successive-halving\): .*\bn\b/);
     expect(() => createScheduler({ type: 'successive-halving', n: 9, maxBudget: 9, eta: 2.5 })).toThrow(/^scheduler \(successive-halving\): .*eta = 2\.5/);
@@ -33,15 +89,7 @@ describe('scheduler registry: successive halving', () => {
   });
 
   it('runs one bracket from a tune file: 9 configurations at budget 1, the best 3 at 3, the best 1 at 9', async () => {
-    const file = parseTuneFile({
-      name: 'sh-ones',
-      store: join(root, 'studies.sqlite'),
-      objective: { type: 'function', name: 'counting-ones', dimensions: 4 },
-      sampler: { type: 'random', seed: 3 },
-      scheduler: { type: 'successive-halving', n: 9, minBudget: 1, maxBudget: 9, eta: 3 },
-      trials: 9,
-    });
-    const { study, db } = await runTuneFile(file);
+    const { study, db } = await runTuneFile(onesFile('sh-ones', { type: 'successive-halving', minBudget: 1, maxBudget: 9, eta: 3 }, 9));
     try {
       const trials = study.trials();
       expect(trials).toHaveLength(9);

@@ -80,8 +80,22 @@ const SAMPLERS: Record<string, (spec: Spec, space?: readonly SpaceParam[]) => Sa
     ),
 };
 
+/** What a scheduler may need of the run it schedules. */
+export interface SchedulerContext {
+  /** The configurations the run starts (a tune file's `trials`). */
+  readonly trials?: number;
+}
+
+/**
+ * Refuses a schedule that needs more configurations than the run starts: its first rungs (or
+ * PBT's population) would wait for the rest forever, their trials paused for good.
+ */
+function needTrials(what: string, needed: number, context: SchedulerContext): void {
+  if (context.trials !== undefined && context.trials < needed) throw new LoomError(`trials: ${what}, got ${context.trials}`);
+}
+
 /** A scheduler, or undefined for FIFO: every trial runs to its end, none is stopped or paused. */
-const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
+const SCHEDULERS: Record<string, (spec: Spec, context: SchedulerContext) => Scheduler | undefined> = {
   fifo: (spec) => {
     options('scheduler', spec, {});
     return undefined;
@@ -104,18 +118,32 @@ const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
         minTrials: z.number().int().positive().default(3),
       }),
     ),
-  'successive-halving': (spec) =>
-    new SuccessiveHalvingScheduler(
-      options('scheduler', spec, {
-        n: z.number().int().positive(),
-        minBudget: z.number().positive().default(1),
-        maxBudget: z.number().positive(),
-        eta: z.number().int().min(2).default(3),
-      }),
-    ),
-  hyperband: (spec) => new HyperbandScheduler(options('scheduler', spec, { maxBudget: z.number().int().positive(), eta: z.number().int().min(2).default(3) })),
-  pbt: (spec) =>
-    new PbtScheduler(
+  'successive-halving': (spec, context) => {
+    const o = options('scheduler', spec, {
+      /** Default: the run's trials, every one of them in the bracket. */
+      n: z.number().int().positive().optional(),
+      minBudget: z.number().positive().default(1),
+      maxBudget: z.number().positive(),
+      eta: z.number().int().min(2).default(3),
+    });
+    const n = o.n ?? context.trials;
+    if (n === undefined) throw new LoomError('scheduler (successive-halving): config key n is missing (the configurations to start; a tune file gives its trials)');
+    needTrials(`successive-halving starts n = ${n} configurations before it decides a rung`, n, context);
+    return new SuccessiveHalvingScheduler({ ...o, n });
+  },
+  hyperband: (spec, context) => {
+    const o = options('scheduler', spec, {
+      maxBudget: z.number().int().positive(),
+      eta: z.number().int().min(2).default(3),
+      /** Default: the run's trials, the brackets repeating until they are all started. */
+      maxTrials: z.number().int().positive().optional(),
+    });
+    const maxTrials = o.maxTrials ?? context.trials;
+    if (maxTrials !== undefined) needTrials(`hyperband's maxTrials = ${maxTrials} configurations would end in a bracket never filled`, maxTrials, context);
+    return new HyperbandScheduler({ maxBudget: o.maxBudget, eta: o.eta, ...(maxTrials !== undefined ? { maxTrials } : {}) });
+  },
+  pbt: (spec, context) => {
+    const pbt = new PbtScheduler(
       options('scheduler', spec, {
         population: z.number().int().min(2),
         interval: z.number().positive(),
@@ -126,7 +154,11 @@ const SCHEDULERS: Record<string, (spec: Spec) => Scheduler | undefined> = {
         mutations: z.array(z.string().min(1)).min(1),
         seed,
       }),
-    ),
+    );
+    // Each member is one trial (its exploits are not counted): fewer would leave members paused for good.
+    needTrials(`pbt needs at least population = ${pbt.population} trials (each member is one; exploits are not counted)`, pbt.population, context);
+    return pbt;
+  },
 };
 
 /** `space`: the search space the trials will suggest, when known up front (a tune file's). */
@@ -136,10 +168,10 @@ export function createSampler(spec: Spec, space?: readonly SpaceParam[]): Sample
   return make(spec, space);
 }
 
-export function createScheduler(spec: Spec): Scheduler | undefined {
+export function createScheduler(spec: Spec, context: SchedulerContext = {}): Scheduler | undefined {
   const make = SCHEDULERS[spec.type];
   if (!make) throw new LoomError(`scheduler.type: unknown scheduler ${showValue(spec.type)} (valid: ${Object.keys(SCHEDULERS).join(', ')})`);
-  return make(spec);
+  return make(spec, context);
 }
 
 export const samplerNames = (): string[] => Object.keys(SAMPLERS);

@@ -5,9 +5,7 @@
  * at a time.
  */
 import { openJournals, type JournalDatabase } from '../store/index.js';
-import { LoomError } from '../util/errors.js';
 import { createSampler, createScheduler } from './registry.js';
-import { PbtScheduler } from './schedulers/pbt.js';
 import type { JournalOp } from './study/journal.js';
 import { Study } from './study/study.js';
 import type { FrozenTrial } from './study/trial.js';
@@ -37,12 +35,8 @@ export function reachedValue(study: Study, target: number): boolean {
 }
 
 export async function runTuneFile(file: TuneFile, options: TuneRunOptions = {}): Promise<{ study: Study; db: JournalDatabase }> {
-  const scheduler = createScheduler(file.scheduler);
   const trials = options.trials ?? file.trials;
-  // Each PBT member is one trial (its exploits are not counted): fewer would leave members paused for good.
-  if (scheduler instanceof PbtScheduler && trials < scheduler.population) {
-    throw new LoomError(`trials: pbt needs at least population = ${scheduler.population} trials (each member is one; exploits are not counted), got ${trials}`);
-  }
+  const scheduler = createScheduler(file.scheduler, { trials });
   const sampler = createSampler(file.sampler, tuneFileSpace(file) ?? undefined);
   const objective = readyObjective(file, scheduler, options.baseDir ?? process.cwd());
   const db = await openJournals(file.store);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HyperbandScheduler, hyperbandBrackets, sMaxOf } from './hyperband.js';
+import { HyperbandScheduler, hyperbandBrackets, hyperbandSchedule, sMaxOf } from './hyperband.js';
 import { History, simulate } from './test-support/history.js';
 
 describe('Hyperband', () => {
@@ -68,11 +68,41 @@ describe('Hyperband', () => {
     expect(new HyperbandScheduler({ maxBudget: 9, eta: 3 }).nextTrial(history)).toEqual(next);
   });
 
+  it('with maxTrials repeats the brackets, the last cut short with its rungs scaled', () => {
+    const shape = (maxTrials?: number) => hyperbandSchedule(81, 3, maxTrials).map((b) => `${b.round}:${b.rungs.map((g) => `${g.n}@${g.r}`).join(' ')}`);
+    expect(shape()).toEqual(shape(143));
+    expect(shape(143)).toHaveLength(5);
+    // Fewer than the first bracket: one bracket of 60, a trial still reaching R.
+    expect(shape(60)).toEqual(['0:60@1 20@3 6@9 2@27 1@81']);
+    // 200 = 143 + 57: a second round begins with a bracket of 57 at budget 1.
+    expect(shape(200).slice(5)).toEqual(['1:57@1 19@3 6@9 2@27 1@81']);
+    expect(shape(143 + 81 + 34 + 2).slice(5)).toEqual(['1:81@1 27@3 9@9 3@27 1@81', '1:34@3 11@9 3@27 1@81', '1:2@9 1@27 1@81']);
+    expect(hyperbandSchedule(81, 3, 1000).reduce((sum, b) => sum + b.n, 0)).toBe(1000);
+  });
+
+  it('plays a second round of brackets and a bracket cut short to the end, every one decided', () => {
+    const restart = () => new HyperbandScheduler({ maxBudget: 9, eta: 3, maxTrials: 17 + 11 });
+    const { history } = simulate(restart(), (k, b) => ((k * 37) % 101) / b, { workers: 3, restart });
+    expect(history.trials()).toHaveLength(28);
+    const scheduler = restart();
+    for (const bracket of scheduler.schedule) {
+      const members = history.trials().filter((t) => t.attrs.bracket === bracket.s && t.attrs.round === bracket.round);
+      expect(members).toHaveLength(bracket.n);
+      expect(bracket.rungs.map((g) => members.filter((t) => t.intermediate.has(g.r)).length)).toEqual(bracket.rungs.map((g) => g.n));
+      expect(scheduler.decisions(history, bracket.s, bracket.round).every((d) => d.decided)).toBe(true);
+    }
+    // 9 + 5 + 3 in round 0, then 9 and the 2 left at s = 1 (2@3, 1@9).
+    expect(scheduler.schedule.map((b) => [b.round, b.s, b.n])).toEqual([[0, 2, 9], [0, 1, 5], [0, 0, 3], [1, 2, 9], [1, 1, 2]]);
+    expect(history.trials(['running', 'waiting'])).toHaveLength(0);
+  });
+
   it('refuses a bad eta or budget with the option and value named', () => {
     expect(() => hyperbandBrackets(81, 1)).toThrow('hyperband: eta must be an integer >= 2, got 1');
     expect(() => new HyperbandScheduler({ maxBudget: 81, eta: 2.5 })).toThrow('hyperband: eta must be an integer >= 2, got 2.5');
     expect(() => hyperbandBrackets(0, 3)).toThrow('hyperband: maxBudget must be a positive integer, got 0');
     expect(() => new HyperbandScheduler({ maxBudget: 8.5 })).toThrow('hyperband: maxBudget must be a positive integer, got 8.5');
-    expect(() => new HyperbandScheduler({ maxBudget: 9 }).decisions(new History(), 7)).toThrow('hyperband: no bracket 7 (brackets 2, 1, 0)');
+    expect(() => new HyperbandScheduler({ maxBudget: 9 }).decisions(new History(), 7)).toThrow('hyperband: no bracket 7 in round 0 (brackets 2, 1, 0)');
+    expect(() => new HyperbandScheduler({ maxBudget: 9, maxTrials: 20 }).decisions(new History(), 1, 1)).toThrow('hyperband: no bracket 1 in round 1 (brackets 2, 1, 0, 2 (round 1))');
+    expect(() => new HyperbandScheduler({ maxBudget: 9, maxTrials: 0 })).toThrow('hyperband: maxTrials must be an integer >= 1, got 0');
   });
 });

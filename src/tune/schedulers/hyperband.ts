@@ -7,10 +7,15 @@
  *
  * Brackets run one after another, each a synchronous successive-halving bracket
  * (successive-halving.ts: a rung is decided once all its trials reported; workers wait meanwhile,
- * which ASHA avoids). Trials carry attrs.bracket = s; all state is read from the history.
+ * which ASHA avoids). With maxTrials the brackets repeat, s_max down to 0 and again, until that
+ * many configurations have started, as HpBandSter's n_iterations and Ray Tune's HyperBand do; the
+ * last bracket is cut short, its rungs scaled to the configurations it holds, so that every
+ * bracket is decided and reaches R. Trials carry attrs.bracket = s and attrs.round (the pass
+ * through the brackets, from 0); all state is read from the history.
  */
 import { LoomError, showValue } from '../../util/errors.js';
 import type { FrozenTrial, StudyView } from '../study/trial.js';
+import { checkMaxTrials } from './fifo.js';
 import { checkEta, pauseAtTarget } from './rungs.js';
 import type { Decision, NextTrial, Scheduler } from './scheduler.js';
 import { configurations, nextInBracket, rungDecisions, type BracketPlan, type Rung, type RungDecision } from './successive-halving.js';
@@ -49,27 +54,62 @@ export function hyperbandBrackets(R: number, eta: number): Bracket[] {
   return brackets;
 }
 
+/** A bracket as a run plays it: in pass `round` through the brackets, perhaps cut short. */
+export interface PlannedBracket extends Bracket {
+  readonly round: number;
+}
+
+/**
+ * The brackets a run plays: each once without maxTrials; with it, round after round until
+ * maxTrials configurations, the last bracket holding what is left (n_i = floor(m / eta^i), at
+ * least 1, for its m configurations).
+ */
+export function hyperbandSchedule(R: number, eta: number, maxTrials?: number): PlannedBracket[] {
+  const brackets = hyperbandBrackets(R, eta);
+  if (maxTrials === undefined) return brackets.map((b) => ({ ...b, round: 0 }));
+  checkMaxTrials('hyperband', maxTrials);
+  const planned: PlannedBracket[] = [];
+  let left = maxTrials;
+  for (let round = 0; left > 0; round++) {
+    for (const bracket of brackets) {
+      if (left === 0) break;
+      const n = Math.min(bracket.n, left);
+      left -= n;
+      const rungs = n === bracket.n ? bracket.rungs : bracket.rungs.map((g, i) => ({ n: Math.max(1, Math.floor(n / eta ** i)), r: g.r }));
+      planned.push({ ...bracket, n, rungs, round });
+    }
+  }
+  return planned;
+}
+
 export interface HyperbandOptions {
   /** R: the largest budget, an integer. */
   readonly maxBudget: number;
   /** Default 3. */
   readonly eta?: number;
+  /** Configurations to start in all, the brackets repeating (default: each bracket once). */
+  readonly maxTrials?: number;
 }
 
 export class HyperbandScheduler implements Scheduler {
   readonly name = 'hyperband';
   readonly maxBudget: number;
+  /** The paper's brackets, s = s_max first. */
   readonly brackets: readonly Bracket[];
+  /** What a run plays, in order. */
+  readonly schedule: readonly PlannedBracket[];
 
   constructor(options: HyperbandOptions) {
-    this.brackets = hyperbandBrackets(options.maxBudget, options.eta ?? 3);
+    const eta = options.eta ?? 3;
+    this.brackets = hyperbandBrackets(options.maxBudget, eta);
+    this.schedule = hyperbandSchedule(options.maxBudget, eta, options.maxTrials);
     this.maxBudget = options.maxBudget;
   }
 
   nextTrial(study: StudyView): NextTrial {
     const all = configurations(study.trials());
-    for (const bracket of this.brackets) {
-      const next = nextInBracket(study, bracket, members(all, bracket), { bracket: bracket.s });
+    for (const bracket of this.schedule) {
+      const next = nextInBracket(study, bracket, members(all, bracket), { bracket: bracket.s, round: bracket.round });
       if (next) return next;
     }
     return { kind: 'done' };
@@ -79,14 +119,17 @@ export class HyperbandScheduler implements Scheduler {
     return pauseAtTarget(trial, step, this.maxBudget);
   }
 
-  /** Where each rung of bracket s stands (see rungDecisions). */
-  decisions(study: StudyView, s: number): RungDecision[] {
-    const bracket = this.brackets.find((b) => b.s === s);
-    if (!bracket) throw new LoomError(`hyperband: no bracket ${showValue(s)} (brackets ${this.brackets.map((b) => b.s).join(', ')})`);
+  /** Where each rung of bracket s in pass `round` stands (see rungDecisions). */
+  decisions(study: StudyView, s: number, round = 0): RungDecision[] {
+    const bracket = this.schedule.find((b) => b.s === s && b.round === round);
+    if (!bracket) {
+      throw new LoomError(`hyperband: no bracket ${showValue(s)} in round ${round} (brackets ${this.schedule.map((b) => `${b.s}${b.round ? ` (round ${b.round})` : ''}`).join(', ')})`);
+    }
     return rungDecisions(study, bracket, members(configurations(study.trials()), bracket));
   }
 }
 
-function members(all: readonly FrozenTrial[], bracket: Bracket): FrozenTrial[] {
-  return all.filter((t) => t.attrs.bracket === bracket.s);
+/** A trial from before rounds were recorded belongs to round 0. */
+function members(all: readonly FrozenTrial[], bracket: PlannedBracket): FrozenTrial[] {
+  return all.filter((t) => t.attrs.bracket === bracket.s && (t.attrs.round ?? 0) === bracket.round);
 }

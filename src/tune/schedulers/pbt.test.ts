@@ -156,7 +156,7 @@ describe('PBT', () => {
 
   it('decides the same on the same history and draws from the seed', () => {
     const decide = (seed: number): NextTrial => {
-      const { h, next, found, finish } = scripted({ population: 4, interval: 1, maxBudget: 3, mutations, seed });
+      const { next, found, finish } = scripted({ population: 4, interval: 1, maxBudget: 3, mutations, seed });
       for (const values of founders) found(values);
       for (const [n, v] of [[0, 0.9], [1, 0.5], [2, 0.3], [3, 0.7]]) finish(n, v);
       return next(); // trial 0 is the bottom: an exploit, drawn from (seed, trial 0, parameter)
