@@ -56,6 +56,8 @@ describe('scheduler registry: hyperband and the run\'s trials', () => {
       expect(trials.filter((t) => t.state === 'complete')).toHaveLength(6);
       expect(trials.filter((t) => t.attrs.round === 1 && t.intermediate.has(3))).toHaveLength(2);
       expect(trials.filter((t) => t.state === 'running' || t.state === 'waiting')).toHaveLength(0);
+      // The rest were retired when their rungs were decided: pruned, none left paused.
+      expect(trials.filter((t) => t.state === 'pruned' && t.attrs.retired === true)).toHaveLength(18);
     } finally {
       db.close();
     }
@@ -98,6 +100,8 @@ describe('scheduler registry: successive halving', () => {
       expect(reached(3)).toHaveLength(3);
       expect(reached(9)).toHaveLength(1);
       expect(trials.filter((t) => t.state === 'running')).toHaveLength(0);
+      expect(trials.filter((t) => t.state === 'complete')).toHaveLength(1);
+      expect(trials.filter((t) => t.state === 'pruned' && t.attrs.retired === true)).toHaveLength(8);
       // Those promoted to budget 3 were the best at budget 1 (counting ones is minimized; ties may go either way).
       const atOne = (ids: Set<number>, promoted: boolean) => trials.filter((t) => ids.has(t.id) === promoted).map((t) => t.intermediate.get(1) as number);
       const promoted = new Set(reached(3).map((t) => t.id));

@@ -119,6 +119,14 @@ export class HyperbandScheduler implements Scheduler {
     return pauseAtTarget(trial, step, this.maxBudget);
   }
 
+  retired(study: StudyView): number[] {
+    const all = configurations(study.trials());
+    return this.schedule.flatMap((bracket) => {
+      const inBracket = members(all, bracket);
+      return inBracket.length > 0 ? rungDecisions(study, bracket, inBracket).flatMap((d) => d.retired) : [];
+    });
+  }
+
   /** Where each rung of bracket s in pass `round` stands (see rungDecisions). */
   decisions(study: StudyView, s: number, round = 0): RungDecision[] {
     const bracket = this.schedule.find((b) => b.s === s && b.round === round);

@@ -45,4 +45,9 @@ export interface Scheduler {
   readonly maxBudget: number;
   nextTrial(study: StudyView): NextTrial;
   onReport(study: StudyView, trial: FrozenTrial, step: number, value: number): Decision;
+  /**
+   * Paused trials the schedule will never resume (synchronous brackets: not among the best when
+   * their rung was decided). The study ends them as pruned, with attrs.retired.
+   */
+  retired?(study: StudyView): readonly number[];
 }

@@ -9,9 +9,8 @@
  * - a new trial runs to the bottom rung's budget, its attrs.budget, and is paused there;
  * - `nextTrial` waits while a rung is incomplete, then resumes the best paused trials of the rung,
  *   one per call, until the next rung has its n_{i+1} = floor(n_i / eta);
- * - a paused trial that is not promoted when its rung is decided simply stays paused: it counts
- *   as finished for the schedule (`rungDecisions` lists it as retired, for a caller that wants
- *   to free its checkpoint).
+ * - a paused trial that is not promoted when its rung is decided is retired (`rungDecisions`
+ *   lists it): the study ends it as pruned.
  *
  * Every decision is read from the history: a trial's target is attrs.budget, its rung results are
  * its intermediate values at the rung budgets, and it was promoted from a rung when its target (or
@@ -179,6 +178,10 @@ export class SuccessiveHalvingScheduler implements Scheduler {
 
   onReport(_study: StudyView, trial: FrozenTrial, step: number): Decision {
     return pauseAtTarget(trial, step, this.maxBudget);
+  }
+
+  retired(study: StudyView): number[] {
+    return this.decisions(study).flatMap((d) => d.retired);
   }
 
   /** Where each rung stands (see rungDecisions). */

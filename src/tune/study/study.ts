@@ -123,6 +123,7 @@ export class Study implements StudyView {
     for (;;) {
       await this.refresh();
       if (await this.reapStale()) continue;
+      if (await this.retire()) continue;
       const queued = this.state.trials(['waiting'])[0];
       if (queued) {
         const claimed = await this.claim(queued.id, []);
@@ -239,6 +240,22 @@ export class Study implements StudyView {
 
   private resume(trialId: number, budget: number): Promise<TrialHandle | null> {
     return this.claim(trialId, [{ op: 'attrs', trial: trialId, attrs: { budget } }]);
+  }
+
+  /**
+   * Ends as pruned the paused trials the scheduler will never resume; true if it tried (the
+   * append may have lost to another process's: the caller decides again on the newer history).
+   */
+  private async retire(): Promise<boolean> {
+    const ids = this.options.scheduler?.retired?.(this.state) ?? [];
+    if (ids.length === 0) return false;
+    const at = Date.now();
+    const ops = ids.flatMap((id): JournalOp[] => [
+      { op: 'attrs', trial: id, attrs: { retired: true } },
+      { op: 'state', trial: id, state: 'pruned', at },
+    ]);
+    await this.backend.append(ops, this.state.lastSeq);
+    return true;
   }
 
   /** Takes a paused or waiting trial for this worker, unless another process appended first. */
