@@ -267,7 +267,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private suspect(peer: WorkerPeer, cause: string, lost: boolean): void {
     if (this.failed.has(peer)) return;
     if (this.phase === 'restarting') {
-      if (!this.survivors.includes(peer)) return;
+      // A survivor's job fails once the others abort theirs (its collective loses its peers): that
+      // is the abort's doing, and the survivor still rejoins (the rejoin timeout judges it if not).
+      if (!lost || !this.survivors.includes(peer)) return;
       this.declareFailed(peer, cause);
       this.survivors = this.survivors.filter((survivor) => survivor !== peer);
       return this.maybeRestart();
