@@ -55,17 +55,29 @@ describe('Hyperband', () => {
     expect(history.trials()).toHaveLength(81 + 34 + 15 + 8 + 5);
   });
 
-  it('waits while a rung is still running, and a fresh scheduler decides the same on the same history', () => {
+  it('while a rung is still running starts the next bracket, waits only when every bracket does, and a fresh scheduler decides the same', () => {
     const scheduler = new HyperbandScheduler({ maxBudget: 9, eta: 3 });
     const history = new History();
     for (let k = 0; k < 9; k++) history.start({ budget: 1, bracket: 2 });
     for (let k = 0; k < 8; k++) history.report(k, 1, k).pause(k);
-    expect(scheduler.nextTrial(history)).toEqual({ kind: 'wait' });
     expect(scheduler.decisions(history, 2)[0]).toMatchObject({ decided: false, pending: [108] });
+    expect(scheduler.nextTrial(history)).toEqual({ kind: 'new', budget: 3, attrs: { bracket: 1, round: 0 } });
+    for (let k = 0; k < 5; k++) history.start({ budget: 3, bracket: 1, round: 0 });
+    expect(scheduler.nextTrial(history)).toEqual({ kind: 'new', budget: 9, attrs: { bracket: 0, round: 0 } });
+    for (let k = 0; k < 3; k++) history.start({ budget: 9, bracket: 0, round: 0 });
+    expect(scheduler.nextTrial(history)).toEqual({ kind: 'wait' });
+    // The first rung of the first bracket fills: its best goes on before anything later.
     history.report(8, 1, -1).pause(8);
     const next = scheduler.nextTrial(history);
     expect(next).toEqual({ kind: 'resume', trialId: history.trial(8).id, budget: 3 });
     expect(new HyperbandScheduler({ maxBudget: 9, eta: 3 }).nextTrial(history)).toEqual(next);
+  });
+
+  it('keeps 4 workers busy over 90% of the time on R = 81: none waits on a rung while a later bracket has trials to start', () => {
+    // Brackets one strictly after another kept them busy 62% of the time (638 steps, against 425 now).
+    const { elapsed, work } = simulate(new HyperbandScheduler({ maxBudget: 81, eta: 3 }), (k, b) => ((k * 37) % 101) / b, { workers: 4 });
+    expect(work).toBe(1581);
+    expect(work / (4 * elapsed)).toBeGreaterThan(0.9);
   });
 
   it('with maxTrials repeats the brackets, the last cut short with its rungs scaled', () => {

@@ -5,9 +5,10 @@
  * L. Li, K. Jamieson, G. DeSalvo, A. Rostamizadeh, A. Talwalkar, "Hyperband: A Novel Bandit-Based
  * Approach to Hyperparameter Optimization", JMLR 18(185):1-52, 2018 (Algorithm 1).
  *
- * Brackets run one after another, each a synchronous successive-halving bracket
- * (successive-halving.ts: a rung is decided once all its trials reported; workers wait meanwhile,
- * which ASHA avoids). With maxTrials the brackets repeat, s_max down to 0 and again, until that
+ * Brackets are played in order, each a synchronous successive-halving bracket
+ * (successive-halving.ts: a rung is decided once all its trials reported). A worker that would
+ * wait for a rung to fill starts the next bracket's trials instead, as HpBandSter starts the next
+ * iteration when workers are idle; it waits only when no bracket has work. With maxTrials the brackets repeat, s_max down to 0 and again, until that
  * many configurations have started, as HpBandSter's n_iterations and Ray Tune's HyperBand do; the
  * last bracket is cut short, its rungs scaled to the configurations it holds, so that every
  * bracket is decided and reaches R. Trials carry attrs.bracket = s and attrs.round (the pass
@@ -108,11 +109,13 @@ export class HyperbandScheduler implements Scheduler {
 
   nextTrial(study: StudyView): NextTrial {
     const all = configurations(study.trials());
+    let waiting = false;
     for (const bracket of this.schedule) {
       const next = nextInBracket(study, bracket, members(all, bracket), { bracket: bracket.s, round: bracket.round });
-      if (next) return next;
+      if (next?.kind === 'wait') waiting = true;
+      else if (next) return next;
     }
-    return { kind: 'done' };
+    return waiting ? { kind: 'wait' } : { kind: 'done' };
   }
 
   onReport(_study: StudyView, trial: FrozenTrial, step: number): Decision {

@@ -168,6 +168,10 @@ export interface Simulation {
   readonly history: History;
   /** 'new 3@1', 'resume 3@9': each job in start order (trial number @ budget). */
   readonly log: string[];
+  /** When the last job ended, in steps. */
+  readonly elapsed: number;
+  /** Steps run by all workers together. */
+  readonly work: number;
 }
 
 /**
@@ -191,6 +195,7 @@ export function simulate(scheduler: Scheduler, loss: (number: number, budget: nu
     return next;
   };
   let now = 0;
+  let work = 0;
   while (log.length <= (options.maxJobs ?? 10_000)) {
     while (running.length < workers) {
       const next = decide();
@@ -198,11 +203,12 @@ export function simulate(scheduler: Scheduler, loss: (number: number, budget: nu
       if (number === null || next.kind === 'wait' || next.kind === 'done') break;
       const from = Math.max(0, ...history.trial(number).intermediate.keys());
       running.push({ number, endsAt: now + next.budget - from, order: log.length });
+      work += next.budget - from;
       log.push(`${next.kind} ${number}@${next.budget}`);
     }
     if (running.length === 0) {
       const next = decide();
-      if (next.kind === 'done') return { history, log };
+      if (next.kind === 'done') return { history, log, elapsed: now, work };
       throw new Error(`${scheduler.name} answers ${next.kind} with nothing running after ${log.length} jobs`);
     }
     running.sort((a, b) => a.endsAt - b.endsAt || a.order - b.order);
