@@ -262,6 +262,49 @@ describe('failures and checkpoints in one process', () => {
     expect(ends.filter((end) => end !== 'finished')[0]).toMatch(/stopped the job: rank 2/);
   });
 
+  it("with 'restart', a survivor whose job fails after the others aborted (before its own abort arrives) still runs the next generation", async () => {
+    const token = testToken();
+    const { coordinator, waitForLine } = await coordinatorFor({ token, workers: 3, onFailure: 'restart', failureGraceMs: 100, payload: { kind: 'throw', failRank: 2 } });
+    // Once it has joined, rank 1's control connection runs through a proxy that holds the
+    // coordinator's frames back 1.5 s. Rank 2 throws at once; the restart begins 0.5 s later (the
+    // grace period, extended) and its abort reaches rank 0 at once, rank 1 1.5 s later. Rank 1's
+    // start arrives after rank 0 has aborted, so its all-reduce fails on rank 0's closed data plane
+    // and it reports a job error while the coordinator is restarting (with 0.5 s to spare).
+    let delayMs = 0;
+    const proxy: Server = createServer((client: Socket) => {
+      const [host, port] = coordinator.address.split(':');
+      const upstream = connect(Number(port), host);
+      const later = (action: () => void): void => void (delayMs ? setTimeout(action, delayMs) : action());
+      client.on('data', (chunk: Buffer) => upstream.write(chunk));
+      upstream.on('data', (chunk: Buffer) => later(() => client.write(chunk)));
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => later(() => client.destroy()));
+      client.on('error', () => {});
+      upstream.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
+    const proxyAddress = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const outcome = coordinator.run();
+    // Ranks follow the order of joining.
+    const workers = [joinInProcess(coordinator.address, token)];
+    await waitForLine(/\(1 of 3\)$/);
+    workers.push(joinInProcess(proxyAddress, token));
+    await waitForLine(/\(2 of 3\)$/);
+    delayMs = 1_500;
+    workers.push(joinInProcess(coordinator.address, token));
+    const ends = workers.map((worker) => worker.then(() => 'finished', (error: Error) => error.message));
+    const { results, restarts, failures } = await within(outcome, 15_000, 'restarted job');
+    expect(await waitForLine(/^generation 0: rank 1 reported after the abort: its job failed: .+; it is to rejoin$/, 1)).toBeTruthy();
+    expect(restarts).toBe(1);
+    expect(failures.map((f) => [f.generation, f.rank])).toEqual([[0, 2]]);
+    expect(results).toEqual([
+      { generation: 1, rank: 0, size: 2, sum: 2 },
+      { generation: 1, rank: 1, size: 2, sum: 2 },
+    ]);
+    expect((await Promise.all(ends)).filter((end) => end === 'finished')).toHaveLength(2);
+  });
+
   it.each([
     [{ minWorkers: 2 }, '; 1 workers survive, fewer than minWorkers 2'],
     [{ maxRestarts: 0 }, '; no restart left (maxRestarts 0)'],

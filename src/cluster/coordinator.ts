@@ -269,7 +269,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     if (this.phase === 'restarting') {
       // A survivor's job fails once the others abort theirs (its collective loses its peers): that
       // is the abort's doing, and the survivor still rejoins (the rejoin timeout judges it if not).
-      if (!lost || !this.survivors.includes(peer)) return;
+      if (!this.survivors.includes(peer)) return;
+      if (!lost) return this.log(`generation ${this.generation}: rank ${this.members.indexOf(peer)} reported after the abort: ${cause}; it is to rejoin`);
       this.declareFailed(peer, cause);
       this.survivors = this.survivors.filter((survivor) => survivor !== peer);
       return this.maybeRestart();
