@@ -116,8 +116,9 @@ describe('loom tune run, killed with SIGKILL and started again', () => {
     }
     expect(held.some((t) => (t.attrs.budget as number) > asha.minBudget)).toBe(true);
 
-    // Every promotion, before the kill and after, is the one ASHA's rule takes on the history before it.
-    const scheduler = new AshaScheduler(asha);
+    // Every promotion, before the kill and after, is the one ASHA takes on the history before it
+    // (the search's 12 trials are its maxTrials, as the tune file's trials are).
+    const scheduler = new AshaScheduler({ ...asha, maxTrials: 12 });
     const resumes = promotions(entries);
     expect(resumes.filter((r) => r.seq > killedAt).length).toBeGreaterThan(0);
     for (const { seq, trialId, budget } of resumes) {

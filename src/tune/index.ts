@@ -4,7 +4,7 @@ export { Study, type StudyOptions, type AskOptions, type TellResult, type Object
 export { TrialHandle } from './study/trial-handle.js';
 export { memoryJournal, type JournalBackend, type JournalOp } from './study/journal.js';
 export { StudyState } from './study/replay.js';
-export { summarize, summaryLine, trialTable, type StudySummary } from './study/summary.js';
+export { summarize, summaryLine, trialLine, trialTable, type StudySummary } from './study/summary.js';
 export * from './study/trial.js';
 export type { Sampler, SearchSpace } from './samplers/sampler.js';
 export type { Scheduler, Decision, NextTrial, PresetParams } from './schedulers/scheduler.js';

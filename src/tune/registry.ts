@@ -100,15 +100,17 @@ const SCHEDULERS: Record<string, (spec: Spec, context: SchedulerContext) => Sche
     options('scheduler', spec, {});
     return undefined;
   },
-  asha: (spec) => {
+  asha: (spec, context) => {
     const o = options('scheduler', spec, {
       minBudget: z.number().positive().default(1),
       maxBudget: z.number().positive(),
       eta: z.number().int().min(2).default(3),
       minEarlyStoppingRate: z.number().int().nonnegative().default(0),
+      /** Default: the run's trials (at the end, a trial is taken to maxBudget if none got there). */
       maxTrials: z.number().int().positive().optional(),
     });
-    return new AshaScheduler(o);
+    const maxTrials = o.maxTrials ?? context.trials;
+    return new AshaScheduler({ ...o, ...(maxTrials !== undefined ? { maxTrials } : {}) });
   },
   'median-stopping': (spec) =>
     new MedianStoppingScheduler(

@@ -4,7 +4,7 @@ import { readConfigFile } from '../../config/load.js';
 import { alignedTable } from '../../report/index.js';
 import { openJournals, type JournalDatabase } from '../../store/index.js';
 import { writeStudyReport } from '../../tune/index.js';
-import { parseTuneFile, runTuneFile, tuneFileDir, Study, summarize, summaryLine, trialTable, RandomSampler, type JournalOp } from '../../tune/index.js';
+import { parseTuneFile, runTuneFile, tuneFileDir, Study, summarize, summaryLine, trialLine, trialTable, RandomSampler, type JournalOp } from '../../tune/index.js';
 import { LoomError, showValue } from '../../util/errors.js';
 
 function positive(flag: string, value: string | undefined): number | undefined {
@@ -45,9 +45,9 @@ export function registerTune(program: Command): void {
         onTrial: (trial, s) => {
           const line = summaryLine(summarize(s.name, s.direction, s.trials()));
           // A failure is always a line of its own, with its reason: the status line would only count it.
-          const failure = trial.state === 'failed' ? `trial ${trial.number} failed${typeof trial.attrs.error === 'string' ? `: ${trial.attrs.error}` : ''}\n` : null;
+          const failure = trial.state === 'failed' ? `${trialLine(trial)}\n` : null;
           if (live) process.stdout.write(`\r\x1b[2K${failure ?? ''}${line.slice(0, (process.stdout.columns ?? 120) - 1)}`);
-          else process.stdout.write(failure ?? `trial ${trial.number} ${trial.state}${trial.value !== null ? ` ${trial.value}` : ''}\n`);
+          else process.stdout.write(`${trialLine(trial)}\n`);
         },
       });
       try {

@@ -121,6 +121,33 @@ describe('ASHA', () => {
     expect(next()).toEqual({ kind: 'done' });
   });
 
+  it('at the end of a search with no trial at maxBudget, takes the leader of the highest rung on to it', () => {
+    const { asha, h, next, start, promotes, finish } = scripted({ minBudget: 1, maxBudget: 9, eta: 3, maxTrials: 4 });
+    for (const v of [3, 1, 2]) finish(start(), v);
+    promotes(1, 3); // rung 1 holds one trial: its top third is nobody
+    finish(1, 0.9);
+    finish(start(), 5); // rung 0: 1, 2, 3, 5 — still only trial 1 (promoted) in its top third
+    promotes(1, 9); // by the paper's rule nobody is promotable, and no trial may start
+    finish(1, 0.7);
+    expect(h.trial(1).state).toBe('complete');
+    expect(asha.leader(h)).toBeNull(); // trial 2 stays paused at rung 0
+    expect(next()).toEqual({ kind: 'done' });
+  });
+
+  it('waits for running trials before taking a leader, and takes none once a trial reached maxBudget', () => {
+    const { asha, h, next, start, finish } = scripted({ minBudget: 1, maxBudget: 3, eta: 3, maxTrials: 2 });
+    const a = start();
+    start();
+    finish(a, 1);
+    expect(next()).toEqual({ kind: 'wait' });
+    finish(1, 2);
+    expect(asha.leader(h)).toMatchObject({ rung: 0 });
+    expect(next()).toEqual({ kind: 'resume', trialId: h.trial(a).id, budget: 3 });
+    follow(h, next());
+    finish(a, 0.5);
+    expect(next()).toEqual({ kind: 'done' });
+  });
+
   it('counts a lost trial and its retry as one configuration', () => {
     const { asha, h, next, start, promotes, finish } = scripted({ minBudget: 1, maxBudget: 9, eta: 3 });
     for (const v of [3, 1, 2]) finish(start(), v);

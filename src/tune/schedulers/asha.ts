@@ -12,6 +12,11 @@
  * value at its budget, and one of them was promoted when its target (or a step it reported) lies
  * above the rung — so a trial is promoted from a rung at most once, and a restarted tuner promotes
  * what the killed one would have. A paused trial never promoted stays paused: it ended there.
+ *
+ * With maxTrials the search ends; if it would end with no trial at maxBudget (too few trials for
+ * a rung's top 1/eta to hold anyone), the best paused trial of the highest rung goes on, rung by
+ * rung, until one is trained to maxBudget — as Hyperband's brackets end, and as Ray Tune's ASHA,
+ * which lets the first trial at each rung continue, always does.
  */
 import { LoomError, showValue } from '../../util/errors.js';
 import type { FrozenTrial, StudyView } from '../study/trial.js';
@@ -62,7 +67,23 @@ export class AshaScheduler implements Scheduler {
     if (promotion) return { kind: 'resume', trialId: promotion.trial.id, budget: this.rungs[promotion.rung + 1] };
     if (this.maxTrials === undefined || trials.length < this.maxTrials) return { kind: 'new', budget: this.rungs[0] };
     // No new trials: one still running may yet earn a promotion, for itself or another.
-    return trials.some((t) => t.state === 'running' || t.state === 'waiting') ? { kind: 'wait' } : { kind: 'done' };
+    if (trials.some((t) => t.state === 'running' || t.state === 'waiting')) return { kind: 'wait' };
+    const leader = this.leader(study, trials);
+    return leader ? { kind: 'resume', trialId: leader.trial.id, budget: this.rungs[leader.rung + 1] } : { kind: 'done' };
+  }
+
+  /**
+   * At the end of a search that has no trial at maxBudget: the best paused, unpromoted trial of
+   * the highest rung that has one (null once some trial reached maxBudget).
+   */
+  leader(study: StudyView, trials: readonly FrozenTrial[] = configurations(study.trials())): { trial: FrozenTrial; rung: number } | null {
+    if (rungResults(study, trials, this.maxBudget).length > 0) return null;
+    for (let k = this.rungs.length - 2; k >= 0; k--) {
+      const budget = this.rungs[k];
+      const candidate = rungResults(study, trials, budget).find((t) => t.state === 'paused' && !promotedPast(t, budget));
+      if (candidate) return { trial: candidate, rung: k };
+    }
+    return null;
   }
 
   onReport(_study: StudyView, trial: FrozenTrial, step: number): Decision {

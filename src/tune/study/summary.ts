@@ -33,6 +33,17 @@ export function summaryLine(s: StudySummary): string {
   return `${s.name} (${s.direction}): ${s.trials} trials${counts.length ? ` — ${counts.join(', ')}` : ''}${best}`;
 }
 
+/**
+ * What `loom tune run --plain` prints as a trial ends its run: "trial 7 complete 0.8814", "trial 3
+ * paused at 1: 0.7912", "trial 4 failed: <reason>". A pause or a stop names the step it came at.
+ */
+export function trialLine(t: FrozenTrial): string {
+  if (t.state === 'failed') return `trial ${t.number} failed${typeof t.attrs.error === 'string' ? `: ${t.attrs.error}` : ''}`;
+  if (t.value !== null) return `trial ${t.number} ${t.state} ${t.value}`;
+  const last = [...t.intermediate.keys()].reduce((a, b) => Math.max(a, b), -Infinity);
+  return Number.isFinite(last) ? `trial ${t.number} ${t.state} at ${show(last)}: ${show(t.intermediate.get(last) as number)}` : `trial ${t.number} ${t.state}`;
+}
+
 /** The trial table: number, state, value, last step reported, parameters. */
 export function trialTable(trials: readonly FrozenTrial[]): string[][] {
   const names = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
