@@ -3,7 +3,7 @@
  * connections, job errors and checkpoints. (Worker processes, kills and stops: processes.test.ts.)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -14,7 +14,7 @@ import { encodeControlFrame } from './control/frame.js';
 import { ControlFrameReader } from './control/reader.js';
 import { Coordinator, type CoordinatorOptions } from './coordinator.js';
 import { joinCoordinator } from './worker.js';
-import { joinInProcess, localPorts, rawSocket, rejection, socketClosed, startCoordinator, testToken, within } from './test-support/harness.js';
+import { joinInProcess, localPorts, rawSocket, rejection, socketClosed, startCoordinator, startProxy, testToken, within } from './test-support/harness.js';
 import type { SumResult } from './test-support/test-jobs.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -76,19 +76,8 @@ describe('authentication', () => {
     const { coordinator } = await coordinatorFor({ token, workers: 2, payload: { kind: 'sum', length: 100 } });
     // A proxy in front of the coordinator that records every byte the workers send.
     const sent: Buffer[] = [];
-    const proxy: Server = createServer((client: Socket) => {
-      const [host, port] = coordinator.address.split(':');
-      const upstream = connect(Number(port), host);
-      client.on('data', (chunk: Buffer) => (sent.push(chunk), upstream.write(chunk)));
-      upstream.on('data', (chunk: Buffer) => client.write(chunk));
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-      client.on('error', () => {});
-      upstream.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { server: proxy, address: proxyAddress } = await startProxy(coordinator.address, { onClientData: (chunk) => sent.push(chunk) });
     cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
-    const proxyAddress = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
     const outcome = coordinator.run();
     await within(Promise.all([outcome, joinInProcess(proxyAddress, token), joinInProcess(proxyAddress, token)]), 10_000, 'job through the proxy');
     const wire = Buffer.concat(sent);
@@ -271,20 +260,8 @@ describe('failures and checkpoints in one process', () => {
     // start arrives after rank 0 has aborted, so its all-reduce fails on rank 0's closed data plane
     // and it reports a job error while the coordinator is restarting (with 0.5 s to spare).
     let delayMs = 0;
-    const proxy: Server = createServer((client: Socket) => {
-      const [host, port] = coordinator.address.split(':');
-      const upstream = connect(Number(port), host);
-      const later = (action: () => void): void => void (delayMs ? setTimeout(action, delayMs) : action());
-      client.on('data', (chunk: Buffer) => upstream.write(chunk));
-      upstream.on('data', (chunk: Buffer) => later(() => client.write(chunk)));
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => later(() => client.destroy()));
-      client.on('error', () => {});
-      upstream.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { server: proxy, address: proxyAddress } = await startProxy(coordinator.address, { delayMs: () => delayMs });
     cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
-    const proxyAddress = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
     const outcome = coordinator.run();
     // Ranks follow the order of joining.
     const workers = [joinInProcess(coordinator.address, token)];

@@ -1,6 +1,6 @@
 /** Helpers for the cluster tests: a coordinator that records its log, in-process workers, raw sockets. */
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Coordinator, type CoordinatorOptions } from '../coordinator.js';
 import { joinCoordinator, type JoinOptions } from '../worker.js';
 import { runTestJob } from './test-jobs.js';
@@ -53,6 +53,34 @@ export async function rawSocket(address: string): Promise<Socket> {
   socket.on('error', () => {});
   socket.resume();
   return socket;
+}
+
+export interface ProxyOptions {
+  /** Sees every chunk a client sends on its way to the target. */
+  readonly onClientData?: (chunk: Buffer) => void;
+  /** How long to hold back what the target sends (read at each chunk; default none). */
+  readonly delayMs?: () => number;
+}
+
+/** A TCP proxy on 127.0.0.1 in front of `target`; resolves with it and its address. */
+export async function startProxy(target: string, options: ProxyOptions = {}): Promise<{ server: Server; address: string }> {
+  const server = createServer((client: Socket) => {
+    const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+    const upstream = connect(port, host);
+    const later = (action: () => void): void => {
+      const ms = options.delayMs?.() ?? 0;
+      if (ms > 0) setTimeout(action, ms);
+      else action();
+    };
+    client.on('data', (chunk: Buffer) => (options.onClientData?.(chunk), upstream.write(chunk)));
+    upstream.on('data', (chunk: Buffer) => later(() => client.write(chunk)));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => later(() => client.destroy()));
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, address: `127.0.0.1:${(server.address() as { port: number }).port}` };
 }
 
 export const socketClosed = (socket: Socket): Promise<void> =>
