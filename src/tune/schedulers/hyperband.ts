@@ -8,10 +8,10 @@
  * Brackets are played in order, each a synchronous successive-halving bracket
  * (successive-halving.ts: a rung is decided once all its trials reported). A worker that would
  * wait for a rung to fill starts the next bracket's trials instead, as HpBandSter starts the next
- * iteration when workers are idle; it waits only when no bracket has work. With maxTrials the brackets repeat, s_max down to 0 and again, until that
- * many configurations have started, as HpBandSter's n_iterations and Ray Tune's HyperBand do; the
- * last bracket is cut short, its rungs scaled to the configurations it holds, so that every
- * bracket is decided and reaches R. Trials carry attrs.bracket = s and attrs.round (the pass
+ * iteration when workers are idle; it waits only when no bracket has work. With maxTrials the
+ * brackets repeat, s_max down to 0 and again, until that many configurations have started, as
+ * HpBandSter's n_iterations and Ray Tune's HyperBand do; the last bracket is cut short, its rungs
+ * scaled to the configurations it holds, so that every bracket is decided and reaches R. Trials carry attrs.bracket = s and attrs.round (the pass
  * through the brackets, from 0); all state is read from the history.
  */
 import { LoomError, showValue } from '../../util/errors.js';
@@ -108,10 +108,10 @@ export class HyperbandScheduler implements Scheduler {
   }
 
   nextTrial(study: StudyView): NextTrial {
-    const all = configurations(study.trials());
+    const byBracket = membersByBracket(study);
     let waiting = false;
     for (const bracket of this.schedule) {
-      const next = nextInBracket(study, bracket, members(all, bracket), { bracket: bracket.s, round: bracket.round });
+      const next = nextInBracket(study, bracket, byBracket(bracket), { bracket: bracket.s, round: bracket.round });
       if (next?.kind === 'wait') waiting = true;
       else if (next) return next;
     }
@@ -123,9 +123,9 @@ export class HyperbandScheduler implements Scheduler {
   }
 
   retired(study: StudyView): number[] {
-    const all = configurations(study.trials());
+    const byBracket = membersByBracket(study);
     return this.schedule.flatMap((bracket) => {
-      const inBracket = members(all, bracket);
+      const inBracket = byBracket(bracket);
       return inBracket.length > 0 ? rungDecisions(study, bracket, inBracket).flatMap((d) => d.retired) : [];
     });
   }
@@ -136,11 +136,18 @@ export class HyperbandScheduler implements Scheduler {
     if (!bracket) {
       throw new LoomError(`hyperband: no bracket ${showValue(s)} in round ${round} (brackets ${this.schedule.map((b) => `${b.s}${b.round ? ` (round ${b.round})` : ''}`).join(', ')})`);
     }
-    return rungDecisions(study, bracket, members(configurations(study.trials()), bracket));
+    return rungDecisions(study, bracket, membersByBracket(study)(bracket));
   }
 }
 
-/** A trial from before rounds were recorded belongs to round 0. */
-function members(all: readonly FrozenTrial[], bracket: PlannedBracket): FrozenTrial[] {
-  return all.filter((t) => t.attrs.bracket === bracket.s && (t.attrs.round ?? 0) === bracket.round);
+/** The study's configurations by bracket, read once. A trial from before rounds were recorded belongs to round 0. */
+function membersByBracket(study: StudyView): (bracket: PlannedBracket) => FrozenTrial[] {
+  const groups = new Map<string, FrozenTrial[]>();
+  for (const t of configurations(study.trials())) {
+    const key = `${String(t.attrs.bracket)}/${String(t.attrs.round ?? 0)}`;
+    const group = groups.get(key);
+    if (group) group.push(t);
+    else groups.set(key, [t]);
+  }
+  return (bracket) => groups.get(`${bracket.s}/${bracket.round}`) ?? [];
 }
