@@ -61,8 +61,13 @@ const SAMPLERS: Record<string, (spec: Spec, space?: readonly SpaceParam[]) => Sa
       }),
     ),
   grid: (spec, space) => {
-    const o = options('sampler', spec, { grid: z.record(z.string().min(1), z.array(gridValue)).optional(), pointsPerAxis: z.number().int().min(2).default(5) });
-    return new GridSampler({ ...(o.grid ? { grid: o.grid } : {}), ...(space ? { space } : {}), pointsPerAxis: o.pointsPerAxis });
+    const o = options('sampler', spec, {
+      grid: z.record(z.string().min(1), z.array(gridValue)).optional(),
+      pointsPerAxis: z.number().int().min(2).default(5),
+      shuffle: z.boolean().default(false),
+      seed,
+    });
+    return new GridSampler({ ...(o.grid ? { grid: o.grid } : {}), ...(space ? { space } : {}), pointsPerAxis: o.pointsPerAxis, shuffle: o.shuffle, seed: o.seed });
   },
   sobol: (spec, space) => new SobolSampler({ ...options('sampler', spec, { seed, scramble: z.boolean().default(true) }), ...(space ? { space } : {}) }),
   bohb: (spec) =>

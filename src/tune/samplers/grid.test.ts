@@ -57,6 +57,35 @@ describe('GridSampler', () => {
     expect(short.trials().map((t) => t.params)).toEqual(braninPoints.slice(0, 4));
   });
 
+  it('with shuffle takes every point once in an order fixed by the seed, shared by parallel tuners', async () => {
+    const key = (p: Record<string, unknown>): string => JSON.stringify(p);
+    const run = async (seed: number, tuners = 1) => {
+      const journal = memoryJournal();
+      const studies = await Promise.all(
+        Array.from({ length: tuners }, (_, i) => Study.open({ sampler: new GridSampler({ grid: branin, shuffle: true, seed }), backend: journal, worker: `w${i}` })),
+      );
+      await Promise.all(studies.map((s) => s.optimize(suggestBranin, { trials: 100 })));
+      await studies[0].refresh();
+      return studies[0].trials().map((t) => t.params);
+    };
+    const one = await run(7);
+    expect(one).toHaveLength(9);
+    expect(new Set(one.map(key))).toEqual(new Set(braninPoints.map(key)));
+    expect(one).not.toEqual(braninPoints);
+    expect(await run(7, 2)).toEqual(one);
+    expect(await run(8)).not.toEqual(one);
+    // The first three points of a shuffled 3 x 3 grid are not all on one value of x1, as in grid order.
+    const first = (points: readonly Record<string, unknown>[]) => new Set(points.slice(0, 3).map((p) => p.x1)).size;
+    expect(first(braninPoints)).toBe(1);
+    expect(Math.max(first(one), first(await run(8)), first(await run(9)))).toBeGreaterThan(1);
+  });
+
+  it('refuses to shuffle a grid too large to hold its permutation', () => {
+    const axis = Array.from({ length: 4097 }, (_, i) => i);
+    expect(() => new GridSampler({ grid: { a: axis, b: axis }, shuffle: true })).toThrow(/^sampler \(grid\): shuffle holds at most 16777216 points, the grid has 16785409$/);
+    expect(new GridSampler({ grid: { a: axis, b: axis } }).size).toBe(16785409);
+  });
+
   it('gives parallel tuners on one journal different points', async () => {
     const journal = memoryJournal();
     const a = await Study.open({ sampler: new GridSampler({ grid: branin }), backend: journal, worker: 'a' });

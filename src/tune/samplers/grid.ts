@@ -14,10 +14,15 @@
  * spaced points, ends included (log-spaced where log). A conditional parameter is an axis like
  * any other, so points differing only in a disabled parameter run the same configuration.
  *
+ * With `shuffle` the k-th trial takes the k-th point of a seeded permutation of the grid instead,
+ * as Optuna's GridSampler takes a random unvisited point: a search stopped early (or still
+ * running) has then covered every axis evenly, not only the first values of the slowest one.
+ *
  * A grid value its parameter's distribution cannot produce, a parameter suggested that the grid
  * does not list, and an empty list are refused, naming the parameter.
  */
 import { LoomError, showValue } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
 import { cardinality, contains, type Distribution, type ParamValue } from '../space/distribution.js';
 import type { SpaceParam } from '../space/search-space.js';
 import type { FrozenTrial, StudyView } from '../study/trial.js';
@@ -36,7 +41,13 @@ export interface GridSamplerOptions {
   readonly space?: readonly SpaceParam[];
   /** Points per continuous axis, and the most values a discrete axis keeps (default 5, at least 2). */
   readonly pointsPerAxis?: number;
+  /** Take the points in a random order fixed by `seed` (default: in grid order). */
+  readonly shuffle?: boolean;
+  readonly seed?: number;
 }
+
+/** The most points a shuffled grid may have (its permutation is held in memory, 4 bytes a point). */
+export const MAX_SHUFFLED_POINTS = 1 << 24;
 
 export class GridSampler implements Sampler {
   readonly name = 'grid';
@@ -45,6 +56,9 @@ export class GridSampler implements Sampler {
   readonly size: number;
   private readonly names: readonly string[];
   private readonly declared: SearchSpace | null;
+  /** With shuffle: order[k] is the point trial k takes (built at the first use). */
+  private order: Uint32Array | null = null;
+  private readonly shuffleSeed: number | null;
 
   constructor(options: GridSamplerOptions) {
     const pointsPerAxis = options.pointsPerAxis ?? 5;
@@ -77,6 +91,26 @@ export class GridSampler implements Sampler {
       this.declared = null;
     }
     this.size = this.names.reduce((n, name) => n * this.grid[name].length, 1);
+    if (options.shuffle && this.size > MAX_SHUFFLED_POINTS) {
+      throw new LoomError(`sampler (grid): shuffle holds at most ${MAX_SHUFFLED_POINTS} points, the grid has ${this.size}`);
+    }
+    this.shuffleSeed = options.shuffle ? (options.seed ?? 0) : null;
+  }
+
+  /** The point the k-th trial to take one gets. */
+  pointOf(k: number): Record<string, ParamValue> {
+    if (this.shuffleSeed === null) return this.point(k);
+    if (!this.order) {
+      // Fisher-Yates with the seed's stream: the same order in every tuner.
+      const order = Uint32Array.from({ length: this.size }, (_, i) => i);
+      const rng = new Rng(this.shuffleSeed);
+      for (let i = this.size - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      this.order = order;
+    }
+    return this.point(this.order[k % this.size]);
   }
 
   /** Point `index` (mixed radix over the axes, the last one varying fastest). */
@@ -103,13 +137,13 @@ export class GridSampler implements Sampler {
   }
 
   sampleRelative(study: StudyView, trial: FrozenTrial, space: SearchSpace): Record<string, ParamValue> {
-    const point = this.point(gridIndex(study, trial));
+    const point = this.pointOf(gridIndex(study, trial));
     return Object.fromEntries(Object.keys(space).map((name) => [name, point[name]]));
   }
 
   sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
     if (!(name in this.grid)) refuse(name, `it is not in the grid (${this.names.join(', ')})`);
-    const value = this.point(gridIndex(study, trial))[name];
+    const value = this.pointOf(gridIndex(study, trial))[name];
     if (!contains(distribution, value)) refuse(name, `grid value ${showValue(value)} is outside its distribution (${describe(distribution)})`);
     return value;
   }
