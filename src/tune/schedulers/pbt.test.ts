@@ -3,7 +3,7 @@ import { createScheduler } from '../registry.js';
 import { unitDraw } from '../samplers/random.js';
 import { categoricalDistribution, contains, floatDistribution, fromUnit, intDistribution, type Distribution, type ParamValue } from '../space/distribution.js';
 import type { FrozenTrial } from '../study/trial.js';
-import { checkpointAt, lastStep, PbtScheduler, pbtMembers, quantiles, type PbtOptions } from './pbt.js';
+import { checkpointAt, fallenMembers, lastStep, PbtScheduler, pbtMembers, quantiles, type PbtOptions } from './pbt.js';
 import type { NextTrial, PresetParams } from './scheduler.js';
 import { History, follow, reportTo } from './test-support/history.js';
 
@@ -121,6 +121,53 @@ describe('PBT', () => {
     expect(next()).toEqual({ kind: 'done' });
     expect(pbtMembers(h).map((t) => [t.number, t.state, lastStep(t)])).toEqual([[0, 'complete', 4], [2, 'complete', 4], [3, 'complete', 4], [4, 'complete', 4]]);
     expect(h.trial(1).state).toBe('pruned');
+  });
+
+  it('replaces a member that failed from a top member\'s checkpoint at its last boundary; the failed one stays failed', () => {
+    const options = { population: 4, interval: 2, maxBudget: 6, mutations, resampleProbability: 0, factors: [1.2], seed: 7 };
+    const { h, next, found, finish, resumes } = scripted(options);
+    for (const values of founders) found(values);
+    for (const [n, v] of [[0, 0.5], [1, 0.9], [2, 0.3], [3, 0.7]]) finish(n, v);
+    resumes(0, 4);
+    follow(h, next()); // trial 4 replaces trial 1, the bottom
+    resumes(2, 4);
+    resumes(3, 4);
+    // Trial 2 diverges at step 3 (it reported there before its loss turned NaN).
+    h.report(2, 3, 0.25).set(2, 'failed');
+    expect(fallenMembers(h).map((t) => t.number)).toEqual([2]);
+    // Ranked now: 0 (0.5), 3 (0.7), 4 (trial 1's 0.9); the top quarter is trial 0, whose checkpoint at 2 it starts from.
+    const replacement = next();
+    expect(replacement).toEqual({
+      kind: 'new',
+      budget: 4,
+      attrs: { pbtParent: h.trial(0).id, startFrom: ckpt(0, 2), startEpoch: 2 },
+      params: preset({ 'optimizer.lr': 0.01 * 1.2, 'optimizer.momentum': 0.5 * 1.2, 'model.units': 64, 'model.act': (replacement as { params: PresetParams }).params['model.act'].value }),
+      replaces: h.trial(2).id,
+    });
+    const child = follow(h, replacement) as number;
+    expect(h.trial(2).state).toBe('failed');
+    expect(h.trial(2).attrs.replacedBy).toBe(h.trial(child).id);
+    expect(fallenMembers(h)).toEqual([]);
+    expect(pbtMembers(h).map((t) => t.number)).toEqual([0, 3, 4, child]);
+  });
+
+  it('replaces a member that failed in its first segment from scratch with a donor\'s explored parameters, and never a lost trial that is being retried', () => {
+    const options = { population: 2, interval: 2, maxBudget: 6, mutations: ['optimizer.lr'], resampleProbability: 0, factors: [0.8] };
+    const { h, next, found, finish } = scripted(options);
+    const a = found(founders[0]);
+    const b = found(founders[1]);
+    h.set(b, 'failed'); // diverged before its first report
+    expect(next()).toEqual({ kind: 'wait' }); // no member has a value yet: nothing to copy
+    finish(a, 0.5);
+    // Two members are too few for quantiles: the donor is the one with a value.
+    const replacement = next();
+    expect(replacement).toMatchObject({ kind: 'new', budget: 2, attrs: { pbtParent: h.trial(a).id }, replaces: h.trial(b).id });
+    expect((replacement as { attrs: Record<string, unknown> }).attrs).not.toHaveProperty('startFrom');
+    expect((replacement as { params: PresetParams }).params['optimizer.lr'].value).toBeCloseTo(0.01 * 0.8, 12);
+    const child = follow(h, replacement) as number;
+    // A lost worker's trial is retried (the study queues a copy), not replaced.
+    h.retry(child);
+    expect(fallenMembers(h)).toEqual([]);
   });
 
   it('needs a donor with a checkpoint at the same step: else the bottom member resumes', () => {

@@ -18,6 +18,11 @@
  * Parameters outside `mutations` are copied unchanged: those a checkpoint cannot change (the
  * model's width, the batch size) must not be listed.
  *
+ * A member that fails for good (its training diverged, or its worker was lost past its retries)
+ * is replaced the same way, as the worst of the population: from a top member's checkpoint at the
+ * last interval boundary it passed (from scratch, with the donor's explored parameters, when it
+ * failed in its first segment), so the population keeps its size.
+ *
  * Every decision is read from the history (members, their steps and values, the checkpoints
  * recorded) and draws from streams fixed by (seed, replaced trial, parameter), so a restarted
  * tuner decides the same.
@@ -60,6 +65,16 @@ export function lastStep(trial: FrozenTrial): number {
 /** The members of the population now: trials neither replaced nor failed. */
 export function pbtMembers(study: StudyView): FrozenTrial[] {
   return study.trials(MEMBER_STATES).filter((t) => t.attrs.replacedBy === undefined);
+}
+
+/**
+ * Members that failed for good: failed trials neither retried (a lost worker's trial is run
+ * again, attrs.retryOf) nor replaced yet.
+ */
+export function fallenMembers(study: StudyView): FrozenTrial[] {
+  const all = study.trials();
+  const retried = new Set(all.flatMap((t) => (typeof t.attrs.retryOf === 'number' ? [t.attrs.retryOf] : [])));
+  return all.filter((t) => t.state === 'failed' && t.attrs.replacedBy === undefined && !retried.has(t.number));
 }
 
 /** The checkpoint a trial recorded at `step` (the one it started from, when it started there), or null. */
@@ -128,6 +143,10 @@ export class PbtScheduler implements Scheduler {
     const founders = study.trials().filter((t) => t.attrs.retryOf === undefined && t.attrs.replaces === undefined);
     if (founders.length < this.population) return { kind: 'new', budget: this.interval };
     const members = pbtMembers(study);
+    for (const fallen of fallenMembers(study)) {
+      const replacement = this.replaceFallen(study, members, fallen);
+      if (replacement) return replacement;
+    }
     // The member behind the others decides first (ties: the earliest trial).
     const paused = members.filter((t) => t.state === 'paused').sort((a, b) => lastStep(a) - lastStep(b) || a.number - b.number)[0];
     if (!paused) return members.some((t) => t.state !== 'complete') ? { kind: 'wait' } : { kind: 'done' };
@@ -150,6 +169,28 @@ export class PbtScheduler implements Scheduler {
     return { kind: 'resume', trialId: paused.id, budget };
   }
 
+  /**
+   * A new member in place of a failed one: from a top member (any member with a value, when the
+   * population is too small for quantiles) that has a checkpoint at the failed one's last
+   * boundary; null while none has.
+   */
+  private replaceFallen(study: StudyView, members: readonly FrozenTrial[], fallen: FrozenTrial): NextTrial | null {
+    const reached = Math.max(lastStep(fallen), typeof fallen.attrs.startEpoch === 'number' ? fallen.attrs.startEpoch : 0);
+    const step = Math.floor(reached / this.interval + 1e-9) * this.interval;
+    const ranked = this.ranked(study, members);
+    const { top } = quantiles(ranked, this.quantile);
+    const donors = (top.length > 0 ? top : ranked).filter((t) => step === 0 || (lastStep(t) >= step && checkpointAt(t, step) !== null));
+    if (donors.length === 0) return null;
+    const donor = donors[trialRng(this.seed, fallen, DONOR_STREAM).int(donors.length)];
+    return {
+      kind: 'new',
+      budget: Math.min(step + this.interval, this.maxBudget),
+      attrs: step > 0 ? { pbtParent: donor.id, startFrom: checkpointAt(donor, step), startEpoch: step } : { pbtParent: donor.id },
+      params: this.explore(donor, fallen),
+      replaces: fallen.id,
+    };
+  }
+
   onReport(_study: StudyView, trial: FrozenTrial, step: number): Decision {
     const unknown = this.mutations.find((name) => !(name in trial.distributions));
     if (unknown !== undefined) {
@@ -164,12 +205,13 @@ export class PbtScheduler implements Scheduler {
    * Members with a value, best first (ties: the earliest trial). A member's value is its latest
    * report; one that has not reported since it replaced another keeps the replaced one's, as a
    * trial exploited in Ray Tune keeps its score until its next result — so that replacing the
-   * worst member does not make the next one the worst before anything was measured.
+   * worst member does not make the next one the worst before anything was measured. One that
+   * replaced a failed member is unranked until it reports.
    */
   private ranked(study: StudyView, members: readonly FrozenTrial[]): FrozenTrial[] {
     const byId = new Map(study.trials().map((t) => [t.id, t]));
     const latest = (t: FrozenTrial | undefined): number | null => {
-      if (!t) return null;
+      if (!t || t.state === 'failed') return null;
       if (t.intermediate.size > 0) return t.intermediate.get(lastStep(t)) as number;
       return typeof t.attrs.replaces === 'number' ? latest(byId.get(t.attrs.replaces)) : null;
     };

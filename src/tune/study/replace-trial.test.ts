@@ -89,6 +89,6 @@ describe('a scheduler replacing a paused trial', () => {
       scheduler: { ...replacing, nextTrial: (s: StudyView) => (s.trials().length === 0 ? { kind: 'new', budget: 1 } : { kind: 'new', budget: 2, replaces: s.trials()[0].id }) },
     });
     await study.ask();
-    await expect(study.ask()).rejects.toThrow(/^scheduler replacing asked to replace trial id 2, which is running, not paused$/);
+    await expect(study.ask()).rejects.toThrow(/^scheduler replacing asked to replace trial id 2, which is running, not paused \(or failed\)$/);
   });
 });

@@ -228,9 +228,13 @@ export class Study implements StudyView {
     const ops: JournalOp[] = [{ op: 'create', worker: this.worker, at, attrs: held, params }];
     if (replaces !== undefined) {
       const old = this.state.trial(replaces);
-      if (old?.state !== 'paused') throw new LoomError(`scheduler ${this.options.scheduler?.name ?? 'none'} asked to replace trial id ${replaces}, which is ${old ? old.state : 'not in the study'}, not paused`);
-      // The create is the first entry appended, so the new trial's id is the next seq.
-      ops.push({ op: 'attrs', trial: replaces, attrs: { replacedBy: this.state.lastSeq + 1 } }, { op: 'state', trial: replaces, state: 'pruned', at });
+      const failed = old?.state === 'failed' && old.attrs.replacedBy === undefined;
+      if (old?.state !== 'paused' && !failed) {
+        throw new LoomError(`scheduler ${this.options.scheduler?.name ?? 'none'} asked to replace trial id ${replaces}, which is ${old ? old.state : 'not in the study'}, not paused (or failed)`);
+      }
+      // The create is the first entry appended, so the new trial's id is the next seq. A failed trial stays failed.
+      ops.push({ op: 'attrs', trial: replaces, attrs: { replacedBy: this.state.lastSeq + 1 } });
+      if (!failed) ops.push({ op: 'state', trial: replaces, state: 'pruned', at });
     }
     const seq = await this.backend.append(ops, this.state.lastSeq);
     if (seq === null) return null;

@@ -129,9 +129,11 @@ export class History implements StudyView {
 export function follow(history: History, next: NextTrial): number | null {
   if (next.kind === 'new' && next.replaces !== undefined) {
     const old = history.numberOf(next.replaces);
-    if (history.trial(old).state !== 'paused') throw new Error(`trial ${old} is ${history.trial(old).state}, not paused: it cannot be replaced`);
+    const state = history.trial(old).state;
+    if (state !== 'paused' && state !== 'failed') throw new Error(`trial ${old} is ${state}, not paused or failed: it cannot be replaced`);
     const number = history.start({ ...next.attrs, replaces: next.replaces, budget: next.budget }, next.params);
-    history.setAttrs(old, { replacedBy: history.trial(number).id }).set(old, 'pruned');
+    history.setAttrs(old, { replacedBy: history.trial(number).id });
+    if (state === 'paused') history.set(old, 'pruned');
     return number;
   }
   if (next.kind === 'new') return history.start({ ...next.attrs, budget: next.budget }, next.params);
