@@ -166,8 +166,17 @@ describe('PBT', () => {
     expect((replacement as { params: PresetParams }).params['optimizer.lr'].value).toBeCloseTo(0.01 * 0.8, 12);
     const child = follow(h, replacement) as number;
     // A lost worker's trial is retried (the study queues a copy), not replaced.
-    h.retry(child);
+    const retry = h.retry(child);
     expect(fallenMembers(h)).toEqual([]);
+    // A failure that follows every copy is replaced once per member and interval (2 x 3), then no more.
+    let failing = retry;
+    for (let k = 0; k < 5; k++) {
+      h.set(failing, 'failed');
+      failing = follow(h, next()) as number;
+    }
+    h.set(failing, 'failed');
+    expect(fallenMembers(h).map((t) => t.number)).toEqual([failing]);
+    expect(next()).toEqual({ kind: 'resume', trialId: h.trial(a).id, budget: 4 });
   });
 
   it('needs a donor with a checkpoint at the same step: else the bottom member resumes', () => {

@@ -143,7 +143,7 @@ export class PbtScheduler implements Scheduler {
     const founders = study.trials().filter((t) => t.attrs.retryOf === undefined && t.attrs.replaces === undefined);
     if (founders.length < this.population) return { kind: 'new', budget: this.interval };
     const members = pbtMembers(study);
-    for (const fallen of fallenMembers(study)) {
+    for (const fallen of this.replacingFailuresLeft(study) > 0 ? fallenMembers(study) : []) {
       const replacement = this.replaceFallen(study, members, fallen);
       if (replacement) return replacement;
     }
@@ -167,6 +167,18 @@ export class PbtScheduler implements Scheduler {
       }
     }
     return { kind: 'resume', trialId: paused.id, budget };
+  }
+
+  /**
+   * How many more failed members may be replaced: one per member and interval in all, so that a
+   * failure that follows whatever is copied cannot go on forever.
+   */
+  private replacingFailuresLeft(study: StudyView): number {
+    const all = study.trials();
+    const byId = new Map(all.map((t) => [t.id, t]));
+    // By the trials replaced: a retry of a replacement carries the same attrs.replaces.
+    const replaced = new Set(all.flatMap((t) => (typeof t.attrs.replaces === 'number' && byId.get(t.attrs.replaces)?.state === 'failed' ? [t.attrs.replaces] : [])));
+    return this.population * Math.ceil(this.maxBudget / this.interval) - replaced.size;
   }
 
   /**
