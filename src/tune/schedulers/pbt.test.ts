@@ -59,6 +59,19 @@ const founders = [
 ];
 const mutations = ['optimizer.lr', 'optimizer.momentum', 'model.act'];
 
+/**
+ * The founders' first interval (to step 2): trial 2 (0.3) is the top quarter, trial 1 (0.9) the
+ * bottom; trial 0 resumes and trial 4 (`child`) replaces trial 1.
+ */
+function firstInterval(options: PbtOptions) {
+  const script = scripted(options);
+  for (const values of founders) script.found(values);
+  for (const [n, v] of [[0, 0.5], [1, 0.9], [2, 0.3], [3, 0.7]]) script.finish(n, v);
+  script.resumes(0, 4);
+  const child = follow(script.h, script.next()) as number;
+  return { ...script, child };
+}
+
 describe('PBT', () => {
   it('takes ceil(n * quantile) members at each end, at most half, none of fewer than two', () => {
     const ends = (n: number, q: number) => {
@@ -105,12 +118,7 @@ describe('PBT', () => {
   });
 
   it('never resumes a replaced trial, and is done when every member reached maxBudget', () => {
-    const options = { population: 4, interval: 2, maxBudget: 4, mutations, resampleProbability: 0, factors: [0.8], seed: 1 };
-    const { h, next, found, finish, resumes } = scripted(options);
-    for (const values of founders) found(values);
-    for (const [n, v] of [[0, 0.5], [1, 0.9], [2, 0.3], [3, 0.7]]) finish(n, v);
-    resumes(0, 4);
-    const child = follow(h, next()) as number; // trial 1 replaced
+    const { h, next, finish, resumes, child } = firstInterval({ population: 4, interval: 2, maxBudget: 4, mutations, resampleProbability: 0, factors: [0.8], seed: 1 });
     expect(h.trial(child).params['optimizer.lr']).toBe(0.6 * 0.8);
     resumes(2, 4);
     resumes(3, 4);
@@ -124,12 +132,7 @@ describe('PBT', () => {
   });
 
   it('replaces a member that failed from a top member\'s checkpoint at its last boundary; the failed one stays failed', () => {
-    const options = { population: 4, interval: 2, maxBudget: 6, mutations, resampleProbability: 0, factors: [1.2], seed: 7 };
-    const { h, next, found, finish, resumes } = scripted(options);
-    for (const values of founders) found(values);
-    for (const [n, v] of [[0, 0.5], [1, 0.9], [2, 0.3], [3, 0.7]]) finish(n, v);
-    resumes(0, 4);
-    follow(h, next()); // trial 4 replaces trial 1, the bottom
+    const { h, next, resumes } = firstInterval({ population: 4, interval: 2, maxBudget: 6, mutations, resampleProbability: 0, factors: [1.2], seed: 7 });
     resumes(2, 4);
     resumes(3, 4);
     // Trial 2 diverges at step 3 (it reported there before its loss turned NaN).
