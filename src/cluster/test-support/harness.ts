@@ -45,9 +45,14 @@ export function joinInProcess(coordinator: string, token: Uint8Array, extra: Par
 /** The local port of every raw socket (a closed socket forgets it). */
 export const localPorts = new WeakMap<Socket, number>();
 
+/** "host:port" as its parts (the host may hold colons of its own). */
+function splitAddress(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
+}
+
 export async function rawSocket(address: string): Promise<Socket> {
-  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
-  const socket = connect({ host, port });
+  const socket = connect(splitAddress(address));
   await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   localPorts.set(socket, socket.localPort as number);
   socket.on('error', () => {});
@@ -64,9 +69,9 @@ export interface ProxyOptions {
 
 /** A TCP proxy on 127.0.0.1 in front of `target`; resolves with it and its address. */
 export async function startProxy(target: string, options: ProxyOptions = {}): Promise<{ server: Server; address: string }> {
+  const upstreamAt = splitAddress(target);
   const server = createServer((client: Socket) => {
-    const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
-    const upstream = connect(port, host);
+    const upstream = connect(upstreamAt);
     const later = (action: () => void): void => {
       const ms = options.delayMs?.() ?? 0;
       if (ms > 0) setTimeout(action, ms);

@@ -78,12 +78,7 @@ export class AshaScheduler implements Scheduler {
    */
   leader(study: StudyView, trials: readonly FrozenTrial[] = configurations(study.trials())): { trial: FrozenTrial; rung: number } | null {
     if (rungResults(study, trials, this.maxBudget).length > 0) return null;
-    for (let k = this.rungs.length - 2; k >= 0; k--) {
-      const budget = this.rungs[k];
-      const candidate = rungResults(study, trials, budget).find((t) => t.state === 'paused' && !promotedPast(t, budget));
-      if (candidate) return { trial: candidate, rung: k };
-    }
-    return null;
+    return this.highestPaused(study, trials, (ranked) => ranked);
   }
 
   onReport(_study: StudyView, trial: FrozenTrial, step: number): Decision {
@@ -95,11 +90,21 @@ export class AshaScheduler implements Scheduler {
    * order among the top floor(|rung k| / eta) that is paused and not yet promoted, with its rung.
    */
   promotable(study: StudyView, trials: readonly FrozenTrial[] = configurations(study.trials())): { trial: FrozenTrial; rung: number } | null {
+    return this.highestPaused(study, trials, (ranked) => ranked.slice(0, Math.floor(ranked.length / this.eta)));
+  }
+
+  /**
+   * From the highest rung below the top down, the first paused, unpromoted trial in rank order
+   * among those `eligible` keeps of the rung's ranking, with its rung.
+   */
+  private highestPaused(
+    study: StudyView,
+    trials: readonly FrozenTrial[],
+    eligible: (ranked: FrozenTrial[]) => readonly FrozenTrial[],
+  ): { trial: FrozenTrial; rung: number } | null {
     for (let k = this.rungs.length - 2; k >= 0; k--) {
       const budget = this.rungs[k];
-      const ranked = rungResults(study, trials, budget);
-      const top = ranked.slice(0, Math.floor(ranked.length / this.eta));
-      const candidate = top.find((t) => t.state === 'paused' && !promotedPast(t, budget));
+      const candidate = eligible(rungResults(study, trials, budget)).find((t) => t.state === 'paused' && !promotedPast(t, budget));
       if (candidate) return { trial: candidate, rung: k };
     }
     return null;

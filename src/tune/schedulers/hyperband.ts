@@ -95,15 +95,11 @@ export interface HyperbandOptions {
 export class HyperbandScheduler implements Scheduler {
   readonly name = 'hyperband';
   readonly maxBudget: number;
-  /** The paper's brackets, s = s_max first. */
-  readonly brackets: readonly Bracket[];
-  /** What a run plays, in order. */
+  /** What a run plays, in order: the paper's brackets (hyperbandBrackets), once or round after round. */
   readonly schedule: readonly PlannedBracket[];
 
   constructor(options: HyperbandOptions) {
-    const eta = options.eta ?? 3;
-    this.brackets = hyperbandBrackets(options.maxBudget, eta);
-    this.schedule = hyperbandSchedule(options.maxBudget, eta, options.maxTrials);
+    this.schedule = hyperbandSchedule(options.maxBudget, options.eta ?? 3, options.maxTrials);
     this.maxBudget = options.maxBudget;
   }
 

@@ -153,20 +153,8 @@ export class PbtScheduler implements Scheduler {
     const step = lastStep(paused);
     const budget = Math.min(step + this.interval, this.maxBudget);
     const { top, bottom } = quantiles(this.ranked(study, members), this.quantile);
-    if (bottom.some((t) => t.id === paused.id)) {
-      const donors = top.filter((t) => lastStep(t) >= step && checkpointAt(t, step) !== null);
-      if (donors.length > 0) {
-        const donor = donors[trialRng(this.seed, paused, DONOR_STREAM).int(donors.length)];
-        return {
-          kind: 'new',
-          budget,
-          attrs: { pbtParent: donor.id, startFrom: checkpointAt(donor, step), startEpoch: step },
-          params: this.explore(donor, paused),
-          replaces: paused.id,
-        };
-      }
-    }
-    return { kind: 'resume', trialId: paused.id, budget };
+    const exploit = bottom.some((t) => t.id === paused.id) ? this.exploit(top, paused, step) : null;
+    return exploit ?? { kind: 'resume', trialId: paused.id, budget };
   }
 
   /**
@@ -191,15 +179,24 @@ export class PbtScheduler implements Scheduler {
     const step = Math.floor(reached / this.interval + 1e-9) * this.interval;
     const ranked = this.ranked(study, members);
     const { top } = quantiles(ranked, this.quantile);
-    const donors = (top.length > 0 ? top : ranked).filter((t) => step === 0 || (lastStep(t) >= step && checkpointAt(t, step) !== null));
+    return this.exploit(top.length > 0 ? top : ranked, fallen, step);
+  }
+
+  /**
+   * `replaced` ends and a new member takes its place from one of `candidates` (drawn from the
+   * replaced trial's stream) that has a checkpoint at `step` — at step 0, from scratch — with its
+   * explored parameters, for the next interval; null while none can be copied.
+   */
+  private exploit(candidates: readonly FrozenTrial[], replaced: FrozenTrial, step: number): NextTrial | null {
+    const donors = candidates.filter((t) => step === 0 || (lastStep(t) >= step && checkpointAt(t, step) !== null));
     if (donors.length === 0) return null;
-    const donor = donors[trialRng(this.seed, fallen, DONOR_STREAM).int(donors.length)];
+    const donor = donors[trialRng(this.seed, replaced, DONOR_STREAM).int(donors.length)];
     return {
       kind: 'new',
       budget: Math.min(step + this.interval, this.maxBudget),
       attrs: step > 0 ? { pbtParent: donor.id, startFrom: checkpointAt(donor, step), startEpoch: step } : { pbtParent: donor.id },
-      params: this.explore(donor, fallen),
-      replaces: fallen.id,
+      params: this.explore(donor, replaced),
+      replaces: replaced.id,
     };
   }
 
