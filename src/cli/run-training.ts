@@ -10,7 +10,7 @@ import { TextDataset, unigramCrossEntropy } from '../data/index.js';
 import { attachProgress } from '../train/progress.js';
 import { MetricsStream, metricsFileIn } from '../train/metrics.js';
 import type { TrainResult } from '../train/trainer.js';
-import { runDataParallel } from '../parallel/index.js';
+import { resolveStrategy, runDataParallel } from '../parallel/index.js';
 import { formatTimingTable } from '../report/index.js';
 
 export interface TrainCommandOptions {
@@ -24,7 +24,9 @@ const out = (line: string): void => {
 
 export async function runTraining(config: LoomConfig, options: TrainCommandOptions = {}): Promise<TrainResult> {
   const { workers, mode } = config.distributed;
-  if (workers === 1 && mode === 'threads' && !config.robust) return trainAlone(config, options);
+  // Checks the strategy's options before anything starts; one worker of a strategy without extra ranks trains in this process.
+  const { roles } = resolveStrategy(config);
+  if (workers === 1 && roles.length === 1 && mode === 'threads' && !config.robust) return trainAlone(config, options);
   return trainInParallel(config, options);
 }
 

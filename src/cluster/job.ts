@@ -11,7 +11,7 @@ export interface JobStart {
   size: number;
   /** Data-plane address of every rank, in rank order. */
   addresses: string[];
-  /** The JSON the coordinator was given (e.g. { kind: 'ddp', config }). */
+  /** The JSON the coordinator was given (e.g. { kind: 'train', config }). */
   payload: unknown;
   /** The latest checkpoint the coordinator holds (or was given at start), else null. */
   resume: Uint8Array | null;

@@ -68,24 +68,28 @@ export function validateConfig(raw: unknown): LoomConfig {
   return validateWith(configSchema, raw);
 }
 
-/** Validates a raw document against any schema, with validateConfig's one-line errors. */
-export function validateWith<T>(schema: z.ZodType<T>, raw: unknown): T {
+/**
+ * Validates a raw document against any schema, with validateConfig's one-line errors; `at` is the
+ * key path of the document inside the config (a plugin's options: `strategy`), prefixed to every key named.
+ */
+export function validateWith<T>(schema: z.ZodType<T>, raw: unknown, at: readonly string[] = []): T {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  throw new LoomError(describeIssue(result.error.issues[0]!, raw));
+  throw new LoomError(describeIssue(result.error.issues[0]!, raw, at));
 }
 
 export function loadConfig(path: string, overrides: readonly string[] = []): LoomConfig {
   return validateConfig(applyOverrides(readConfigFile(path), overrides));
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, at: readonly string[]): string {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => [...path, k].join('.'));
+    const keys = issue.keys.map((k) => [...at, ...path, k].join('.'));
     return `unknown config key ${keys.join(', ')}`;
   }
-  const key = path.length > 0 ? path.join('.') : '(root)';
+  const full = [...at, ...path];
+  const key = full.length > 0 ? full.join('.') : '(root)';
   const value = valueAt(raw, path);
   if (value === undefined) return `config key ${key} is missing (${lowerFirst(issue.message)})`;
   return `config key ${key} = ${showValue(value)} is invalid: ${lowerFirst(issue.message)}`;

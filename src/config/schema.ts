@@ -263,6 +263,13 @@ export const robustSchema = z
     message: 'give exactly one of robust.aggregator and robust.redundancy (DRACO decodes by majority)',
   });
 
+/**
+ * How the workers train together: `{ type: ddp }` (the default), `{ type: ps, servers: 2,
+ * consistency: ssp, staleness: 3 }`, ... The options are checked by the named strategy's own
+ * schema (parallel/strategies.ts), before any worker starts.
+ */
+export const strategySchema = z.object({ type: z.string().min(1) }).catchall(z.unknown());
+
 export const configSchema = z.strictObject({
   name: z.string().min(1).optional(),
   seed: z.number().int().nonnegative().default(1),
@@ -274,6 +281,7 @@ export const configSchema = z.strictObject({
   train: trainSchema,
   output: outputSchema.default({}),
   distributed: distributedSchema.default(() => distributedSchema.parse({})),
+  strategy: strategySchema.optional(),
   robust: robustSchema.optional(),
 });
 
@@ -284,3 +292,4 @@ export type OptimizerConfig = z.infer<typeof optimizerSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type DistributedConfig = z.infer<typeof distributedSchema>;
 export type RobustConfig = z.infer<typeof robustSchema>;
+export type StrategyConfig = z.infer<typeof strategySchema>;

@@ -18,6 +18,8 @@ export interface StepRecord {
   readonly elapsedSec: number;
   /** Where the step's time went on rank 0 (seconds of this step); present in data-parallel runs. */
   readonly timing?: StepTiming;
+  /** Asynchronous strategies: updates by other workers applied between this worker's pull and its push. */
+  readonly staleness?: number;
 }
 
 /** One step of one rank: local compute, waiting for the slowest rank, and communication proper. */

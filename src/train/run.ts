@@ -9,11 +9,12 @@ import { validateConfig } from '../config/load.js';
 import { initBackend } from '../compute/index.js';
 import { loadDataset, TextDataset, type DatasetSplit } from '../data/index.js';
 import { createModel, type Model } from '../nn/index.js';
-import { createOptimizer, createSchedule, scaledLearningRate, type Optimizer } from '../optim/index.js';
+import { createOptimizer, createSchedule, scaledLearningRate, type Optimizer, type OptimizerSpec } from '../optim/index.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { loadCheckpoint, type Checkpoint } from './checkpoint.js';
 import { MetricsStream, metricsFileIn } from './metrics.js';
 import { stepsPerEpoch, Trainer } from './trainer.js';
+import type { StepKit } from './step-kit.js';
 import type { WorkerGroup } from './worker-group.js';
 
 export interface PreparedRun {
@@ -22,6 +23,8 @@ export interface PreparedRun {
   readonly model: Model;
   readonly optimizer: Optimizer;
   readonly trainer: Trainer;
+  /** The step primitives (what a strategy other than the synchronous loop composes). */
+  readonly kit: StepKit;
   readonly metrics: MetricsStream;
   readonly totalSteps: number;
   readonly startStep: number;
@@ -104,7 +107,7 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
         }
       : {}),
   });
-  return { config, data, model, optimizer, trainer, metrics, totalSteps, startStep, baseLr, checkpointPath };
+  return { config, data, model, optimizer, trainer, kit: trainer.kit, metrics, totalSteps, startStep, baseLr, checkpointPath };
 }
 
 /** The config's model, shaped for the data (initialised from the config's seed). */
@@ -123,7 +126,8 @@ export function effectiveLearningRate(config: LoomConfig): number {
   return scaledLearningRate(lr, config.train.batchSize, referenceBatch, scaleLr);
 }
 
-function optimizerSpec(config: LoomConfig) {
+/** The optimizer spec of a config (its learning-rate fields, which the schedule uses, taken out). */
+export function optimizerSpec(config: LoomConfig): OptimizerSpec {
   const { lr: _lr, scaleLr: _scale, referenceBatch: _ref, ...spec } = config.optimizer;
   return spec;
 }

@@ -13,11 +13,11 @@ export function registerWorker(program: Command): void {
     .action(async (opts: { join: string; tokenFile: string; listenHost?: string; heartbeatSec: string }) => {
       const heartbeat = Number(opts.heartbeatSec);
       if (!(heartbeat > 0)) throw new LoomError(`--heartbeat-sec must be a positive number, got ${showValue(opts.heartbeatSec)}`);
-      const [{ joinCoordinator, readTokenFile }, { ddpClusterJob }] = await Promise.all([import('../../cluster/index.js'), import('../../parallel/index.js')]);
+      const [{ joinCoordinator, readTokenFile }, { trainingClusterJob }] = await Promise.all([import('../../cluster/index.js'), import('../../parallel/index.js')]);
       await joinCoordinator({
         coordinator: opts.join,
         token: readTokenFile(opts.tokenFile),
-        job: ddpClusterJob,
+        job: trainingClusterJob,
         heartbeatMs: heartbeat * 1000,
         ...(opts.listenHost ? { listenHost: opts.listenHost } : {}),
         log: (line) => process.stderr.write(`${line}\n`),

@@ -14,7 +14,8 @@ import { encodeCheckpoint } from '../../train/checkpoint.js';
 import type { TrainResult } from '../../train/trainer.js';
 import { LoomError } from '../../util/errors.js';
 import { parseAddress } from '../../comm/index.js';
-import { parseReportedRecord, type DdpPayload } from './cluster-job.js';
+import { parseReportedRecord, type JobPayload } from './cluster-job.js';
+import { worldSize } from '../strategies.js';
 import type { DriverOptions } from './driver-options.js';
 
 /** How long finished workers get to exit by themselves before they are stopped. */
@@ -36,6 +37,8 @@ export async function trainOnCluster(options: ClusterDriverOptions): Promise<Tra
     throw new LoomError('distributed.onFailure = "restart" needs output.dir (and output.checkpointEvery) for the checkpoints it restarts from');
   }
   const procs = dist.mode === 'procs';
+  // One `loom worker` per rank: the strategy's servers or other extra ranks are workers of the cluster too.
+  const ranks = worldSize(config);
   const secrets = procs ? mkdtempSync(join(tmpdir(), 'loom-job-')) : null;
   const { path: tokenPath, token } = secrets ? createTokenFile(secrets) : hostsToken(config);
   const [host, port] = parseListen(dist.listen ?? (procs ? '127.0.0.1:0' : undefined));
@@ -46,11 +49,11 @@ export async function trainOnCluster(options: ClusterDriverOptions): Promise<Tra
       host,
       port,
       token,
-      workers: dist.workers,
+      workers: ranks,
       heartbeatTimeoutMs: dist.failureTimeoutSec * 1000,
       joinTimeoutMs: dist.joinTimeoutSec * 1000,
       onFailure: dist.onFailure,
-      payload: { kind: 'ddp', config } satisfies DdpPayload,
+      payload: { kind: 'train', config } satisfies JobPayload,
       resume: resumeBytes(options.resume),
       ...(config.output.dir ? { checkpointPath: join(config.output.dir, 'checkpoint.ckpt') } : {}),
       log,
@@ -61,10 +64,10 @@ export async function trainOnCluster(options: ClusterDriverOptions): Promise<Tra
     });
     const joinArgs = ['worker', '--join', coordinator.address, '--token-file', tokenPath, '--heartbeat-sec', String(dist.heartbeatSec)];
     if (procs) {
-      workers = launchLocalWorkers({ count: dist.workers, command: process.execPath, args: [LOOM_BIN, ...joinArgs], log });
+      workers = launchLocalWorkers({ count: ranks, command: process.execPath, args: [LOOM_BIN, ...joinArgs], log });
       options.onWorkers?.(workers);
     } else {
-      log(`loom: coordinator listening on ${coordinator.address}; start ${dist.workers} workers with: loom ${joinArgs.join(' ')}`);
+      log(`loom: coordinator listening on ${coordinator.address}; start ${ranks} workers with: loom ${joinArgs.join(' ')}`);
     }
     const running = coordinator;
     const onStop = (): void => running.requestStop();

@@ -5,7 +5,7 @@ import type { DriverOptions } from './driver-options.js';
 import { trainOnThreads } from './run-threads.js';
 import { trainVirtual } from './run-virtual.js';
 import { trainOnCluster } from './run-cluster.js';
-import { planRobustRun } from '../robust/index.js';
+import { resolveStrategy } from '../strategies.js';
 
 type Driver = (options: DriverOptions) => Promise<TrainResult[]>;
 
@@ -18,8 +18,8 @@ const DRIVERS: Record<string, Driver> = {
 
 export async function runDataParallel(options: DriverOptions): Promise<TrainResult[]> {
   const mode = options.config.distributed.mode;
-  // A robust run's roles, rule and attack are checked here, before any worker starts.
-  if (options.config.robust) planRobustRun(options.config);
+  // The strategy's options (and a robust run's roles, rule and attack) are checked here, before any worker starts.
+  resolveStrategy(options.config);
   const driver = DRIVERS[mode];
   if (!driver) throw new LoomError(`distributed.mode ${mode} is not available in this build`);
   return driver(options);

@@ -4,6 +4,7 @@ import { siblingModule } from '../../util/module-url.js';
 import type { TrainResult } from '../../train/trainer.js';
 import type { ThreadRankData, ThreadRankEvent } from './threads-rank.js';
 import type { DriverOptions } from './driver-options.js';
+import { worldSize } from '../strategies.js';
 
 export async function trainOnThreads(options: DriverOptions): Promise<TrainResult[]> {
   const { config, metrics } = options;
@@ -16,8 +17,8 @@ export async function trainOnThreads(options: DriverOptions): Promise<TrainResul
   options.stopSignal?.addEventListener('abort', onStop, { once: true });
   try {
     return await pool.run<TrainResult>(
-      config.distributed.workers,
-      { module: siblingModule(import.meta.url, './threads-rank'), exportName: 'ddpThreadRank' },
+      worldSize(config),
+      { module: siblingModule(import.meta.url, './threads-rank'), exportName: 'threadRank' },
       data,
       {},
       (_rank, event) => {

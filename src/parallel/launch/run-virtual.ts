@@ -17,7 +17,8 @@ import type { LoomConfig } from '../../config/schema.js';
 import { buildModel } from '../../train/run.js';
 import { setMaxListeners } from 'node:events';
 import type { TrainResult } from '../../train/trainer.js';
-import { runDdpRank } from '../ddp/ddp-rank.js';
+import { worldSize } from '../strategies.js';
+import { runRank } from './run-rank.js';
 import type { DriverOptions } from './driver-options.js';
 
 type Link = { latencyUs: number; bandwidthGbps: number };
@@ -37,7 +38,7 @@ export function networkMessageCost(network: DistributedConfig['network']): Messa
 
 export async function trainVirtual(options: DriverOptions): Promise<TrainResult[]> {
   const { config, metrics } = options;
-  const size = config.distributed.workers;
+  const size = worldSize(config);
   const world = new VirtualWorld(size, { cost: networkMessageCost(config.distributed.network) });
   const clock = world.clock!;
   await initBackend(config.backend ? { backend: config.backend } : {});
@@ -55,7 +56,7 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
   setMaxListeners(0, failure.signal); // every rank's every collective listens to it
   try {
     const ranks = Array.from({ length: size }, (_, rank) =>
-      runDdpRank(world.transport(rank), {
+      runRank(world.transport(rank), {
         config,
         data,
         signal: failure.signal,

@@ -11,7 +11,7 @@ import type { Transport } from '../../comm/index.js';
 import type { LoomConfig } from '../../config/schema.js';
 import type { MetricRecord } from '../../train/metrics.js';
 import type { TrainResult } from '../../train/trainer.js';
-import { runDdpRank } from '../ddp/ddp-rank.js';
+import { runRank } from './run-rank.js';
 
 export interface ThreadRankData {
   readonly config: LoomConfig;
@@ -32,7 +32,7 @@ export interface ThreadRankEvent {
 
 const FORWARD_INTERVAL_MS = 50;
 
-export async function ddpThreadRank(transport: Transport, data: ThreadRankData, emit: (event: ThreadRankEvent) => void): Promise<TrainResult> {
+export async function threadRank(transport: Transport, data: ThreadRankData, emit: (event: ThreadRankEvent) => void): Promise<TrainResult> {
   const stopFlag = new Int32Array(data.stopFlag);
   let stop: (() => void) | null = null;
   let pending: ForwardedRecord[] = [];
@@ -44,7 +44,7 @@ export async function ddpThreadRank(transport: Transport, data: ThreadRankData, 
     lastForward = performance.now();
   };
   try {
-    return await runDdpRank(transport, {
+    return await runRank(transport, {
       config: data.config,
       ...(data.resume ? { resume: data.resume } : {}),
       onStart: (request) => (stop = request),

@@ -1,0 +1,32 @@
+/**
+ * The parameter server strategy (Li et al., "Scaling Distributed Machine Learning with the
+ * Parameter Server", OSDI 2014): k server ranks each own a range of the flat parameters and run
+ * the optimizer on it; workers push gradients and pull parameters. Consistency: BSP (a barrier
+ * every step; equals DDP), SSP with a staleness bound (Ho et al., NIPS 2013), or ASP.
+ */
+import type { LoomConfig } from '../../config/schema.js';
+import { LoomError } from '../../util/errors.js';
+import type { RankContext, Strategy } from '../strategy.js';
+import { psOptions, psRoles, type PsOptions } from './layout.js';
+import { runPsServer } from './ps-server.js';
+import { runPsWorker } from './ps-worker.js';
+
+export const parameterServerStrategy: Strategy<PsOptions> = {
+  name: 'ps',
+  options: psOptions,
+  roles: (workers, options) => psRoles(workers, options),
+  check: (options: PsOptions, config: LoomConfig) => {
+    if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy; strategy.type = "ps" has no robust server yet');
+    if (options.consistency !== 'bsp' && config.distributed.mode === 'virtual') {
+      throw new LoomError(
+        `strategy.consistency = "${options.consistency}" cannot run in distributed.mode "virtual" yet: asynchronous pushes must be ordered by one global event clock there; run it in threads, procs or hosts mode`,
+      );
+    }
+    const { batchSize, accumulationSteps } = config.train;
+    const parts = config.distributed.workers * accumulationSteps;
+    if (batchSize < parts) {
+      throw new LoomError(`train.batchSize ${batchSize} is smaller than workers x accumulation steps (${config.distributed.workers} x ${accumulationSteps} = ${parts}): some micro-batches would be empty`);
+    }
+  },
+  run: (ctx: RankContext, options: PsOptions) => (ctx.role === 'server' ? runPsServer(ctx, options) : runPsWorker(ctx, options)),
+};

@@ -1,0 +1,79 @@
+/**
+ * A parameter server's loop under stale synchronous parallel consistency (SSP; Ho et al., "More
+ * Effective Distributed ML via a Stale Synchronous Parallel Parameter Server", NIPS 2013) and, with
+ * an unbounded staleness, asynchronous parallel (ASP; Hogwild-style, Dean et al.'s Downpour SGD).
+ *
+ * The server applies each worker's push as soon as it arrives, as its own optimizer step at the
+ * learning rate of the worker's clock, and keeps every worker's clock (the steps it has pushed).
+ * A worker's reply, and with it the worker's next step, is held while the worker is more than s
+ * clocks ahead of the slowest worker still running. The staleness of a push (how many updates
+ * from others were applied since the pusher's last pull) goes back in the reply.
+ */
+import { DONE, PUSH, PUSH_HEADER, SEND_STATE, TAG } from './protocol.js';
+import type { ServerLoopSetup } from './server-bsp.js';
+import type { ShardState } from './server-shard.js';
+
+export interface SspSetup extends ServerLoopSetup {
+  /** Clocks a worker may run ahead of the slowest (Infinity: ASP). */
+  readonly staleness: number;
+  /** Every worker's clock at the start (the resumed step). */
+  readonly startClock: number;
+}
+
+export async function serveSsp({ comm, shard, workers, lr, staleness, startClock }: SspSetup): Promise<number> {
+  const n = workers.length;
+  const headers = workers.map(() => new Float32Array(PUSH_HEADER));
+  const grads = workers.map(() => new Float32Array(shard.length));
+  const clocks = workers.map(() => startClock);
+  const done = workers.map(() => false);
+  const pulledAt = workers.map(() => 0);
+  const replies = new Map<number, number[]>(); // held replies: worker index -> header
+  let leadState: ShardState | null = null;
+  let version = 0;
+  let stopping = 0;
+
+  const receiveHeader = (i: number): Promise<number> => comm.recv(workers[i]!, headers[i]!, shard.opts(TAG.pushHeader)).then(() => i);
+  const pending = new Map<number, Promise<number>>(workers.map((_, i) => [i, receiveHeader(i)]));
+  const slowest = (): number => Math.min(...clocks.filter((_, i) => !done[i]));
+  const release = async (): Promise<void> => {
+    const floor = slowest();
+    const ready = [...replies.keys()].filter((i) => clocks[i]! - floor <= staleness);
+    await Promise.all(
+      ready.map(async (i) => {
+        const header = replies.get(i)!;
+        replies.delete(i);
+        header[1] = stopping;
+        pulledAt[i] = version;
+        await shard.sendParams(workers[i]!, header);
+        if (i === 0 && leadState) {
+          const state = leadState;
+          leadState = null;
+          await shard.shipState(workers[0]!, state);
+        }
+      }),
+    );
+  };
+
+  while (pending.size > 0) {
+    const i = await Promise.race(pending.values());
+    pending.delete(i);
+    const header = headers[i]!;
+    if ((header[PUSH.flags]! & DONE) !== 0) {
+      done[i] = true;
+    } else {
+      await comm.recv(workers[i]!, grads[i]!, shard.opts(TAG.pushGradient));
+      const clock = header[PUSH.clock]!;
+      const stale = version - pulledAt[i]!;
+      shard.optimizer.step(shard.params, grads[i]!, lr(clock));
+      version++;
+      clocks[i] = clock + 1;
+      stopping = Math.max(stopping, header[PUSH.stop]!);
+      replies.set(i, [header[PUSH.loss]!, stopping, stale, version]);
+      if (i === 0 && (header[PUSH.flags]! & SEND_STATE) !== 0) leadState = shard.snapshot();
+      pending.set(i, receiveHeader(i));
+    }
+    await release();
+  }
+  await shard.shipState(workers[0]!);
+  return version;
+}

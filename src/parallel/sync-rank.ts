@@ -1,0 +1,32 @@
+/**
+ * One rank of a strategy of the synchronous family: build the run (data, model, optimizer, step
+ * primitives) with the group the strategy's reducer gives, and drive the synchronous loop
+ * (train/trainer.ts) to its end. DDP runs it with a bucketed all-reduce, robust aggregation with a
+ * robust server.
+ */
+import type { DatasetSplit } from '../data/index.js';
+import type { Model } from '../nn/model.js';
+import { prepareRun } from '../train/run.js';
+import type { TrainResult } from '../train/trainer.js';
+import type { WorkerGroup } from '../train/worker-group.js';
+import type { RankContext } from './strategy.js';
+
+/** The group of one rank, built once its model holds its starting parameters. */
+export type GroupFactory = (model: Model, data: DatasetSplit) => WorkerGroup | Promise<WorkerGroup>;
+
+export async function runSynchronousRank(ctx: RankContext, group: GroupFactory): Promise<TrainResult> {
+  const run = await prepareRun(ctx.config, {
+    ...(ctx.resume ? { resume: ctx.resume } : {}),
+    ...(ctx.data ? { data: ctx.data } : {}),
+    ...(ctx.writeCheckpoint ? { writeCheckpoint: ctx.writeCheckpoint } : {}),
+    metricsFile: false,
+    group,
+  });
+  try {
+    ctx.onStart?.(() => run.trainer.stop());
+    if (ctx.report) run.metrics.on('record', ctx.report);
+    return await run.trainer.run();
+  } finally {
+    run.model.dispose();
+  }
+}
