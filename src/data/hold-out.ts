@@ -6,7 +6,6 @@
  */
 import { LoomError } from '../util/errors.js';
 import type { DatasetSplit } from './dataset.js';
-import type { DatasetSpec } from './registry.js';
 import { epochPermutation } from './sampler.js';
 import { subsetDataset } from './subset.js';
 
@@ -26,7 +25,7 @@ export function holdOutSplit(data: DatasetSplit, count: number): DatasetSplit {
 }
 
 /** `spec` without its holdOut: the dataset as its source splits it (the test set itself). */
-export function withoutHoldOut<S extends DatasetSpec>(spec: S): S {
+export function withoutHoldOut<S extends { readonly name: string; readonly holdOut?: number }>(spec: S): S {
   if (!('holdOut' in spec)) return spec;
   const { holdOut: _held, ...whole } = spec;
   return whole as S;

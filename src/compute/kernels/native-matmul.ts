@@ -6,7 +6,7 @@
  * column, then linear or ReLU); everything else stays on the WebAssembly path.
  */
 import type { NativeKernels } from '../../native/index.js';
-import { broadcastIndex, type MatMulShape } from './matmul-core.js';
+import { broadcastIndex, type MatMulShape } from './matmul-shape.js';
 import type { BackendWasm, TensorInfo } from './wasm-backend.js';
 import { heapBuffer, heapOffset } from './wasm-backend.js';
 
