@@ -33,7 +33,7 @@ export class ServerShard {
   constructor(
     private readonly comm: Communicator,
     readonly shard: Shard,
-    model: Model,
+    model: Pick<Model, 'params' | 'segments'>,
     /** The run's whole-model optimizer, holding the resumed state if any. */
     whole: Optimizer,
     spec: OptimizerSpec,

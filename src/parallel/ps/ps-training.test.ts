@@ -1,0 +1,96 @@
+/**
+ * The parameter server end to end: BSP over real `loom worker` processes equals one worker; a
+ * checkpoint written with 4 shards resumes exactly with 1 (Adam's state and step count travel with
+ * it); SSP and ASP train over threads and report the staleness of the lead's pushes; bad strategy
+ * options are refused before any worker starts, naming the key and value.
+ */
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../config/load.js';
+import { loadCheckpoint } from '../../train/checkpoint.js';
+import { MetricsStream, type StepRecord } from '../../train/metrics.js';
+import { prepareRun } from '../../train/run.js';
+import { runDataParallel } from '../launch/index.js';
+import { relativeDifference, smallDdpConfig } from '../test-support/ddp-config.js';
+
+const built = existsSync(fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url)));
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'loom-ps-train-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function psConfig(dir: string, options: { workers: number; mode: string; steps: number; strategy: Record<string, unknown>; optimizer?: Record<string, unknown>; extra?: Record<string, unknown> }) {
+  const base = smallDdpConfig(dir, { workers: options.workers, mode: options.mode, steps: options.steps, batchSize: 24 });
+  return validateConfig({ ...base, ...(options.optimizer ? { optimizer: options.optimizer } : {}), ...options.extra, strategy: { type: 'ps', ...options.strategy } });
+}
+
+const lastParams = (dir: string): Float32Array => loadCheckpoint(join(dir, 'checkpoint.ckpt')).params;
+
+describe.skipIf(!built)('parameter server in procs mode (needs the compiled CLI: npm run build)', () => {
+  it('BSP, 3 worker processes and 2 server processes, equals one worker', async () => {
+    const single = await prepareRun(smallDdpConfig(join(root, 'single'), { steps: 8, batchSize: 24 }));
+    await single.trainer.run();
+    const reference = Float32Array.from(single.model.params);
+    single.model.dispose();
+    const dir = join(root, 'procs');
+    const results = await runDataParallel({ config: psConfig(dir, { workers: 3, mode: 'procs', steps: 8, strategy: { servers: 2 } }), metrics: new MetricsStream() });
+    expect(results.map((r) => r.role)).toEqual(['worker', 'worker', 'worker', 'server', 'server']);
+    expect(relativeDifference(lastParams(dir), reference)).toBeLessThan(1e-5);
+  });
+});
+
+describe('parameter server', () => {
+  it('resumes a 4-shard checkpoint with 1 shard and ends where the uninterrupted run does (Adam)', async () => {
+    const adam = { type: 'adam', lr: 0.01 };
+    const whole = join(root, 'whole');
+    const middle = join(root, 'middle.ckpt');
+    const metrics = new MetricsStream();
+    metrics.on('checkpoint', (r) => {
+      if (r.step === 4) copyFileSync(join(whole, 'checkpoint.ckpt'), middle);
+    });
+    await runDataParallel({ config: psConfig(whole, { workers: 2, mode: 'virtual', steps: 10, strategy: { servers: 4 }, optimizer: adam, extra: { output: { dir: whole, checkpointEvery: 4 } } }), metrics });
+    expect(loadCheckpoint(middle).optimizer.step).toBe(4);
+    const resumed = join(root, 'resumed');
+    await runDataParallel({ config: psConfig(resumed, { workers: 2, mode: 'virtual', steps: 10, strategy: { servers: 1 }, optimizer: adam }), metrics: new MetricsStream(), resume: middle });
+    expect(relativeDifference(lastParams(resumed), lastParams(whole))).toBeLessThan(1e-5);
+    expect(loadCheckpoint(join(resumed, 'checkpoint.ckpt')).optimizer.step).toBe(10);
+  });
+
+  for (const strategy of [{ consistency: 'ssp', staleness: 2 }, { consistency: 'asp' }]) {
+    it(`${strategy.consistency.toUpperCase()} over threads (3 workers, 2 servers) learns, and reports staleness`, async () => {
+      const dir = join(root, strategy.consistency);
+      const metrics = new MetricsStream();
+      const steps: StepRecord[] = [];
+      metrics.on('step', (r) => steps.push(r));
+      const results = await runDataParallel({ config: psConfig(dir, { workers: 3, mode: 'threads', steps: 60, strategy: { servers: 2, ...strategy } }), metrics });
+      expect(results.slice(0, 3).map((r) => r.steps)).toEqual([60, 60, 60]);
+      // Each server applied every worker's every push.
+      expect(results.slice(3).map((r) => r.steps)).toEqual([180, 180]);
+      expect(steps).toHaveLength(60);
+      expect(steps.every((r) => Number.isInteger(r.staleness) && r.staleness! >= 0)).toBe(true);
+      expect(results[0]!.evaluation!.accuracy).toBeGreaterThan(0.8);
+      expect(loadCheckpoint(join(dir, 'checkpoint.ckpt')).optimizer.step).toBe(180);
+    });
+  }
+
+  it('refuses bad options before any worker starts, naming the key and value', async () => {
+    const refused = (strategy: Record<string, unknown>, mode = 'virtual', optimizer?: Record<string, unknown>) =>
+      runDataParallel({ config: psConfig(join(root, 'refused'), { workers: 2, mode, steps: 2, strategy, ...(optimizer ? { optimizer } : {}) }), metrics: new MetricsStream() });
+    await expect(refused({ consistency: 'ssp', staleness: -1 })).rejects.toThrow('config key strategy.staleness = -1 is invalid: too small: expected number to be >=0');
+    await expect(refused({ consistency: 'ssp' })).rejects.toThrow('config key strategy.staleness is missing (consistency ssp needs a staleness bound s (steps a worker may run ahead))');
+    await expect(refused({ consistency: 'bsp', staleness: 2 })).rejects.toThrow('config key strategy.staleness = 2 is invalid: staleness applies to consistency ssp only');
+    await expect(refused({ server: 2 })).rejects.toThrow('unknown config key strategy.server');
+    await expect(refused({ servers: 0 })).rejects.toThrow(/^config key strategy.servers = 0 is invalid/);
+    await expect(refused({ consistency: 'asp' })).rejects.toThrow(/strategy.consistency = "asp" cannot run in distributed.mode "virtual" yet/);
+    await expect(refused({ servers: 7 }, 'virtual', { type: 'lars', lr: 0.1 })).rejects.toThrow(
+      'strategy.servers = 7: a layer-wise optimizer updates whole tensors, and the model has 6, so at most 6 servers',
+    );
+    await expect(runDataParallel({ config: validateConfig({ ...smallDdpConfig(root), strategy: { type: 'gossip' } }), metrics: new MetricsStream() })).rejects.toThrow(
+      'config key strategy.type = "gossip" is invalid: expected one of ddp, ps',
+    );
+  });
+});
