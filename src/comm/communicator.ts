@@ -34,6 +34,7 @@ import { segmentLength, segmentStart } from './segments.js';
 import { CommStats } from './stats.js';
 import { collectiveTag, MAX_USER_TAG } from './tags.js';
 import type { Transport } from './transport.js';
+import { SubTransport } from './transports/sub-transport.js';
 
 export interface CommunicatorOptions {
   /** Timeout of every operation that does not set its own (default 60 s). */
@@ -71,6 +72,15 @@ export class Communicator {
     const calibrate = options.calibrate ?? options.costModel === undefined;
     if (calibrate) await comm.calibrate(typeof calibrate === 'object' ? calibrate : {});
     return comm;
+  }
+
+  /**
+   * A communicator over a subset of this one's ranks (only those ranks call it), its messages in a
+   * tag space of its own keyed by `context` (1..127; distinct for subsets that share a rank).
+   * Collectives on it run among the subset; rank numbers are positions in `ranks`.
+   */
+  subset(ranks: readonly number[], context: number): Communicator {
+    return new Communicator(new SubTransport(this.transport, ranks, context), { timeoutMs: this.timeoutMs, costModel: this.model });
   }
 
   /** The alpha-beta model `auto` uses, and where it came from. */

@@ -15,6 +15,7 @@ export { ALL_REDUCE, type AllReduceFn } from './allreduce/registry.js';
 export { divideBy, sumInto } from './kernels/float-kernels.js';
 export type { AllReduceTiming, AllReduceTimingOptions } from './allreduce-timing.js';
 
+export { SubTransport } from './transports/sub-transport.js';
 export { createVirtualTransports, VirtualWorld, type VirtualWorldOptions } from './transports/virtual/virtual-transport.js';
 export { alphaBetaCost, VirtualClock, type MessageCost } from './transports/virtual/clock.js';
 export { hierarchicalCost, type LinkModel } from './transports/virtual/topology.js';

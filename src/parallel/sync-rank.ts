@@ -20,6 +20,7 @@ export async function runSynchronousRank(ctx: RankContext, group: GroupFactory):
     ...(ctx.data ? { data: ctx.data } : {}),
     ...(ctx.writeCheckpoint ? { writeCheckpoint: ctx.writeCheckpoint } : {}),
     metricsFile: false,
+    rank: { index: ctx.rank, size: ctx.size },
     group,
   });
   try {

@@ -2,8 +2,8 @@
  * Checkpoint files: everything needed to resume a run bit-exactly or to evaluate it later.
  *
  * Layout: `LOOMCKPT` magic, u32 format version, u32 header length, the JSON header, the float32
- * payload (parameters, then optimizer buffers in header order), and a SHA-256 of all preceding
- * bytes. Written atomically (temp file + fsync + rename); the checksum is verified on load.
+ * payload (parameters, then optimizer buffers in header order, then each rank's parameters and
+ * buffers where the ranks' states differ), and a SHA-256 of all preceding bytes. Written atomically (temp file + fsync + rename); the checksum is verified on load.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +14,12 @@ const MAGIC = Buffer.from('LOOMCKPT', 'ascii');
 const VERSION = 1;
 const DIGEST_BYTES = 32;
 
+/** One rank's parameters and optimizer state. */
+export interface RankState {
+  readonly params: Float32Array;
+  readonly optimizer: Checkpoint['optimizer'];
+}
+
 export interface Checkpoint {
   /** The validated config of the run that wrote it (JSON-compatible). */
   readonly config: unknown;
@@ -23,35 +29,55 @@ export interface Checkpoint {
   readonly optimizer: { readonly kind: string; readonly step: number; readonly buffers: Readonly<Record<string, Float32Array>> };
   /** Extra JSON the writer wants back (e.g. a text vocabulary, the last metrics). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * Every rank's own state, rank order, when the ranks' models differ (local SGD, gossip); then
+   * `params` is their average, which `loom eval` evaluates, and a run resumed with as many ranks
+   * gives each its own state back.
+   */
+  readonly ranks?: readonly RankState[];
 }
 
-interface Header {
-  config: unknown;
-  step: number;
+interface StateHeader {
   paramCount: number;
   optimizer: { kind: string; step: number; buffers: { name: string; length: number }[] };
+}
+
+interface Header extends StateHeader {
+  config: unknown;
+  step: number;
   extra?: Record<string, unknown>;
+  ranks?: StateHeader[];
+}
+
+function stateHeader(state: RankState): StateHeader {
+  return {
+    paramCount: state.params.length,
+    optimizer: {
+      kind: state.optimizer.kind,
+      step: state.optimizer.step,
+      buffers: Object.entries(state.optimizer.buffers).map(([name, buf]) => ({ name, length: buf.length })),
+    },
+  };
+}
+
+function statePayload(state: RankState): Uint8Array[] {
+  return [floatBytes(state.params), ...Object.values(state.optimizer.buffers).map(floatBytes)];
 }
 
 export function encodeCheckpoint(ckpt: Checkpoint): Buffer {
-  const buffers = Object.entries(ckpt.optimizer.buffers);
   const header: Header = {
     config: ckpt.config,
     step: ckpt.step,
-    paramCount: ckpt.params.length,
-    optimizer: {
-      kind: ckpt.optimizer.kind,
-      step: ckpt.optimizer.step,
-      buffers: buffers.map(([name, buf]) => ({ name, length: buf.length })),
-    },
+    ...stateHeader(ckpt),
     ...(ckpt.extra ? { extra: { ...ckpt.extra } } : {}),
+    ...(ckpt.ranks ? { ranks: ckpt.ranks.map(stateHeader) } : {}),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(MAGIC.length + 8);
   MAGIC.copy(prefix, 0);
   prefix.writeUInt32LE(VERSION, MAGIC.length);
   prefix.writeUInt32LE(headerBytes.length, MAGIC.length + 4);
-  const parts = [prefix, headerBytes, floatBytes(ckpt.params), ...buffers.map(([, buf]) => floatBytes(buf))];
+  const parts = [prefix, headerBytes, ...statePayload(ckpt), ...(ckpt.ranks ?? []).flatMap(statePayload)];
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
   return Buffer.concat([...parts, hash.digest()]);
@@ -81,16 +107,22 @@ export function decodeCheckpoint(bytes: Buffer, source = 'checkpoint'): Checkpoi
     offset = end;
     return out;
   };
-  const params = take(header.paramCount);
-  const buffers: Record<string, Float32Array> = {};
-  for (const { name, length } of header.optimizer.buffers) buffers[name] = take(length);
+  const state = (h: StateHeader): RankState => {
+    const params = take(h.paramCount);
+    const buffers: Record<string, Float32Array> = {};
+    for (const { name, length } of h.optimizer.buffers) buffers[name] = take(length);
+    return { params, optimizer: { kind: h.optimizer.kind, step: h.optimizer.step, buffers } };
+  };
+  const { params, optimizer } = state(header);
+  const ranks = header.ranks?.map(state);
   if (offset !== body.length) throw new LoomError(`${source} is corrupt: ${body.length - offset} unexpected trailing bytes`);
   return {
     config: header.config,
     step: header.step,
     params,
-    optimizer: { kind: header.optimizer.kind, step: header.optimizer.step, buffers },
+    optimizer,
     ...(header.extra ? { extra: header.extra } : {}),
+    ...(ranks ? { ranks } : {}),
   };
 }
 

@@ -41,6 +41,8 @@ export interface PrepareOptions {
   readonly data?: DatasetSplit;
   /** Where rank 0's checkpoints go (default: written to output.dir/checkpoint.ckpt). */
   readonly writeCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /** This rank of how many (a checkpoint that holds every rank's state gives this one its own). */
+  readonly rank?: { readonly index: number; readonly size: number };
   /** Append records to output.dir/metrics.jsonl (default true; a rank whose driver records them says false). */
   readonly metricsFile?: boolean;
 }
@@ -66,8 +68,10 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
     const source = typeof options.resume === 'string' ? options.resume : 'the resumed checkpoint';
     const ckpt = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
     checkResumable(ckpt, config, model, source);
-    model.params.set(ckpt.params);
-    optimizer.loadState({ kind: ckpt.optimizer.kind, step: ckpt.optimizer.step, buffers: ckpt.optimizer.buffers });
+    // A checkpoint of ranks whose states differ gives each rank its own back, if the job has as many.
+    const own = options.rank && ckpt.ranks?.length === options.rank.size ? ckpt.ranks[options.rank.index]! : ckpt;
+    model.params.set(own.params);
+    optimizer.loadState({ kind: own.optimizer.kind, step: own.optimizer.step, buffers: own.optimizer.buffers });
     startStep = ckpt.step;
   }
   const group = options.group ? await options.group(model, data) : undefined;

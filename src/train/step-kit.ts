@@ -14,7 +14,7 @@ import type { Model } from '../nn/model.js';
 import type { EvalSums } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { LoomError } from '../util/errors.js';
-import { saveCheckpoint, type Checkpoint } from './checkpoint.js';
+import { saveCheckpoint, type Checkpoint, type RankState } from './checkpoint.js';
 import { evaluationSums } from './evaluate.js';
 import type { MetricsStream } from './metrics.js';
 
@@ -182,7 +182,7 @@ export class StepKit {
   }
 
   /** Writes the checkpoint of `params` and `optimizer` state at `step` (the model's and this kit's optimizer by default). */
-  async saveCheckpoint(step: number, state: { params: Float32Array; optimizer: Checkpoint['optimizer'] } = this.ownState()): Promise<void> {
+  async saveCheckpoint(step: number, state: RankState & { ranks?: readonly RankState[] } = this.ownState()): Promise<void> {
     const policy = this.opts.checkpoint;
     if (!policy) return;
     const checkpoint: Checkpoint = {
@@ -191,6 +191,7 @@ export class StepKit {
       params: state.params,
       optimizer: state.optimizer,
       ...(policy.extra ? { extra: policy.extra } : {}),
+      ...(state.ranks ? { ranks: state.ranks } : {}),
     };
     if (policy.write) await policy.write(checkpoint);
     else saveCheckpoint(policy.path, checkpoint);
@@ -201,7 +202,8 @@ export class StepKit {
     return this.opts.checkpoint !== undefined;
   }
 
-  private ownState(): { params: Float32Array; optimizer: Checkpoint['optimizer'] } {
+  /** This rank's parameters and optimizer state (live views of the parameters; copies of the buffers). */
+  ownState(): RankState {
     const state = this.optimizer.state();
     return { params: this.model.params, optimizer: { kind: this.optimizer.kind, step: state.step, buffers: state.buffers } };
   }

@@ -53,6 +53,8 @@ export class Trainer {
   private stopRequested = false;
   private readonly grad: Float32Array;
   private readonly scalars: Float32Array;
+  /** [loss, stop vote] exchanged by a group's afterStep. */
+  private readonly exchange = new Float32Array(2);
   private readonly group: WorkerGroup;
   readonly kit: StepKit;
 
@@ -115,28 +117,49 @@ export class Trainer {
       const trafficBefore = group.traffic();
 
       const local = group.localSamples?.(step, globalBatch) ?? StepKit.slice(globalBatch, group.rank, group.size);
+      const stepsLocally = group.stepsLocally?.(step) ?? false;
       const computeStarted = performance.now();
-      const localLoss = kit.gradient(local, this.grad, local.length / globalBatch.length, group.prepareBatch?.bind(group));
+      // A share of the global mean, summed over the group; or, stepping locally, this rank's own mean.
+      const weight = stepsLocally ? 1 : local.length / globalBatch.length;
+      const localLoss = kit.gradient(local, this.grad, weight, group.prepareBatch?.bind(group));
       const computeSec = group.computed((performance.now() - computeStarted) / 1000, local.length);
 
       const scalars = this.scalars;
       scalars.fill(0);
-      scalars[LOSS_SLOT] = localLoss;
-      scalars[STOP_SLOT] = this.stopRequested ? 1 : 0;
-      scalars[COMPUTE_SLOTS + group.rank] = computeSec;
-      const syncStarted = group.now();
-      await group.sumGradients(this.grad, scalars);
-      const syncSec = group.now() - syncStarted;
-      lastLoss = group.size === 1 ? localLoss : scalars[LOSS_SLOT]!;
-      stopAgreed = scalars[STOP_SLOT]! > 0;
+      let syncSec = 0;
+      let slowest = computeSec;
+      if (stepsLocally) {
+        lastLoss = localLoss;
+      } else {
+        scalars[LOSS_SLOT] = localLoss;
+        scalars[STOP_SLOT] = this.stopRequested ? 1 : 0;
+        scalars[COMPUTE_SLOTS + group.rank] = computeSec;
+        const syncStarted = group.now();
+        await group.sumGradients(this.grad, scalars);
+        syncSec = group.now() - syncStarted;
+        slowest = Math.max(...scalars.subarray(COMPUTE_SLOTS));
+        lastLoss = group.size === 1 ? localLoss : scalars[LOSS_SLOT]!;
+        stopAgreed = scalars[STOP_SLOT]! > 0;
+      }
       if (!Number.isFinite(lastLoss)) {
         throw new LoomError(`training diverged at step ${step}: loss is ${lastLoss} (lower optimizer.lr = ${lr}?)`);
       }
       optimizer.step(model.params, this.grad, lr);
       step++;
       windowSamples += globalBatch.length;
+      if (group.afterStep) {
+        const exchange = this.exchange;
+        exchange[0] = lastLoss / group.size;
+        exchange[1] = this.stopRequested ? 1 : 0;
+        const started = group.now();
+        const moment = { evaluates: kit.evaluatesAt(step), last: step >= stopAt || step >= totalSteps };
+        if (await group.afterStep(model.params, step, exchange, moment)) {
+          lastLoss = exchange[0]!;
+          stopAgreed ||= exchange[1]! > 0;
+        }
+        syncSec += group.now() - started;
+      }
 
-      const slowest = Math.max(...scalars.subarray(COMPUTE_SLOTS));
       const waitSec = Math.max(0, Math.min(syncSec, slowest - computeSec));
       const commSec = Math.max(0, syncSec - waitSec);
       totals.computeSec += computeSec;
@@ -182,10 +205,10 @@ export class Trainer {
         windowStart = group.now(); // evaluation is not training time
         windowSamples = 0;
       }
-      if (kit.checkpointDue(step) && lead) await kit.saveCheckpoint(step);
+      if (kit.checkpointDue(step)) await this.checkpoint(step);
     }
     if (kit.hasTest && step !== totalSteps && evaluatedAt !== step) evaluation = await this.evaluate(step, started);
-    if (lead) await kit.saveCheckpoint(step);
+    await this.checkpoint(step);
     const elapsed = group.now() - started;
     const traffic = group.traffic();
     return {
@@ -198,6 +221,21 @@ export class Trainer {
       stopped: step < stopAt,
       timing: { rank: group.rank, workers: group.size, steps: step - startStep, ...totals, ...traffic, simulated: group.simulated },
     };
+  }
+
+  /**
+   * Rank 0 writes the checkpoint; where the ranks' states differ the group gathers them there first,
+   * and the checkpoint holds each, with their average as its parameters.
+   */
+  private async checkpoint(step: number): Promise<void> {
+    const { group, kit } = this;
+    if (!kit.checkpoints) return;
+    if (!group.gatherStates) {
+      if (group.rank === 0) await kit.saveCheckpoint(step);
+      return;
+    }
+    const states = await group.gatherStates(kit.ownState());
+    if (states) await kit.saveCheckpoint(step, { params: averageOf(states.map((s) => s.params)), optimizer: states[0]!.optimizer, ranks: states });
   }
 
   /** Each rank evaluates its slice of the test samples; the sums are added over the group. */
@@ -214,6 +252,13 @@ export class Trainer {
     if (group.rank === 0) publishEvaluation(this.kit, step, result, group.now() - started);
     return result;
   }
+}
+
+function averageOf(vectors: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(vectors[0]!.length);
+  for (const v of vectors) for (let i = 0; i < out.length; i++) out[i]! += v[i]!;
+  for (let i = 0; i < out.length; i++) out[i]! /= vectors.length;
+  return out;
 }
 
 /** The lead rank's eval record. */

@@ -5,6 +5,7 @@
  * training loop serve every synchronous strategy without train/ depending on comm/.
  */
 import type { Batch } from '../data/index.js';
+import type { RankState } from './checkpoint.js';
 
 export interface GroupTraffic {
   readonly bytesSent: number;
@@ -37,6 +38,28 @@ export interface WorkerGroup {
   localSamples?(step: number, globalBatch: Int32Array): Int32Array;
   /** What this rank computes on in place of `batch` (e.g. a Byzantine worker's relabelled targets). */
   prepareBatch?(batch: Batch): Batch;
+  /**
+   * True when this rank steps on its own gradient at `step` (local SGD, gossip): the gradient is
+   * its share's mean, not summed over the group, and `afterStep` reconciles the models.
+   */
+  stepsLocally?(step: number): boolean;
+  /**
+   * After the optimizer step that completed `step` steps: reconcile this rank's parameters with
+   * the others' (model averaging, gossip). `scalars` holds [loss, stop vote] of this rank; when the
+   * group exchanges them it leaves their sums there and returns true.
+   */
+  afterStep?(params: Float32Array, step: number, scalars: Float32Array, at: StepMoment): Promise<boolean>;
+  /**
+   * Every rank's state, gathered on rank 0 for a checkpoint (every rank calls it; null elsewhere).
+   * Absent when every rank holds the same state.
+   */
+  gatherStates?(own: RankState): Promise<RankState[] | null>;
+}
+
+/** What the loop knows of a completed step that a group reconciling models needs: the run evaluates after it, or may end with it. */
+export interface StepMoment {
+  readonly evaluates: boolean;
+  readonly last: boolean;
 }
 
 /** The group of one: training on a single worker. */

@@ -90,7 +90,7 @@ describe('parameter server', () => {
       'strategy.servers = 7: a layer-wise optimizer updates whole tensors, and the model has 6, so at most 6 servers',
     );
     await expect(runDataParallel({ config: validateConfig({ ...smallDdpConfig(root), strategy: { type: 'gossip' } }), metrics: new MetricsStream() })).rejects.toThrow(
-      'config key strategy.type = "gossip" is invalid: expected one of ddp, ps',
+      'config key strategy.type = "gossip" is invalid: expected one of ddp, ps, local-sgd',
     );
   });
 });

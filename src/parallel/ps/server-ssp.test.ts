@@ -16,7 +16,7 @@ const limits = { timeoutMs: 5_000 };
 function world(staleness: number) {
   const virtual = new VirtualWorld(3);
   const comms = [0, 1, 2].map((rank) => new Communicator(virtual.transport(rank), limits));
-  const model = { params: new Float32Array(P), segments: [{ offset: 0, size: P, shape: [P] }] };
+  const model = { params: new Float32Array(P), segments: [{ name: 'fc.weight', layer: 'fc', offset: 0, size: P, shape: [P] }] };
   const spec = { type: 'sgd' as const };
   const shard = new ServerShard(comms[2]!, [0, P], model, createOptimizer(spec, { length: P }), spec, limits);
   // As runPsServer does: every worker first pulls the server's parameters.

@@ -1,0 +1,63 @@
+/**
+ * Local SGD and post-local SGD (Lin, Stich, Patel, Jaggi, "Don't Use Large Mini-Batches, Use Local
+ * SGD", ICLR 2020): each worker takes H local steps on its own share of every global batch, then
+ * the workers' models are averaged; post-local SGD trains synchronously (DDP) up to a switch step
+ * and locally after it. Hierarchical local SGD (same paper) averages within each node every H
+ * steps and over all nodes every `globalPeriod` steps. With H = 1 and SGD, local SGD is DDP.
+ */
+import { z } from 'zod';
+import type { LoomConfig } from '../../config/schema.js';
+import { LoomError } from '../../util/errors.js';
+import { planBuckets } from '../ddp/buckets.js';
+import type { RankContext, Strategy } from '../strategy.js';
+import { runSynchronousRank } from '../sync-rank.js';
+import { LocalSgdGroup } from './local-sgd-group.js';
+
+const positiveInt = z.number().int().positive();
+
+const localSgdOptions = z
+  .strictObject({
+    /** Local steps between model averages (H). */
+    period: positiveInt.default(8),
+    /** Train synchronously (DDP) for this many steps first (post-local SGD); 0: local from the start. */
+    switchStep: z.number().int().nonnegative().default(0),
+    /** Hierarchical: ranks per node (consecutive ranks), averaged among themselves every `period` steps. */
+    nodeSize: positiveInt.optional(),
+    /** Hierarchical: average over all ranks every this many local steps (a multiple of period). */
+    globalPeriod: positiveInt.optional(),
+  })
+  .refine((o) => o.globalPeriod === undefined || o.nodeSize !== undefined, { message: 'globalPeriod needs nodeSize (hierarchical local SGD)', path: ['globalPeriod'] })
+  .refine((o) => o.globalPeriod === undefined || o.globalPeriod % o.period === 0, { message: 'globalPeriod must be a multiple of period', path: ['globalPeriod'] });
+
+export type LocalSgdOptions = z.infer<typeof localSgdOptions>;
+
+export const localSgdStrategy: Strategy<LocalSgdOptions> = {
+  name: 'local-sgd',
+  options: localSgdOptions,
+  roles: (workers) => Array.from({ length: workers }, () => 'worker'),
+  check: (options: LocalSgdOptions, config: LoomConfig) => {
+    if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy, not local-sgd');
+    const workers = config.distributed.workers;
+    if (options.nodeSize !== undefined && workers % options.nodeSize !== 0) {
+      throw new LoomError(`strategy.nodeSize = ${options.nodeSize} must divide distributed.workers = ${workers}`);
+    }
+  },
+  run: (ctx: RankContext, options: LocalSgdOptions) =>
+    runSynchronousRank(ctx, async (model) => {
+      const { comm, signal, timeoutMs, config } = ctx;
+      const dist = config.distributed;
+      // A resumed run's ranks may each hold their own model; a fresh one starts from rank 0's.
+      if (!ctx.resume) await comm.broadcast(model.params, 0, { timeoutMs, ...(signal ? { signal } : {}) });
+      return new LocalSgdGroup(
+        comm,
+        {
+          algorithm: dist.allreduce,
+          timeoutMs,
+          ...(signal ? { signal } : {}),
+          ...(ctx.chargeCompute ? { chargeCompute: ctx.chargeCompute } : {}),
+          buckets: planBuckets(model.segments, { capBytes: dist.bucketMB * 2 ** 20, firstCapBytes: dist.firstBucketMB * 2 ** 20 }),
+        },
+        options,
+      );
+    }),
+};
