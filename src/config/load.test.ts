@@ -60,7 +60,8 @@ describe('config validation', () => {
 
 describe('--set overrides', () => {
   it('parses values as YAML and creates nested keys', () => {
-    const raw = applyOverrides(base, ['optimizer.lr=0.05', 'model.hidden=[64, 32]', 'output.dir=runs/x', 'optimizer.nesterov=true']);
+    // Nesterov needs momentum (SGD's schema, which the config shares, refuses it without).
+    const raw = applyOverrides(base, ['optimizer.lr=0.05', 'model.hidden=[64, 32]', 'output.dir=runs/x', 'optimizer.momentum=0.9', 'optimizer.nesterov=true']);
     const config = validateConfig(raw);
     expect(config.optimizer.lr).toBe(0.05);
     expect(config.model).toEqual({ type: 'mlp', hidden: [64, 32] });

@@ -3,10 +3,10 @@
  * never silently falls back to a default.
  */
 import { z } from 'zod';
+import { OPTIMIZER_OPTIONS } from '../optim/options/index.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
-const probability = z.number().min(0).lt(1);
 
 /** Training samples held out to evaluate on instead of the test set (data/hold-out.ts); not for text, whose test split is already held out. */
 const holdOut = { holdOut: positiveInt.optional() };
@@ -80,6 +80,7 @@ export const modelSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** The fields the config adds to an optimizer's own options. */
 const lrFields = {
   /** Base learning rate (before the schedule and any batch-size scaling). */
   lr: z.number().positive(),
@@ -87,33 +88,17 @@ const lrFields = {
   scaleLr: z.enum(['none', 'linear', 'sqrt']).optional(),
   referenceBatch: positiveInt.optional(),
 };
-const adamFields = {
-  beta1: probability.optional(),
-  beta2: probability.optional(),
-  eps: z.number().positive().optional(),
-  weightDecay: nonNegative.optional(),
-};
 
+/**
+ * Each optimizer's options are its own schema (optim/options/), defaults and cross-option rules
+ * included, so a config accepts exactly what the optimizer does; the config adds the lr fields.
+ */
 export const optimizerSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('sgd'),
-    ...lrFields,
-    momentum: probability.optional(),
-    dampening: probability.optional(),
-    nesterov: z.boolean().optional(),
-    weightDecay: nonNegative.optional(),
-  }),
-  z.strictObject({ type: z.literal('adam'), ...lrFields, ...adamFields }),
-  z.strictObject({ type: z.literal('adamw'), ...lrFields, ...adamFields }),
-  z.strictObject({
-    type: z.literal('lars'),
-    ...lrFields,
-    momentum: probability.optional(),
-    weightDecay: nonNegative.optional(),
-    trustCoefficient: z.number().positive().optional(),
-    excludeBiases: z.boolean().optional(),
-  }),
-  z.strictObject({ type: z.literal('lamb'), ...lrFields, ...adamFields }),
+  OPTIMIZER_OPTIONS.sgd.safeExtend({ type: z.literal('sgd'), ...lrFields }),
+  OPTIMIZER_OPTIONS.adam.safeExtend({ type: z.literal('adam'), ...lrFields }),
+  OPTIMIZER_OPTIONS.adamw.safeExtend({ type: z.literal('adamw'), ...lrFields }),
+  OPTIMIZER_OPTIONS.lars.safeExtend({ type: z.literal('lars'), ...lrFields }),
+  OPTIMIZER_OPTIONS.lamb.safeExtend({ type: z.literal('lamb'), ...lrFields }),
 ]);
 
 const warmup = { warmupSteps: z.number().int().nonnegative().optional() };

@@ -2,29 +2,29 @@
  * What Adam and AdamW share: everything but where the weight decay goes. Adam adds it to the
  * gradient (L2, g = g + wd*w); AdamW applies it to the weights (decoupled, w = w - lr*wd*w).
  */
-import { AdamMoments, checkAdamOptions, type AdamMomentOptions } from './adam-moments.js';
+import { AdamMoments } from './adam-moments.js';
 import { resolveLayout } from './layout.js';
 import type { Optimizer, OptimizerLayout, OptimizerState } from './optimizer.js';
+import type { AdamFamilySchema, AdamOptions, AdamSettings } from './options/adam.js';
+import { parseOptimizerOptions } from './options/parse.js';
 import { checkStepArgs } from './state.js';
-import { withDefaults } from './validate.js';
 
 /** Where weightDecay goes: `l2` into the gradient (Adam), `decoupled` onto the weights (AdamW). */
 export type AdamWeightDecay = 'l2' | 'decoupled';
 
 export class AdamFamilyOptimizer<Kind extends string> implements Optimizer {
   readonly length: number;
-  readonly options: Readonly<Required<AdamMomentOptions>>;
+  readonly options: Readonly<AdamSettings>;
   private readonly moments: AdamMoments;
 
   constructor(
     readonly kind: Kind,
     private readonly weightDecayMode: AdamWeightDecay,
-    defaults: Readonly<Required<AdamMomentOptions>>,
+    schema: AdamFamilySchema,
     layout: OptimizerLayout,
-    options: AdamMomentOptions,
+    options: AdamOptions,
   ) {
-    const o = withDefaults(defaults, options);
-    checkAdamOptions(kind, o);
+    const o = parseOptimizerOptions(kind, schema, options);
     this.options = o;
     this.length = resolveLayout(kind, layout).length;
     this.moments = new AdamMoments(kind, this.length, o.beta1, o.beta2, o.eps);

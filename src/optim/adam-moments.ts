@@ -10,25 +10,6 @@
  */
 import type { OptimizerState } from './optimizer.js';
 import { restoreState, snapshotState } from './state.js';
-import { checkFraction, checkNonNegative, checkPositive } from './validate.js';
-
-export interface AdamMomentOptions {
-  /** Decay of the first moment, in [0, 1). */
-  readonly beta1?: number;
-  /** Decay of the second moment, in [0, 1). */
-  readonly beta2?: number;
-  /** Added to sqrt(v̂) in the denominator (outside the square root, as PyTorch); > 0. */
-  readonly eps?: number;
-  readonly weightDecay?: number;
-}
-
-/** Checks the options every Adam-family rule shares; `owner` names the rule in errors. */
-export function checkAdamOptions(owner: string, o: Required<AdamMomentOptions>): void {
-  checkFraction(owner, 'beta1', o.beta1);
-  checkFraction(owner, 'beta2', o.beta2);
-  checkPositive(owner, 'eps', o.eps);
-  checkNonNegative(owner, 'weightDecay', o.weightDecay);
-}
 
 /** First and second moments for one range, plus the step count their bias correction needs. */
 export class AdamMoments {

@@ -4,15 +4,15 @@
  * (g = g + wd*w), as torch.optim.Adam. For decoupled decay use AdamW.
  */
 import { AdamFamilyOptimizer } from './adam-family.js';
-import type { AdamMomentOptions } from './adam-moments.js';
 import type { OptimizerLayout } from './optimizer.js';
+import { adamOptionsSchema, type AdamOptions, type AdamSettings } from './options/adam.js';
 
-export type AdamOptions = AdamMomentOptions;
+export type { AdamOptions } from './options/adam.js';
 
-export const ADAM_DEFAULTS: Readonly<Required<AdamOptions>> = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
+export const ADAM_DEFAULTS: Readonly<AdamSettings> = adamOptionsSchema.parse({});
 
 export class AdamOptimizer extends AdamFamilyOptimizer<'adam'> {
   constructor(layout: OptimizerLayout, options: AdamOptions = {}) {
-    super('adam', 'l2', ADAM_DEFAULTS, layout, options);
+    super('adam', 'l2', adamOptionsSchema, layout, options);
   }
 }

@@ -18,6 +18,7 @@ export { cosineSchedule, type CosineOptions } from './schedules/cosine.js';
 export { linearWarmup, type LinearWarmupOptions } from './schedules/warmup.js';
 export { sequentialSchedule, type SchedulePhase } from './schedules/sequential.js';
 export { scaledLearningRate, type LrScalingRule } from './scaling.js';
+export { OPTIMIZER_OPTIONS, parseOptimizerOptions } from './options/index.js';
 export {
   createOptimizer,
   createSchedule,

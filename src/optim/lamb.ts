@@ -11,37 +11,27 @@
  * when given. No extra buffer: r is formed twice from the stored moments, once for the norms and
  * once for the update, by the same expression, so both see the same values.
  */
-import { AdamMoments, checkAdamOptions, type AdamMomentOptions } from './adam-moments.js';
+import { AdamMoments } from './adam-moments.js';
 import { resolveLayout, type ResolvedSegments } from './layout.js';
 import type { Optimizer, OptimizerLayout, OptimizerState } from './optimizer.js';
+import { lambOptionsSchema, type LambOptions, type LambSettings } from './options/lamb.js';
+import { parseOptimizerOptions } from './options/parse.js';
 import { checkStepArgs } from './state.js';
-import { checkPositive, withDefaults } from './validate.js';
 
-export interface LambOptions extends AdamMomentOptions {
-  /** Upper clamp of the trust ratio (> 0); null (default) leaves it unclamped. */
-  readonly maxTrustRatio?: number | null;
-}
+export type { LambOptions } from './options/lamb.js';
 
-/** eps 1e-6 and weightDecay 0.01 as in the paper's BERT runs. */
-export const LAMB_DEFAULTS: Readonly<Required<LambOptions>> = {
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-6,
-  weightDecay: 0.01,
-  maxTrustRatio: null,
-};
+/** eps 1e-6 and weightDecay 0.01 as in the paper's BERT runs; maxTrustRatio null (unclamped). */
+export const LAMB_DEFAULTS: Readonly<LambSettings> = lambOptionsSchema.parse({});
 
 export class LambOptimizer implements Optimizer {
   readonly kind = 'lamb';
   readonly length: number;
-  readonly options: Readonly<Required<LambOptions>>;
+  readonly options: Readonly<LambSettings>;
   private readonly segments: ResolvedSegments;
   private readonly moments: AdamMoments;
 
   constructor(layout: OptimizerLayout, options: LambOptions = {}) {
-    const o = withDefaults(LAMB_DEFAULTS, options);
-    checkAdamOptions(this.kind, o);
-    if (o.maxTrustRatio !== null) checkPositive(this.kind, 'maxTrustRatio', o.maxTrustRatio);
+    const o = parseOptimizerOptions(this.kind, lambOptionsSchema, options);
     this.options = o;
     this.segments = resolveLayout(this.kind, layout);
     this.length = this.segments.length;

@@ -17,40 +17,23 @@
 import { resolveLayout, type ResolvedSegments } from './layout.js';
 import type { Optimizer, OptimizerLayout, OptimizerState } from './optimizer.js';
 import { MomentumState } from './momentum-state.js';
+import { larsOptionsSchema, type LarsOptions, type LarsSettings } from './options/lars.js';
+import { parseOptimizerOptions } from './options/parse.js';
 import { checkStepArgs } from './state.js';
-import { checkBoolean, checkFraction, checkNonNegative, checkPositive, withDefaults } from './validate.js';
 
-export interface LarsOptions {
-  /** Momentum factor in [0, 1); 0 turns momentum (and its state buffer) off. */
-  readonly momentum?: number;
-  /** L2 coefficient beta: in the trust ratio's denominator and added to the gradient. */
-  readonly weightDecay?: number;
-  /** eta, the trust coefficient (> 0); the paper uses 0.001. */
-  readonly trustCoefficient?: number;
-  /** Leave 1-D segments unadapted and undecayed. */
-  readonly excludeBiases?: boolean;
-}
+export type { LarsOptions } from './options/lars.js';
 
-export const LARS_DEFAULTS: Readonly<Required<LarsOptions>> = {
-  momentum: 0.9,
-  weightDecay: 0,
-  trustCoefficient: 0.001,
-  excludeBiases: true,
-};
+export const LARS_DEFAULTS: Readonly<LarsSettings> = larsOptionsSchema.parse({});
 
 export class LarsOptimizer implements Optimizer {
   readonly kind = 'lars';
   readonly length: number;
-  readonly options: Readonly<Required<LarsOptions>>;
+  readonly options: Readonly<LarsSettings>;
   private readonly segments: ResolvedSegments;
   private readonly momentumState: MomentumState;
 
   constructor(layout: OptimizerLayout, options: LarsOptions = {}) {
-    const o = withDefaults(LARS_DEFAULTS, options);
-    checkFraction(this.kind, 'momentum', o.momentum);
-    checkNonNegative(this.kind, 'weightDecay', o.weightDecay);
-    checkPositive(this.kind, 'trustCoefficient', o.trustCoefficient);
-    checkBoolean(this.kind, 'excludeBiases', o.excludeBiases);
+    const o = parseOptimizerOptions(this.kind, larsOptionsSchema, options);
     this.options = o;
     this.segments = resolveLayout(this.kind, layout);
     this.length = this.segments.length;

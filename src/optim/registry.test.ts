@@ -69,6 +69,24 @@ describe('createOptimizer', () => {
   });
 });
 
+describe('optimizer options', () => {
+  it('LAMB takes maxTrustRatio: a positive number, or null for unclamped', () => {
+    expect((createOptimizer({ type: 'lamb', maxTrustRatio: 5 }, layout) as LambOptimizer).options.maxTrustRatio).toBe(5);
+    expect((createOptimizer({ type: 'lamb', maxTrustRatio: null }, layout) as LambOptimizer).options.maxTrustRatio).toBeNull();
+    expect(messageOf(() => createOptimizer({ type: 'lamb', maxTrustRatio: 'x' } as unknown as OptimizerSpec, layout))).toBe(
+      'lamb option maxTrustRatio="x" is invalid: expected a finite number > 0',
+    );
+  });
+
+  it('SGD dampening is in [0, 1], and 0 with nesterov', () => {
+    expect((createOptimizer({ type: 'sgd', momentum: 0.9, dampening: 1 }, layout) as SgdOptimizer).options.dampening).toBe(1);
+    expect(messageOf(() => createOptimizer({ type: 'sgd', dampening: 1.01 }, layout))).toBe('sgd option dampening=1.01 is invalid: expected a number in [0, 1]');
+    expect(messageOf(() => createOptimizer({ type: 'sgd', momentum: 0.9, nesterov: true, dampening: 0.5 }, layout))).toBe(
+      'sgd option dampening=0.5 is invalid: expected 0 with nesterov',
+    );
+  });
+});
+
 describe('createSchedule', () => {
   it('constant and step with warmup (milestones count from step 0)', () => {
     // constant 0.4 with 4 warmup steps from 0: 0, 0.1, 0.2, 0.3, then 0.4

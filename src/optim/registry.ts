@@ -1,6 +1,7 @@
 /**
  * Typed registries: an optimizer or a learning-rate schedule from a plain spec (as a config file
- * gives it), with defaults filled in, every option checked and unknown options refused.
+ * gives it), with defaults filled in, every option checked and unknown options refused. An
+ * optimizer's options are checked by its zod schema (options/), the one config/schema.ts builds on.
  */
 import { LoomError, showValue } from '../util/errors.js';
 import { ADAM_DEFAULTS, AdamOptimizer, type AdamOptions } from './adam.js';
@@ -8,6 +9,8 @@ import { ADAMW_DEFAULTS, AdamWOptimizer, type AdamWOptions } from './adamw.js';
 import { LAMB_DEFAULTS, LambOptimizer, type LambOptions } from './lamb.js';
 import { LARS_DEFAULTS, LarsOptimizer, type LarsOptions } from './lars.js';
 import type { Optimizer, OptimizerLayout } from './optimizer.js';
+import { OPTIMIZER_OPTIONS } from './options/index.js';
+import { parseOptimizerOptions } from './options/parse.js';
 import { constantSchedule } from './schedules/constant.js';
 import { cosineSchedule } from './schedules/cosine.js';
 import type { LrSchedule } from './schedules/schedule.js';
@@ -44,23 +47,20 @@ function checkType<T extends string>(what: string, spec: unknown, types: readonl
   return type as T;
 }
 
+/** Builds each type from options its schema has checked (the constructors check them again: they are public too). */
+const OPTIMIZERS: { readonly [T in OptimizerType]: (layout: OptimizerLayout, options: unknown) => Optimizer } = {
+  sgd: (layout, options) => new SgdOptimizer(layout, parseOptimizerOptions('sgd', OPTIMIZER_OPTIONS.sgd, options)),
+  adam: (layout, options) => new AdamOptimizer(layout, parseOptimizerOptions('adam', OPTIMIZER_OPTIONS.adam, options)),
+  adamw: (layout, options) => new AdamWOptimizer(layout, parseOptimizerOptions('adamw', OPTIMIZER_OPTIONS.adamw, options)),
+  lars: (layout, options) => new LarsOptimizer(layout, parseOptimizerOptions('lars', OPTIMIZER_OPTIONS.lars, options)),
+  lamb: (layout, options) => new LambOptimizer(layout, parseOptimizerOptions('lamb', OPTIMIZER_OPTIONS.lamb, options)),
+};
+
 /** An optimizer for the range `layout` describes (a whole model or one shard). */
 export function createOptimizer(spec: OptimizerSpec, layout: OptimizerLayout): Optimizer {
   const type = checkType('optimizer', spec, OPTIMIZER_TYPES);
   const { type: _type, ...options } = spec;
-  checkKnownKeys(`${type} optimizer`, options, Object.keys(OPTIMIZER_DEFAULTS[type]));
-  switch (spec.type) {
-    case 'sgd':
-      return new SgdOptimizer(layout, options as SgdOptions);
-    case 'adam':
-      return new AdamOptimizer(layout, options as AdamOptions);
-    case 'adamw':
-      return new AdamWOptimizer(layout, options as AdamWOptions);
-    case 'lars':
-      return new LarsOptimizer(layout, options as LarsOptions);
-    case 'lamb':
-      return new LambOptimizer(layout, options as LambOptions);
-  }
+  return OPTIMIZERS[type](layout, options);
 }
 
 /** Options every schedule spec takes; see `linearWarmup` for the ramp. */

@@ -15,40 +15,22 @@ import type { Optimizer, OptimizerLayout, OptimizerState } from './optimizer.js'
 import { resolveLayout } from './layout.js';
 import { MomentumState } from './momentum-state.js';
 import { sgdUpdate } from './sgd-update.js';
+import { parseOptimizerOptions } from './options/parse.js';
+import { sgdOptionsSchema, type SgdOptions, type SgdSettings } from './options/sgd.js';
 import { checkStepArgs } from './state.js';
-import { checkBoolean, checkFraction, checkNonNegative, checkUnitInterval, invalidOption, withDefaults } from './validate.js';
 
-export interface SgdOptions {
-  /** Momentum factor mu in [0, 1); 0 turns momentum (and its state buffer) off. */
-  readonly momentum?: number;
-  /** Fraction of the gradient held back from the momentum buffer, in [0, 1]. */
-  readonly dampening?: number;
-  /** Nesterov momentum; needs momentum > 0 and dampening 0 (as PyTorch). */
-  readonly nesterov?: boolean;
-  /** L2 penalty coefficient, added to the gradient as wd*w. */
-  readonly weightDecay?: number;
-}
+export type { SgdOptions } from './options/sgd.js';
 
-export const SGD_DEFAULTS: Readonly<Required<SgdOptions>> = { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 };
+export const SGD_DEFAULTS: Readonly<SgdSettings> = sgdOptionsSchema.parse({});
 
 export class SgdOptimizer implements Optimizer {
   readonly kind = 'sgd';
   readonly length: number;
-  readonly options: Readonly<Required<SgdOptions>>;
+  readonly options: Readonly<SgdSettings>;
   private readonly momentumState: MomentumState;
 
   constructor(layout: OptimizerLayout, options: SgdOptions = {}) {
-    const o = withDefaults(SGD_DEFAULTS, options);
-    checkFraction('sgd', 'momentum', o.momentum);
-    checkUnitInterval('sgd', 'dampening', o.dampening);
-    checkBoolean('sgd', 'nesterov', o.nesterov);
-    checkNonNegative('sgd', 'weightDecay', o.weightDecay);
-    if (o.nesterov && o.momentum === 0) {
-      throw invalidOption('sgd', 'nesterov', true, 'false when momentum is 0 (Nesterov needs momentum > 0)');
-    }
-    if (o.nesterov && o.dampening !== 0) {
-      throw invalidOption('sgd', 'dampening', o.dampening, '0 with nesterov');
-    }
+    const o = parseOptimizerOptions('sgd', sgdOptionsSchema, options);
     this.options = o;
     this.length = resolveLayout('sgd', layout).length;
     this.momentumState = new MomentumState(this.kind, this.length, o.momentum);

@@ -1,4 +1,7 @@
-/** Option checks shared by optimizers and schedules: each failure is a one-line LoomError. */
+/**
+ * Argument checks of the schedules and the lr scaling: each failure is a one-line LoomError.
+ * Optimizer options are checked by their zod schemas instead (options/), with the same message.
+ */
 import { LoomError, showValue } from '../util/errors.js';
 
 export function invalidOption(owner: string, name: string, value: unknown, expected: string): LoomError {
@@ -21,12 +24,6 @@ export function checkPositive(owner: string, name: string, value: unknown): numb
   return value;
 }
 
-/** 0 <= value < 1 (betas, momentum). */
-export function checkFraction(owner: string, name: string, value: unknown): number {
-  if (!isFiniteNumber(value) || value < 0 || value >= 1) throw invalidOption(owner, name, value, 'a number in [0, 1)');
-  return value;
-}
-
 /** 0 <= value <= 1. */
 export function checkUnitInterval(owner: string, name: string, value: unknown): number {
   if (!isFiniteNumber(value) || value < 0 || value > 1) throw invalidOption(owner, name, value, 'a number in [0, 1]');
@@ -41,11 +38,6 @@ export function checkInteger(owner: string, name: string, value: unknown, min: n
   return value as number;
 }
 
-export function checkBoolean(owner: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw invalidOption(owner, name, value, 'true or false');
-  return value;
-}
-
 /** Refuses keys of an options object that the owner does not know (typos such as `momentun`). */
 export function checkKnownKeys(owner: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
@@ -53,13 +45,4 @@ export function checkKnownKeys(owner: string, options: object, known: readonly s
       throw new LoomError(`${owner} has no option ${showValue(key)} (known: ${known.join(', ')})`);
     }
   }
-}
-
-/** `defaults` overridden by the options that are set (an explicit `undefined` keeps the default). */
-export function withDefaults<T extends object>(defaults: Readonly<Required<T>>, options: T): Required<T> {
-  const merged = { ...defaults } as Required<T>;
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  }
-  return merged;
 }

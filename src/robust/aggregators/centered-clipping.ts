@@ -6,13 +6,20 @@
  * (ByzFL's). Needs n > 2f. A non-finite input difference is clipped to zero (it carries no
  * direction that could be trusted).
  */
-import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { z } from 'zod';
+import { defineRule, HONEST_MAJORITY, type Aggregator } from '../aggregator.js';
+import { positiveInteger, positiveNumber } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { squaredDistance } from '../vectors.js';
 
-export interface CenteredClippingOptions {
-  readonly tau?: number;
-  readonly iterations?: number;
-}
+export const centeredClippingOptionsSchema = z.strictObject({
+  /** The clipping radius. */
+  tau: positiveNumber.default(100),
+  /** L, the clipping steps per round. */
+  iterations: positiveInteger.default(1),
+});
+
+export type CenteredClippingOptions = z.input<typeof centeredClippingOptionsSchema>;
 
 export interface CenteredClipping extends Aggregator {
   /** Forgets the previous aggregate (the next call starts from zero). */
@@ -20,10 +27,7 @@ export interface CenteredClipping extends Aggregator {
 }
 
 export function centeredClipping(f: number, options: CenteredClippingOptions = {}): CenteredClipping {
-  const tau = options.tau ?? 100;
-  const iterations = options.iterations ?? 1;
-  if (!(tau > 0) || !Number.isFinite(tau)) throw new RobustRuleError(`centered-clipping: tau must be a positive number; got ${tau}`);
-  if (!Number.isInteger(iterations) || iterations < 1) throw new RobustRuleError(`centered-clipping: iterations must be a positive integer; got ${iterations}`);
+  const { tau, iterations } = parseOptions('aggregator', 'centered-clipping', centeredClippingOptionsSchema, options);
   let center: Float64Array | null = null;
   const rule = defineRule('centered-clipping', f, HONEST_MAJORITY, (inputs, out, n) => {
     const d = out.length;

@@ -6,18 +6,22 @@
  * For even n the literature differs: numpy's median (and ByzFL's) averages the two middle values;
  * torch.median returns the lower one. Option `even` chooses; the default is `mean` (numpy's).
  */
-import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { z } from 'zod';
+import { defineRule, HONEST_MAJORITY, type Aggregator } from '../aggregator.js';
+import { oneOf } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { forEachSortedCoordinate } from './coordinate-order.js';
 import { robustKernels } from './native-path.js';
 
-export interface CoordinateMedianOptions {
+export const coordinateMedianOptionsSchema = z.strictObject({
   /** For an even n: average the two middle values (`mean`, default) or take the lower (`lower`). */
-  readonly even?: 'mean' | 'lower';
-}
+  even: oneOf(['mean', 'lower']).default('mean'),
+});
+
+export type CoordinateMedianOptions = z.input<typeof coordinateMedianOptionsSchema>;
 
 export function coordinateMedian(f: number, options: CoordinateMedianOptions = {}): Aggregator {
-  const even = options.even ?? 'mean';
-  if (even !== 'mean' && even !== 'lower') throw new RobustRuleError(`median: option even must be mean or lower; got ${String(even)}`);
+  const { even } = parseOptions('aggregator', 'median', coordinateMedianOptionsSchema, options);
   return defineRule('median', f, HONEST_MAJORITY, (inputs, out, n) => {
     const native = robustKernels();
     if (native !== null) return native.coordinateMedian(inputs, out, even);

@@ -7,16 +7,22 @@
  * iteration marked are averaged (all coordinates). Defaults as ByzFL: 1 iteration, 10,000
  * coordinates (or all, if fewer), filterFraction 1, seed 0. Needs n > 2f.
  */
-import { averageOf, defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { z } from 'zod';
+import { averageOf, defineRule, HONEST_MAJORITY, type Aggregator } from '../aggregator.js';
+import { nonNegativeNumber, positiveInteger, seed } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { Rng } from '../../util/rng.js';
 import { norm } from '../vectors.js';
 
-export interface DncOptions {
-  readonly iterations?: number;
-  readonly subDimension?: number;
-  readonly filterFraction?: number;
-  readonly seed?: number;
-}
+export const dncOptionsSchema = z.strictObject({
+  iterations: positiveInteger.default(1),
+  /** Coordinates sampled per iteration (all of them, if fewer). */
+  subDimension: positiveInteger.default(10_000),
+  filterFraction: nonNegativeNumber.default(1),
+  seed: seed.default(0),
+});
+
+export type DncOptions = z.input<typeof dncOptionsSchema>;
 
 const POWER_STEPS = 200;
 
@@ -49,14 +55,11 @@ function spectralScores(m: Float64Array, n: number, b: number, rng: Rng): Float6
 }
 
 export function dnc(f: number, options: DncOptions = {}): Aggregator {
-  const iterations = options.iterations ?? 1;
-  const filterFraction = options.filterFraction ?? 1;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new RobustRuleError(`dnc: iterations must be a positive integer; got ${iterations}`);
-  if (!(filterFraction >= 0)) throw new RobustRuleError(`dnc: filterFraction must be >= 0; got ${filterFraction}`);
-  const rng = new Rng(options.seed ?? 0);
+  const { iterations, subDimension, filterFraction, seed } = parseOptions('aggregator', 'dnc', dncOptionsSchema, options);
+  const rng = new Rng(seed);
   return defineRule('dnc', f, HONEST_MAJORITY, (inputs, out, n) => {
     const d = out.length;
-    const b = Math.min(d, options.subDimension ?? 10_000);
+    const b = Math.min(d, subDimension);
     const removed = Math.min(n - 1, Math.floor(filterFraction * f));
     const outliers = new Set<number>();
     for (let it = 0; it < iterations; it++) {

@@ -14,17 +14,22 @@
  * objective and the next weights.
  */
 import type { NativeKernels } from '../../native/index.js';
+import { z } from 'zod';
 import { defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { nonNegativeNumber, positiveInteger, positiveNumber } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { squaredDistance } from '../vectors.js';
 import { robustKernels } from './native-path.js';
 
-export interface GeometricMedianOptions {
+export const geometricMedianOptionsSchema = z.strictObject({
   /** Smoothing: distances below nu count as nu (no division by zero at a data point). */
-  readonly nu?: number;
-  readonly maxIterations?: number;
+  nu: positiveNumber.default(1e-6),
+  maxIterations: positiveInteger.default(100),
   /** Relative improvement of the objective below which the iteration stops. */
-  readonly tolerance?: number;
-}
+  tolerance: nonNegativeNumber.default(1e-7),
+});
+
+export type GeometricMedianOptions = z.input<typeof geometricMedianOptionsSchema>;
 
 function distance(z: Float64Array, x: Float32Array): number {
   return Math.sqrt(squaredDistance(z, x));
@@ -41,12 +46,7 @@ function objective(z: Float64Array, inputs: readonly Float32Array[]): number {
 }
 
 export function geometricMedian(f: number, options: GeometricMedianOptions = {}): Aggregator {
-  const nu = options.nu ?? 1e-6;
-  const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-7;
-  if (!(nu > 0)) throw new RobustRuleError(`geometric-median: nu must be > 0; got ${nu}`);
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new RobustRuleError(`geometric-median: maxIterations must be a positive integer; got ${maxIterations}`);
-  if (!(tolerance >= 0)) throw new RobustRuleError(`geometric-median: tolerance must be >= 0; got ${tolerance}`);
+  const { nu, maxIterations, tolerance } = parseOptions('aggregator', 'geometric-median', geometricMedianOptionsSchema, options);
   return defineRule('geometric-median', f, HONEST_MAJORITY, (inputs, out) => {
     const native = robustKernels();
     if (native !== null) return weiszfeldNative(native, inputs, out, nu, maxIterations, tolerance);

@@ -7,19 +7,26 @@
  * The paper's k is n - f - 2; several implementations (ByzFL among them) use n - f - 1. Option
  * `neighbours` chooses; the default is the paper's `n-f-2`. Ties in score go to the lower index.
  */
+import { z } from 'zod';
 import { defineRule, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { oneOf, positiveInteger } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { pairwiseSquaredDistances } from '../pairwise-distances.js';
 import { averageChosen } from './chosen-average.js';
 
-export interface KrumOptions {
+export const krumOptionsSchema = z.strictObject({
   /** How many nearest neighbours score an input: the paper's `n-f-2` (default) or `n-f-1`. */
-  readonly neighbours?: 'n-f-2' | 'n-f-1';
-}
+  neighbours: oneOf(['n-f-2', 'n-f-1']).default('n-f-2'),
+});
 
-export interface MultiKrumOptions extends KrumOptions {
-  /** How many of the best-scored inputs to average; default n - f. */
-  readonly m?: number;
-}
+export const multiKrumOptionsSchema = krumOptionsSchema.extend({
+  /** How many of the best-scored inputs to average (at most n, checked per call); default n - f. */
+  m: positiveInteger.optional(),
+});
+
+export type KrumOptions = z.input<typeof krumOptionsSchema>;
+export type MultiKrumOptions = z.input<typeof multiKrumOptionsSchema>;
+type Neighbours = z.output<typeof krumOptionsSchema>['neighbours'];
 
 /**
  * Krum scores within a subset: for each of `members` (indices into the n x n `distances`), the sum
@@ -41,7 +48,7 @@ export function krumScoresAmong(distances: Float64Array, n: number, members: rea
 }
 
 /** Krum scores of every input (lower is more central). */
-export function krumScores(inputs: readonly Float32Array[], f: number, neighbours: 'n-f-2' | 'n-f-1'): Float64Array {
+export function krumScores(inputs: readonly Float32Array[], f: number, neighbours: Neighbours): Float64Array {
   const n = inputs.length;
   const k = neighbours === 'n-f-2' ? n - f - 2 : n - f - 1;
   return krumScoresAmong(pairwiseSquaredDistances(inputs), n, Array.from(inputs.keys()), k);
@@ -52,19 +59,11 @@ export function rankByScore(scores: Float64Array): number[] {
   return Array.from(scores.keys()).sort((a, b) => scores[a]! - scores[b]! || a - b);
 }
 
-function checkNeighbours(rule: string, neighbours: unknown): 'n-f-2' | 'n-f-1' {
-  if (neighbours !== 'n-f-2' && neighbours !== 'n-f-1') {
-    throw new RobustRuleError(`${rule}: option neighbours must be n-f-2 or n-f-1; got ${String(neighbours)}`);
-  }
-  return neighbours;
-}
-
 /**
  * The shared rule: score, rank, average the `choose(n)` best. Krum is the m = 1 case (the average
  * of one float32 vector, accumulated in double, is that vector exactly).
  */
-function krumFamily(rule: string, f: number, neighboursOption: unknown, choose: (n: number) => number): Aggregator {
-  const neighbours = checkNeighbours(rule, neighboursOption ?? 'n-f-2');
+function krumFamily(rule: string, f: number, neighbours: Neighbours, choose: (n: number) => number): Aggregator {
   return defineRule(rule, f, { text: 'n > 2f + 2', holds: (n, f) => n > 2 * f + 2 }, (inputs, out, n) => {
     const m = choose(n);
     if (!Number.isInteger(m) || m < 1 || m > n) throw new RobustRuleError(`${rule}: m must be an integer in 1..n = ${n}; got ${m}`);
@@ -73,9 +72,11 @@ function krumFamily(rule: string, f: number, neighboursOption: unknown, choose: 
 }
 
 export function krum(f: number, options: KrumOptions = {}): Aggregator {
-  return krumFamily('krum', f, options.neighbours, () => 1);
+  const { neighbours } = parseOptions('aggregator', 'krum', krumOptionsSchema, options);
+  return krumFamily('krum', f, neighbours, () => 1);
 }
 
 export function multiKrum(f: number, options: MultiKrumOptions = {}): Aggregator {
-  return krumFamily('multi-krum', f, options.neighbours, (n) => options.m ?? n - f);
+  const { neighbours, m } = parseOptions('aggregator', 'multi-krum', multiKrumOptionsSchema, options);
+  return krumFamily('multi-krum', f, neighbours, (n) => m ?? n - f);
 }

@@ -6,12 +6,18 @@
  * rather than run for hours. Ties go to the subset found first (lexicographic by left-out indices).
  * Needs n > 2f.
  */
+import { z } from 'zod';
 import { averageOf, defineRule, HONEST_MAJORITY, RobustRuleError, type Aggregator } from '../aggregator.js';
+import { positiveInteger } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { pairwiseSquaredDistances } from '../pairwise-distances.js';
 
-export interface MdaOptions {
-  readonly maxSubsets?: number;
-}
+export const mdaOptionsSchema = z.strictObject({
+  /** The most subsets of n - f inputs the search may visit (checked on each call, against C(n, f)). */
+  maxSubsets: positiveInteger.default(1e6),
+});
+
+export type MdaOptions = z.input<typeof mdaOptionsSchema>;
 
 function binomial(n: number, k: number): number {
   let c = 1;
@@ -47,7 +53,7 @@ export function minimumDiameterSubset(inputs: readonly Float32Array[], f: number
 }
 
 export function mda(f: number, options: MdaOptions = {}): Aggregator {
-  const maxSubsets = options.maxSubsets ?? 1e6;
+  const { maxSubsets } = parseOptions('aggregator', 'mda', mdaOptionsSchema, options);
   return defineRule('mda', f, HONEST_MAJORITY, (inputs, out, n) => {
     const subsets = binomial(n, f);
     if (subsets > maxSubsets) throw new RobustRuleError(`mda: C(n = ${n}, f = ${f}) = ${subsets} subsets exceeds maxSubsets = ${maxSubsets}`);

@@ -6,15 +6,23 @@
  * deviation is the unbiased one (n_honest - 1 in the denominator, as torch.std and ByzFL) unless
  * `std: 'population'`.
  */
-import { RobustRuleError } from '../aggregator.js';
+import { z } from 'zod';
 import { checkHonest, copies, honestMean, honestStd, type Attack } from '../attack.js';
+import { finiteNumber, oneOf } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { normalQuantile } from './normal-quantile.js';
 import { plusScaled } from '../vectors.js';
 
-export interface AlieOptions {
-  readonly z?: number;
-  readonly std?: 'unbiased' | 'population';
-}
+/** Which standard deviation of the honest vectors (optimal ALIE takes it too). */
+export const alieStd = oneOf(['unbiased', 'population']).default('unbiased');
+
+export const alieOptionsSchema = z.strictObject({
+  /** The strength; default the paper's z_max for the round's n and f. */
+  z: finiteNumber.optional(),
+  std: alieStd,
+});
+
+export type AlieOptions = z.input<typeof alieOptionsSchema>;
 
 /** The paper's z_max for n workers of which f are Byzantine. */
 export function alieZMax(n: number, f: number): number {
@@ -30,13 +38,12 @@ export function alieDirection(honest: readonly Float32Array[], std: AlieOptions[
 }
 
 export function alie(options: AlieOptions = {}): Attack {
-  if (options.z !== undefined && !Number.isFinite(options.z)) throw new RobustRuleError(`alie: z must be a finite number; got ${options.z}`);
+  const { z: strength, std } = parseOptions('attack', 'alie', alieOptionsSchema, options);
   return {
     name: 'alie',
     forge(honest, f) {
       checkHonest('alie', honest);
-      const z = options.z ?? alieZMax(honest.length + f, f);
-      return copies(alieDirection(honest, options.std)(z), f);
+      return copies(alieDirection(honest, std)(strength ?? alieZMax(honest.length + f, f)), f);
     },
   };
 }

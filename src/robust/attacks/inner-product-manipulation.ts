@@ -4,9 +4,14 @@
  * honest mean, so that the aggregate's inner product with the true gradient turns negative.
  * Default epsilon = 0.1 (the paper's small-epsilon setting; ByzFL's default is 2).
  */
-import { RobustRuleError } from '../aggregator.js';
+import { z } from 'zod';
 import { checkHonest, copies, honestMean, type Attack } from '../attack.js';
+import { positiveNumber } from '../option-fields.js';
+import { checkArgument } from '../options.js';
 import { plusScaled } from '../vectors.js';
+
+/** As configs write it: `{ type: ipm, epsilon: 0.1 }`. */
+export const ipmOptionsSchema = z.strictObject({ epsilon: positiveNumber.default(0.1) });
 
 /** -epsilon * mean for any epsilon: IPM's vector as a function of its strength. */
 export function ipmDirection(honest: readonly Float32Array[]): (epsilon: number) => Float32Array {
@@ -15,7 +20,7 @@ export function ipmDirection(honest: readonly Float32Array[]): (epsilon: number)
 }
 
 export function innerProductManipulation(epsilon = 0.1): Attack {
-  if (!Number.isFinite(epsilon) || epsilon <= 0) throw new RobustRuleError(`ipm: epsilon must be a positive number; got ${epsilon}`);
+  checkArgument('ipm', 'epsilon', positiveNumber, epsilon);
   return {
     name: 'ipm',
     forge(honest, f) {

@@ -6,34 +6,26 @@
  * `start + delta`; a step that moves the aggregate further is kept, and a step that does not is
  * reversed and shrunk by `ratio`. Defaults: 20 evaluations, start 0, delta 10, ratio 0.8.
  */
-import { RobustRuleError, type Aggregator } from '../aggregator.js';
+import { z } from 'zod';
+import type { Aggregator } from '../aggregator.js';
 import { honestMean } from '../attack.js';
+import { finiteNumber, nonZeroNumber, openUnitInterval, positiveInteger } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { squaredDistance } from '../vectors.js';
 
-export interface LineSearchOptions {
-  readonly evaluations?: number;
-  readonly start?: number;
-  readonly delta?: number;
-  readonly ratio?: number;
-}
+export const lineSearchOptionsSchema = z.strictObject({
+  evaluations: positiveInteger.default(20),
+  start: finiteNumber.default(0),
+  delta: nonZeroNumber.default(10),
+  ratio: openUnitInterval.default(0.8),
+});
 
-export interface LineSearch {
-  readonly evaluations: number;
-  readonly start: number;
-  readonly delta: number;
-  readonly ratio: number;
-}
+export type LineSearchOptions = z.input<typeof lineSearchOptionsSchema>;
+export type LineSearch = z.output<typeof lineSearchOptionsSchema>;
 
 /** Checks the options once, when the attack is built. */
 export function lineSearchOf(attack: string, options: LineSearchOptions = {}): LineSearch {
-  const search = { evaluations: options.evaluations ?? 20, start: options.start ?? 0, delta: options.delta ?? 10, ratio: options.ratio ?? 0.8 };
-  if (!Number.isInteger(search.evaluations) || search.evaluations < 1) {
-    throw new RobustRuleError(`${attack}: evaluations must be a positive integer; got ${search.evaluations}`);
-  }
-  if (!Number.isFinite(search.start)) throw new RobustRuleError(`${attack}: start must be a finite number; got ${search.start}`);
-  if (!Number.isFinite(search.delta) || search.delta === 0) throw new RobustRuleError(`${attack}: delta must be a non-zero number; got ${search.delta}`);
-  if (!(search.ratio > 0 && search.ratio < 1)) throw new RobustRuleError(`${attack}: ratio must be in (0, 1); got ${search.ratio}`);
-  return search;
+  return parseOptions('attack', attack, lineSearchOptionsSchema, options);
 }
 
 /**

@@ -3,11 +3,17 @@
  * Bucketing", ICLR 2022): every Byzantine worker copies one honest worker's vector, over-weighting
  * that worker's data under heterogeneity. Option `target` is the honest index (default 0).
  */
+import { z } from 'zod';
 import { RobustRuleError } from '../aggregator.js';
 import { checkHonest, copies, type Attack } from '../attack.js';
+import { nonNegativeInteger } from '../option-fields.js';
+import { checkArgument } from '../options.js';
+
+/** As configs write it: `{ type: mimic, target: 0 }` (below the honest count, checked per round). */
+export const mimicOptionsSchema = z.strictObject({ target: nonNegativeInteger.default(0) });
 
 export function mimic(target = 0): Attack {
-  if (!Number.isInteger(target) || target < 0) throw new RobustRuleError(`mimic: target must be a non-negative integer; got ${target}`);
+  checkArgument('mimic', 'target', nonNegativeInteger, target);
   return {
     name: 'mimic',
     forge(honest, f) {

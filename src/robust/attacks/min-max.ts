@@ -9,18 +9,22 @@
  * p is the unit vector of the mean (`unit`, default, the paper's code), the coordinate-wise std
  * (`std`) or the mean's sign (`sign`). Defaults gamma_init 10, tolerance 1e-5 (the paper's code).
  */
-import { RobustRuleError } from '../aggregator.js';
+import { z } from 'zod';
 import { checkHonest, copies, honestMean, honestStd, type Attack } from '../attack.js';
+import { oneOf, positiveNumber } from '../option-fields.js';
+import { parseOptions } from '../options.js';
 import { pairwiseSquaredDistances } from '../pairwise-distances.js';
 import { norm, plusScaled, squaredDistance } from '../vectors.js';
 
-export type PerturbationDirection = 'unit' | 'std' | 'sign';
+/** MinMax's and MinSum's options. */
+export const minMaxOptionsSchema = z.strictObject({
+  direction: oneOf(['unit', 'std', 'sign']).default('unit'),
+  gammaInit: positiveNumber.default(10),
+  tolerance: positiveNumber.default(1e-5),
+});
 
-export interface MinMaxOptions {
-  readonly direction?: PerturbationDirection;
-  readonly gammaInit?: number;
-  readonly tolerance?: number;
-}
+export type MinMaxOptions = z.input<typeof minMaxOptionsSchema>;
+export type PerturbationDirection = z.output<typeof minMaxOptionsSchema>['direction'];
 
 function perturbation(honest: readonly Float32Array[], mean: Float64Array, direction: PerturbationDirection): Float64Array {
   if (direction === 'std') return honestStd(honest, mean);
@@ -47,12 +51,7 @@ function largestGamma(accepts: (gamma: number) => boolean, gammaInit: number, to
 }
 
 function minMaxFamily(name: 'min-max' | 'min-sum', options: MinMaxOptions): Attack {
-  const direction = options.direction ?? 'unit';
-  const gammaInit = options.gammaInit ?? 10;
-  const tolerance = options.tolerance ?? 1e-5;
-  if (!['unit', 'std', 'sign'].includes(direction)) throw new RobustRuleError(`${name}: direction must be unit, std or sign; got ${direction}`);
-  if (!(gammaInit > 0) || !Number.isFinite(gammaInit)) throw new RobustRuleError(`${name}: gammaInit must be a positive number; got ${gammaInit}`);
-  if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw new RobustRuleError(`${name}: tolerance must be a positive number; got ${tolerance}`);
+  const { direction, gammaInit, tolerance } = parseOptions('attack', name, minMaxOptionsSchema, options);
   return {
     name,
     forge(honest, f) {

@@ -5,19 +5,23 @@
  * expects (pre-aggregators included: pass a composed rule). Give the attack its own instance of
  * the rule, not the server's: the probes would move a stateful rule's state.
  */
+import { z } from 'zod';
 import type { Aggregator } from '../aggregator.js';
 import { checkHonest, copies, type Attack } from '../attack.js';
-import { alieDirection, type AlieOptions } from './alie.js';
+import { parseOptions } from '../options.js';
+import { alieDirection, alieStd } from './alie.js';
 import { ipmDirection } from './inner-product-manipulation.js';
-import { lineSearchOf, strongestFactor, type LineSearchOptions } from './line-search.js';
+import { lineSearchOptionsSchema, strongestFactor, type LineSearch, type LineSearchOptions } from './line-search.js';
+
+export const optimalIpmOptionsSchema = lineSearchOptionsSchema;
+export const optimalAlieOptionsSchema = lineSearchOptionsSchema.extend({ std: alieStd });
 
 function optimal(
   name: string,
   rule: Aggregator,
-  options: LineSearchOptions,
+  search: LineSearch,
   direction: (honest: readonly Float32Array[]) => (strength: number) => Float32Array,
 ): Attack {
-  const search = lineSearchOf(name, options);
   return {
     name,
     forge(honest, f) {
@@ -29,9 +33,10 @@ function optimal(
 }
 
 export function optimalIpm(rule: Aggregator, options: LineSearchOptions = {}): Attack {
-  return optimal('optimal-ipm', rule, options, ipmDirection);
+  return optimal('optimal-ipm', rule, parseOptions('attack', 'optimal-ipm', optimalIpmOptionsSchema, options), ipmDirection);
 }
 
-export function optimalAlie(rule: Aggregator, options: LineSearchOptions & Pick<AlieOptions, 'std'> = {}): Attack {
-  return optimal('optimal-alie', rule, options, (honest) => alieDirection(honest, options.std));
+export function optimalAlie(rule: Aggregator, options: z.input<typeof optimalAlieOptionsSchema> = {}): Attack {
+  const { std, ...search } = parseOptions('attack', 'optimal-alie', optimalAlieOptionsSchema, options);
+  return optimal('optimal-alie', rule, search, (honest) => alieDirection(honest, std));
 }

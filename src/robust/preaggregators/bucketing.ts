@@ -5,17 +5,23 @@
  * after it sees ceil(n / s) vectors with the same f: choose s with that in mind (the paper's
  * s <= n / (2f)).
  */
-import { averageOf, RobustRuleError } from '../aggregator.js';
+import { z } from 'zod';
+import { averageOf } from '../aggregator.js';
+import { positiveInteger, seed } from '../option-fields.js';
+import { checkArgument, parseOptions } from '../options.js';
 import type { PreAggregator } from '../preaggregator.js';
 import { Rng } from '../../util/rng.js';
 
-export interface BucketingOptions {
-  readonly seed?: number;
-}
+export const bucketingOptionsSchema = z.strictObject({ seed: seed.default(0) });
+
+export type BucketingOptions = z.input<typeof bucketingOptionsSchema>;
+
+/** As configs write it: `{ type: bucketing, s: 2, seed: 0 }`, s the bucket size. */
+export const bucketingSpecSchema = z.strictObject({ s: positiveInteger.default(2), ...bucketingOptionsSchema.shape });
 
 export function bucketing(s: number, options: BucketingOptions = {}): PreAggregator {
-  if (!Number.isInteger(s) || s < 1) throw new RobustRuleError(`bucketing: the bucket size must be a positive integer; got ${s}`);
-  const rng = new Rng(options.seed ?? 0);
+  checkArgument('bucketing', 'the bucket size', positiveInteger, s);
+  const rng = new Rng(parseOptions('pre-aggregator', 'bucketing', bucketingOptionsSchema, options).seed);
   return {
     name: 'bucketing',
     apply(inputs) {

@@ -3,12 +3,17 @@
  * (Abadi et al., "Deep Learning with Differential Privacy", CCS 2016) used as a robustness
  * pre-aggregator. An input with a NaN norm is replaced by zeros.
  */
-import { RobustRuleError } from '../aggregator.js';
+import { z } from 'zod';
+import { positiveNumber } from '../option-fields.js';
+import { checkArgument } from '../options.js';
 import { clipToNorm, type PreAggregator } from '../preaggregator.js';
 import { norm } from '../vectors.js';
 
+/** As configs write it: `{ type: static-clipping, c: 5 }`, c the norm bound (no default). */
+export const staticClippingOptionsSchema = z.strictObject({ c: positiveNumber });
+
 export function staticClipping(c: number): PreAggregator {
-  if (!(c > 0) || !Number.isFinite(c)) throw new RobustRuleError(`static-clipping: the norm bound must be a positive number; got ${c}`);
+  checkArgument('static-clipping', 'the norm bound', positiveNumber, c);
   return {
     name: 'static-clipping',
     apply: (inputs) =>
