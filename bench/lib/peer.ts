@@ -21,7 +21,8 @@ export function checkPeerAvailable(script: string, pythonModule: string): void {
 }
 
 export function runPeer<T>(script: string, args: readonly string[], timeoutMs = 600_000): T[] {
-  const result = spawnSync(PEER_PYTHON, [join(PEERS_DIR, script), ...args], { encoding: 'utf8', timeout: timeoutMs });
+  // `script` is a name in the peers directory, or a path of its own (a bench-owned peer).
+  const result = spawnSync(PEER_PYTHON, [resolve(PEERS_DIR, script), ...args], { encoding: 'utf8', timeout: timeoutMs });
   if (result.status !== 0) {
     throw new Error(`peer ${script} ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop()}`);
   }
