@@ -7,6 +7,7 @@ import type { LoomConfig } from '../config/schema.js';
 import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { ddpStrategy } from './ddp/ddp-strategy.js';
+import { dpsgdStrategy } from './gossip/dpsgd-strategy.js';
 import { localSgdStrategy } from './local-sgd/local-sgd-strategy.js';
 import { parameterServerStrategy } from './ps/ps-strategy.js';
 import type { Strategy } from './strategy.js';
@@ -16,6 +17,7 @@ const STRATEGIES: Readonly<Record<string, Strategy<never>>> = {
   ddp: ddpStrategy as Strategy<never>,
   ps: parameterServerStrategy as Strategy<never>,
   'local-sgd': localSgdStrategy as Strategy<never>,
+  'd-psgd': dpsgdStrategy as Strategy<never>,
 };
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES);

@@ -20,6 +20,8 @@ export interface StepRecord {
   readonly timing?: StepTiming;
   /** Asynchronous strategies: updates by other workers applied between this worker's pull and its push. */
   readonly staleness?: number;
+  /** Gossip: (1/n) sum_i ||x_i - mean x||^2 over the ranks' models, measured before they are averaged (evaluation and last steps). */
+  readonly consensusDistance?: number;
 }
 
 /** One step of one rank: local compute, waiting for the slowest rank, and communication proper. */

@@ -167,7 +167,9 @@ export class Trainer {
       totals.commSec += commSec;
 
       const now = group.now();
-      const logged = step % kit.opts.logEvery === 0 || step === totalSteps;
+      const measured = group.stepMetrics?.() ?? {};
+      // A step that carries a measurement (gossip's consensus distance) is always written down.
+      const logged = step % kit.opts.logEvery === 0 || step === totalSteps || Object.keys(measured).length > 0;
       if (lead) {
         const trafficAfter = group.traffic();
         const timing: StepTiming = {
@@ -189,6 +191,7 @@ export class Trainer {
             samplesPerSec: windowSamples / Math.max(now - windowStart, 1e-9),
             elapsedSec: now - started,
             ...(group.size > 1 || group.simulated ? { timing } : {}),
+            ...measured,
           },
           logged,
         );

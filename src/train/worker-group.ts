@@ -54,6 +54,8 @@ export interface WorkerGroup {
    * Absent when every rank holds the same state.
    */
   gatherStates?(own: RankState): Promise<RankState[] | null>;
+  /** Measurements of the step just completed that the lead adds to its step record (e.g. gossip's consensus distance). */
+  stepMetrics?(): { consensusDistance?: number };
 }
 
 /** What the loop knows of a completed step that a group reconciling models needs: the run evaluates after it, or may end with it. */

@@ -1,0 +1,65 @@
+/**
+ * Decentralized parallel SGD, the `d-psgd` strategy (Lian, Zhang, Zhang, Hsieh, Zhang, Liu, "Can
+ * Decentralized Algorithms Outperform Centralized Algorithms? A Case Study for Decentralized
+ * Parallel Stochastic Gradient Descent", NeurIPS 2017): no all-reduce while training; each worker
+ * steps on its own share of every global batch and then averages its model with its neighbours'
+ * in a communication graph, weighted by a doubly stochastic mixing matrix W (adapt-then-combine;
+ * see dpsgd-group.ts). W is Metropolis-Hastings over a named topology, or given.
+ */
+import { z } from 'zod';
+import type { LoomConfig } from '../../config/schema.js';
+import { LoomError } from '../../util/errors.js';
+import type { RankContext, Strategy } from '../strategy.js';
+import { runSynchronousRank } from '../sync-rank.js';
+import { DpsgdGroup } from './dpsgd-group.js';
+import { checkMixingMatrix, metropolisHastings, type MixingMatrix } from './mixing.js';
+import { neighbours, TOPOLOGIES } from './topology.js';
+
+const dpsgdOptions = z
+  .strictObject({
+    /** The communication graph, with Metropolis-Hastings weights (default ring). */
+    topology: z.enum(TOPOLOGIES).optional(),
+    /** A mixing matrix W (workers x workers, doubly stochastic); its nonzero off-diagonal entries are the graph. */
+    mixing: z.array(z.array(z.number().nonnegative())).optional(),
+  })
+  .refine((o) => o.topology === undefined || o.mixing === undefined, { message: 'give topology or mixing, not both', path: ['mixing'] });
+
+export type DpsgdOptions = z.infer<typeof dpsgdOptions>;
+
+/** The mixing matrix of a job of `workers` ranks: the given one, checked, or Metropolis-Hastings over the topology. */
+export function mixingMatrix(options: DpsgdOptions, workers: number): MixingMatrix {
+  if (options.mixing === undefined) return metropolisHastings(neighbours(options.topology ?? 'ring', workers));
+  checkMixingMatrix(options.mixing, workers);
+  return options.mixing;
+}
+
+export const dpsgdStrategy: Strategy<DpsgdOptions> = {
+  name: 'd-psgd',
+  options: dpsgdOptions,
+  roles: (workers) => Array.from({ length: workers }, () => 'worker'),
+  check: (options: DpsgdOptions, config: LoomConfig) => {
+    if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy, not d-psgd');
+    mixingMatrix(options, config.distributed.workers);
+  },
+  run: (ctx: RankContext, options: DpsgdOptions) =>
+    runSynchronousRank(ctx, async (model) => {
+      const { comm, signal, timeoutMs, config } = ctx;
+      // A restart with fewer workers than the config names gets its matrix checked (or built) for its own size.
+      const mixing = mixingMatrix(options, comm.size);
+      // A resumed run's ranks may each hold their own model; a fresh one starts from rank 0's.
+      if (!ctx.resume) await comm.broadcast(model.params, 0, { timeoutMs, ...(signal ? { signal } : {}) });
+      return new DpsgdGroup(
+        comm,
+        {
+          algorithm: config.distributed.allreduce,
+          timeoutMs,
+          ...(signal ? { signal } : {}),
+          ...(ctx.chargeCompute ? { chargeCompute: ctx.chargeCompute } : {}),
+          // Gradients are never summed: every step is local.
+          buckets: [],
+        },
+        mixing,
+        model.params.length,
+      );
+    }),
+};
