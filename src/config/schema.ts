@@ -169,6 +169,19 @@ export const networkSchema = z.strictObject({
   interNode: z.strictObject(linkFields).optional(),
 });
 
+/**
+ * Stragglers: the listed ranks compute `slowdown` times slower for good, and every rank's every
+ * step is `slowdown` times slower with probability `probability` (drawn from `seed`, rank and step).
+ */
+export const stragglersSchema = z
+  .strictObject({
+    ranks: z.array(z.number().int().nonnegative()).default([]),
+    probability: z.number().min(0).max(1).default(0),
+    slowdown: z.number().min(1).default(3),
+    seed: z.number().int().nonnegative().default(0),
+  })
+  .refine((s) => s.ranks.length > 0 || s.probability > 0, { message: 'give ranks (slow for good) or a probability (slow steps)' });
+
 export const distributedSchema = z.strictObject({
   /** Number of data-parallel workers (1: train in this process). */
   workers: positiveInt.default(1),
@@ -201,6 +214,8 @@ export const distributedSchema = z.strictObject({
   computeGflops: z.number().positive().optional(),
   /** virtual mode: the simulated network. */
   network: networkSchema.default({ latencyUs: 50, bandwidthGbps: 10 }),
+  /** Injected stragglers: slower compute on some ranks, charged to the clock in virtual mode and slept for real elsewhere. */
+  stragglers: stragglersSchema.optional(),
 });
 
 /** A robust-aggregation component as configs name it: `{ type: krum, neighbours: n-f-1 }` (options checked by robust/). */
