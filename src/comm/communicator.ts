@@ -107,7 +107,7 @@ export class Communicator {
   /** Receives into `buf`; resolves with the number of elements received (a shorter message is fine). */
   async recv(from: number, buf: Float32Array | Uint8Array, options: PointToPointOptions = {}): Promise<number> {
     const tag = userTag(options.tag);
-    const bytes = await this.run('recv', tag, options, (ctx) => ctx.receive(from, buf, false), false);
+    const bytes = await this.run('recv', tag, options, (ctx) => ctx.receive(from, buf, false, options.deferClock), false);
     return bytes / buf.BYTES_PER_ELEMENT;
   }
 

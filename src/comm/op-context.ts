@@ -50,11 +50,11 @@ export class OpContext implements Link {
   }
 
   /** Receives up to into.byteLength bytes; resolves with the byte count. */
-  async receive(from: number, into: Float32Array | Uint8Array, accumulate: boolean): Promise<number> {
+  async receive(from: number, into: Float32Array | Uint8Array, accumulate: boolean, deferClock?: (arrival: number) => void): Promise<number> {
     const id = this.wait(`rank ${from} (recv of ${into.byteLength} bytes)`);
     let bytes: number;
     try {
-      bytes = await this.transport.recv(from, this.tag, into, { signal: this.signal, accumulate });
+      bytes = await this.transport.recv(from, this.tag, into, { signal: this.signal, accumulate, ...(deferClock ? { deferClock } : {}) });
     } finally {
       this.waits.delete(id);
     }

@@ -20,6 +20,8 @@ export interface AllReduceOptions extends ReduceOptions {
 export interface PointToPointOptions extends OpOptions {
   /** User tag in [0, 2^30); default 0. */
   tag?: number;
+  /** recv on a simulated clock: report the arrival time instead of moving the clock to it (see RecvOptions). */
+  deferClock?: (arrivalSeconds: number) => void;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;

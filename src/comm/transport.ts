@@ -18,6 +18,12 @@ export interface TransferOptions {
 export interface RecvOptions extends TransferOptions {
   /** Add the incoming float32 values into `into` instead of overwriting it (`into` must be a Float32Array). */
   accumulate?: boolean;
+  /**
+   * Simulated clocks only: leave the receiver's clock where it is and report the message's arrival
+   * time here instead (a server that takes the first k of n messages by arrival, then moves its
+   * clock with `advanceClock`). Transports on real clocks ignore it.
+   */
+  deferClock?: (arrivalSeconds: number) => void;
 }
 
 export interface Transport {
@@ -29,6 +35,8 @@ export interface Transport {
   close(): Promise<void>;
   /** Seconds on this rank's clock. Virtual transports return simulated time; absent means wall time. */
   readonly now?: () => number;
+  /** Simulated clocks only: move this rank's clock forward to `seconds` (never back). */
+  readonly advanceClock?: (seconds: number) => void;
 }
 
 /** Tags are unsigned 32-bit; the top bit is reserved for collectives (see tags.ts). */

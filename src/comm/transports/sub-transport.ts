@@ -20,6 +20,7 @@ export class SubTransport implements Transport {
   readonly rank: number;
   readonly size: number;
   readonly now: (() => number) | undefined;
+  readonly advanceClock: ((seconds: number) => void) | undefined;
 
   constructor(private readonly parent: Transport, readonly ranks: readonly number[], private readonly context: number) {
     if (!Number.isInteger(context) || context < 1 || context > MAX_CONTEXT) throw new LoomError(`sub-communicator context must be an integer in 1..${MAX_CONTEXT}, got ${showValue(context)}`);
@@ -30,6 +31,7 @@ export class SubTransport implements Transport {
     if (this.rank < 0) throw new LoomError(`rank ${parent.rank} is not in the sub-communicator of ranks ${showValue(ranks)}`);
     this.size = ranks.length;
     this.now = parent.now;
+    this.advanceClock = parent.advanceClock;
   }
 
   send(to: number, tag: number, data: Payload, options?: TransferOptions): Promise<void> {

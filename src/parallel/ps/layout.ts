@@ -11,7 +11,10 @@ export const psOptions = z
     /** bsp: a barrier every step; ssp: workers at most `staleness` steps ahead of the slowest; asp: no bound. */
     consistency: z.enum(['bsp', 'ssp', 'asp']).default('bsp'),
     staleness: z.number().int().nonnegative().optional(),
+    /** bsp: a round closes at the first workers - backupWorkers pushes (Chen et al. 2016); the rest are dropped. */
+    backupWorkers: z.number().int().nonnegative().default(0),
   })
+  .refine((o) => o.consistency === 'bsp' || o.backupWorkers === 0, { message: 'backup workers apply to consistency bsp only', path: ['backupWorkers'] })
   .refine((o) => o.consistency !== 'ssp' || o.staleness !== undefined, { message: 'consistency ssp needs a staleness bound s (steps a worker may run ahead)', path: ['staleness'] })
   .refine((o) => o.consistency === 'ssp' || o.staleness === undefined, { message: 'staleness applies to consistency ssp only', path: ['staleness'] });
 

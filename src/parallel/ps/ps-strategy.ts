@@ -2,7 +2,8 @@
  * The parameter server strategy (Li et al., "Scaling Distributed Machine Learning with the
  * Parameter Server", OSDI 2014): k server ranks each own a range of the flat parameters and run
  * the optimizer on it; workers push gradients and pull parameters. Consistency: BSP (a barrier
- * every step; equals DDP), SSP with a staleness bound (Ho et al., NIPS 2013), or ASP.
+ * every step; equals DDP; optionally with backup workers, Chen et al. 2016), SSP with a staleness
+ * bound (Ho et al., NIPS 2013), or ASP.
  */
 import type { LoomConfig } from '../../config/schema.js';
 import { LoomError } from '../../util/errors.js';
@@ -21,6 +22,9 @@ export const parameterServerStrategy: Strategy<PsOptions> = {
       throw new LoomError(
         `strategy.consistency = "${options.consistency}" cannot run in distributed.mode "virtual" yet: asynchronous pushes must be ordered by one global event clock there; run it in threads, procs or hosts mode`,
       );
+    }
+    if (options.backupWorkers >= config.distributed.workers) {
+      throw new LoomError(`strategy.backupWorkers = ${options.backupWorkers} leaves no worker's gradient in a round of distributed.workers = ${config.distributed.workers}`);
     }
     const { batchSize, accumulationSteps } = config.train;
     const parts = config.distributed.workers * accumulationSteps;

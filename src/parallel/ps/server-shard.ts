@@ -49,10 +49,10 @@ export class ServerShard {
     this.optimizer.loadState({ kind: whole.kind, step: state.step, buffers });
   }
 
-  /** Sends the current parameters and a reply header [loss, stop, staleness, version] to `worker`. */
-  async sendParams(worker: number, header: readonly number[]): Promise<void> {
+  /** Sends the parameters (default: the current ones) and a reply header [loss, stop, staleness, version] to `worker`. */
+  async sendParams(worker: number, header: readonly number[], params: Float32Array = this.params): Promise<void> {
     const reply = Float32Array.from(header);
-    await Promise.all([this.comm.send(worker, this.params, this.opts(TAG.pullParams)), this.comm.send(worker, reply, this.opts(TAG.pullHeader))]);
+    await Promise.all([this.comm.send(worker, params, this.opts(TAG.pullParams)), this.comm.send(worker, reply, this.opts(TAG.pullHeader))]);
   }
 
   snapshot(): ShardState {

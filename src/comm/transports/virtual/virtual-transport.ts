@@ -74,7 +74,10 @@ export class VirtualWorld {
       const queue = this.arrivals.get(key);
       const arrival = queue?.shift();
       if (queue?.length === 0) this.arrivals.delete(key);
-      if (arrival !== undefined) this.clock.receivedAt(to, arrival);
+      if (arrival !== undefined) {
+        if (options?.deferClock) options.deferClock(arrival);
+        else this.clock.receivedAt(to, arrival);
+      }
     }
     return bytes;
   }
@@ -91,12 +94,14 @@ export class VirtualWorld {
 class VirtualTransport implements Transport {
   readonly size: number;
   readonly now: (() => number) | undefined;
+  readonly advanceClock: ((seconds: number) => void) | undefined;
   private closed = false;
 
   constructor(private readonly world: VirtualWorld, readonly rank: number) {
     this.size = world.size;
     const clock = world.clock;
     this.now = clock ? () => clock.now(rank) : undefined;
+    this.advanceClock = clock ? (seconds) => clock.receivedAt(rank, seconds) : undefined;
   }
 
   async send(to: number, tag: number, data: Payload, options?: TransferOptions): Promise<void> {
