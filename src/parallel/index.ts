@@ -5,3 +5,4 @@ export { planBuckets, DEFAULT_BUCKET_OPTIONS, type Bucket, type BucketOptions, t
 export { CommGroup, type CommGroupOptions } from './ddp/comm-group.js';
 export * from './launch/index.js';
 export * from './robust/index.js';
+export * from './grid/index.js';

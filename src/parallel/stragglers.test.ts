@@ -76,4 +76,10 @@ describe('stragglers', () => {
     const results = await runDataParallel({ config: cfg, metrics });
     expect(results.map((r) => r.steps)).toEqual([30, 30, 30, 30]);
   });
+
+  it('the parameter server under ASP: steps 3x slow with p = 0.1 average 1.2T per worker step', async () => {
+    const T = await meanStep(40, undefined, ps());
+    const asp = await meanStep(2000, { probability: 0.1 }, ps({ consistency: 'asp' }));
+    expect(Math.abs(asp / T - 1.2) / 1.2).toBeLessThan(0.03);
+  });
 });

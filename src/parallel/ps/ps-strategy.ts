@@ -18,11 +18,6 @@ export const parameterServerStrategy: Strategy<PsOptions> = {
   roles: (workers, options) => psRoles(workers, options),
   check: (options: PsOptions, config: LoomConfig) => {
     if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy; strategy.type = "ps" has no robust server yet');
-    if (options.consistency !== 'bsp' && config.distributed.mode === 'virtual') {
-      throw new LoomError(
-        `strategy.consistency = "${options.consistency}" cannot run in distributed.mode "virtual" yet: asynchronous pushes must be ordered by one global event clock there; run it in threads, procs or hosts mode`,
-      );
-    }
     if (options.backupWorkers >= config.distributed.workers) {
       throw new LoomError(`strategy.backupWorkers = ${options.backupWorkers} leaves no worker's gradient in a round of distributed.workers = ${config.distributed.workers}`);
     }

@@ -77,6 +77,17 @@ describe('parameter server', () => {
     });
   }
 
+  it('ASP and SSP in virtual mode take pushes in simulated-time order: the same run twice gives the same bits', async () => {
+    for (const strategy of [{ consistency: 'asp' }, { consistency: 'ssp', staleness: 1 }]) {
+      const run = async (dir: string) => {
+        await runDataParallel({ config: psConfig(dir, { workers: 3, mode: 'virtual', steps: 20, strategy: { servers: 2, ...strategy }, extra: { distributed: { workers: 3, mode: 'virtual', stragglers: { probability: 0.3 } } } }), metrics: new MetricsStream() });
+        return lastParams(dir);
+      };
+      const first = await run(join(root, `${strategy.consistency}-a`));
+      expect(await run(join(root, `${strategy.consistency}-b`))).toEqual(first);
+    }
+  });
+
   it('refuses bad options before any worker starts, naming the key and value', async () => {
     const refused = (strategy: Record<string, unknown>, mode = 'virtual', optimizer?: Record<string, unknown>) =>
       runDataParallel({ config: psConfig(join(root, 'refused'), { workers: 2, mode, steps: 2, strategy, ...(optimizer ? { optimizer } : {}) }), metrics: new MetricsStream() });
@@ -85,7 +96,8 @@ describe('parameter server', () => {
     await expect(refused({ consistency: 'bsp', staleness: 2 })).rejects.toThrow('config key strategy.staleness = 2 is invalid: staleness applies to consistency ssp only');
     await expect(refused({ server: 2 })).rejects.toThrow('unknown config key strategy.server');
     await expect(refused({ servers: 0 })).rejects.toThrow(/^config key strategy.servers = 0 is invalid/);
-    await expect(refused({ consistency: 'asp' })).rejects.toThrow(/strategy.consistency = "asp" cannot run in distributed.mode "virtual" yet/);
+    await expect(refused({ consistency: 'asp', backupWorkers: 1 })).rejects.toThrow('config key strategy.backupWorkers = 1 is invalid: backup workers apply to consistency bsp only');
+    await expect(refused({ backupWorkers: 2 })).rejects.toThrow('strategy.backupWorkers = 2 leaves no worker\'s gradient in a round of distributed.workers = 2');
     await expect(refused({ servers: 7 }, 'virtual', { type: 'lars', lr: 0.1 })).rejects.toThrow(
       'strategy.servers = 7: a layer-wise optimizer updates whole tensors, and the model has 6, so at most 6 servers',
     );

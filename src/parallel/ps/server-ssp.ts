@@ -21,7 +21,6 @@ export interface SspSetup extends ServerLoopSetup {
 }
 
 export async function serveSsp({ comm, shard, workers, lr, staleness, startClock }: SspSetup): Promise<number> {
-  const n = workers.length;
   const headers = workers.map(() => new Float32Array(PUSH_HEADER));
   const grads = workers.map(() => new Float32Array(shard.length));
   const clocks = workers.map(() => startClock);
@@ -32,8 +31,24 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
   let version = 0;
   let stopping = 0;
 
-  const receiveHeader = (i: number): Promise<number> => comm.recv(workers[i]!, headers[i]!, shard.opts(TAG.pushHeader)).then(() => i);
-  const pending = new Map<number, Promise<number>>(workers.map((_, i) => [i, receiveHeader(i)]));
+  // On a simulated clock pushes are taken in order of simulated arrival: a worker only ever waits
+  // for this server's reply, so once every worker that is not held has a push in, the earliest of
+  // them is the next event of the whole job (a conservative discrete-event step), and the run is
+  // deterministic. On real clocks they are taken as they come.
+  const simulated = comm.transport.advanceClock !== undefined;
+  const receivePush = async (i: number): Promise<{ i: number; arrival: number }> => {
+    let arrival = 0;
+    const defer = simulated ? { deferClock: (t: number) => (arrival = Math.max(arrival, t)) } : {};
+    await comm.recv(workers[i]!, headers[i]!, { ...shard.opts(TAG.pushHeader), ...defer });
+    if ((headers[i]![PUSH.flags]! & DONE) === 0) await comm.recv(workers[i]!, grads[i]!, { ...shard.opts(TAG.pushGradient), ...defer });
+    return { i, arrival };
+  };
+  const pending = new Map<number, Promise<{ i: number; arrival: number }>>(workers.map((_, i) => [i, receivePush(i)]));
+  const nextPush = async (): Promise<{ i: number; arrival: number }> => {
+    if (!simulated) return Promise.race(pending.values());
+    const all = await Promise.all(pending.values());
+    return all.reduce((first, push) => (push.arrival < first.arrival || (push.arrival === first.arrival && push.i < first.i) ? push : first));
+  };
   const slowest = (): number => Math.min(...clocks.filter((_, i) => !done[i]));
   const release = async (): Promise<void> => {
     const floor = slowest();
@@ -44,6 +59,7 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
         replies.delete(i);
         header[1] = stopping;
         pulledAt[i] = version;
+        pending.set(i, receivePush(i)); // its next push can only follow this reply
         await shard.sendParams(workers[i]!, header);
         if (i === 0 && leadState) {
           const state = leadState;
@@ -55,13 +71,13 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
   };
 
   while (pending.size > 0) {
-    const i = await Promise.race(pending.values());
+    const { i, arrival } = await nextPush();
     pending.delete(i);
+    if (simulated) comm.transport.advanceClock!(arrival);
     const header = headers[i]!;
     if ((header[PUSH.flags]! & DONE) !== 0) {
       done[i] = true;
     } else {
-      await comm.recv(workers[i]!, grads[i]!, shard.opts(TAG.pushGradient));
       const clock = header[PUSH.clock]!;
       const stale = version - pulledAt[i]!;
       shard.optimizer.step(shard.params, grads[i]!, lr(clock));
@@ -70,7 +86,6 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
       stopping = Math.max(stopping, header[PUSH.stop]!);
       replies.set(i, [header[PUSH.loss]!, stopping, stale, version]);
       if (i === 0 && (header[PUSH.flags]! & SEND_STATE) !== 0) leadState = shard.snapshot();
-      pending.set(i, receiveHeader(i));
     }
     await release();
   }

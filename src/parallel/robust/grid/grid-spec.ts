@@ -1,13 +1,13 @@
 /**
  * A robustness grid: a base training config and the axes to sweep — aggregators x pre-aggregator
  * lists x attacks x f x heterogeneity x seeds — expanded into one robust run (a cell) per point,
- * each with `honest` + f workers (virtual mode unless the base says otherwise).
+ * each with `honest` + f workers (virtual mode unless the base says otherwise). Expanded as a
+ * general grid (parallel/grid) of named cells, one per rule x heterogeneity x f x attack.
  */
 import { z } from 'zod';
-import { validateConfig, validateWith } from '../../../config/load.js';
-import type { LoomConfig } from '../../../config/schema.js';
+import { validateWith } from '../../../config/load.js';
 import { LoomError } from '../../../util/errors.js';
-import { planRobustRun } from '../robust-plan.js';
+import { expandGrid, type GridRun, type NamedCell } from '../../grid/index.js';
 
 const component = z.object({ type: z.string().min(1) }).catchall(z.unknown());
 const heterogeneity = z.discriminatedUnion('type', [
@@ -35,11 +35,11 @@ export const gridSchema = z.strictObject({
   seeds: z.array(z.number().int().nonnegative()).default([1]),
 });
 
-export type GridSpec = z.infer<typeof gridSchema>;
+export type RobustGridSpec = z.infer<typeof gridSchema>;
 type Component = z.infer<typeof component>;
 
-/** Where a cell sits in the grid. */
-export interface CellLabels {
+/** Where a run sits in the robustness grid. */
+export interface RobustCellLabels {
   /** A file-name-safe id, unique in the grid. */
   readonly id: string;
   /** The rule as the report labels it: `nnm+trimmed-mean`. */
@@ -50,58 +50,51 @@ export interface CellLabels {
   readonly seed: number;
 }
 
-export interface Cell extends CellLabels {
-  readonly config: LoomConfig;
-}
+export type RobustCell = GridRun & RobustCellLabels;
 
-export function parseGrid(raw: unknown): GridSpec {
+export function parseRobustGrid(raw: unknown): RobustGridSpec {
   return validateWith(gridSchema, raw);
 }
 
 const label = (c: Component): string => c.type;
-export const heterogeneityLabel = (h: GridSpec['heterogeneity'][number]): string => (h.type === 'dirichlet' ? `dirichlet-${h.alpha}` : h.type);
+export const heterogeneityLabel = (h: RobustGridSpec['heterogeneity'][number]): string => (h.type === 'dirichlet' ? `dirichlet-${h.alpha}` : h.type);
 export const ruleLabel = (aggregator: Component, pre: readonly Component[]): string => [...pre.map(label), label(aggregator)].join('+');
 
-/** Every cell of the grid, in a stable order; each config fully validated (cells write no files of their own). */
-export function expandGrid(grid: GridSpec): Cell[] {
-  const cells: Cell[] = [];
+type Labels = Omit<RobustCellLabels, 'id' | 'seed'>;
+
+/** Every run of the grid, in a stable order; each config fully validated before any runs (cells write no files of their own). */
+export function expandRobustGrid(grid: RobustGridSpec): RobustCell[] {
   const rules = [
     ...grid.aggregators.flatMap((aggregator) => grid.preAggregators.map((pre) => ({ aggregator, preAggregators: pre }))),
     ...grid.rules,
   ];
   if (rules.length === 0) throw new LoomError('a robust grid needs at least one rule: give aggregators or rules');
+  const base = grid.base as Record<string, unknown> & { distributed?: Record<string, unknown> };
+  const cells: NamedCell[] = [];
+  const labels = new Map<string, Labels>();
   for (const { aggregator, preAggregators: pre } of rules) {
     const rule = ruleLabel(aggregator, pre);
     for (const h of grid.heterogeneity) {
       for (const f of grid.f) {
         for (const [a, attack] of grid.attacks.entries()) {
-          for (const seed of grid.seeds) {
-            // Attacks are distinct by position: the same type may appear with different options.
-            const attackName = grid.attacks.filter((x) => x.type === attack.type).length > 1 ? `${attack.type}-${a}` : attack.type;
-            const id = `${rule}__${heterogeneityLabel(h)}__f${f}__${attackName}__s${seed}`.replace(/[^A-Za-z0-9_.+-]/g, '_');
-            const workers = grid.honest + f;
-            const base = grid.base as Record<string, unknown> & { train?: Record<string, unknown>; distributed?: Record<string, unknown> };
-            const config = validateConfig({
-              ...base,
-              seed,
-              train: { ...base.train, batchSize: grid.batchPerWorker * workers },
-              distributed: { mode: 'virtual', ...base.distributed, workers },
-              robust: {
-                aggregator,
-                preAggregators: pre,
-                f,
-                byzantine: { count: f, attack, omniscient: grid.omniscient },
-                heterogeneity: h,
-              },
-            });
-            planRobustRun(config); // refuses a cell the rule cannot run before any cell starts
-            cells.push({ id, rule, attack: attackName, f, heterogeneity: heterogeneityLabel(h), seed, config });
-          }
+          // Attacks are distinct by position: the same type may appear with different options.
+          const attackName = grid.attacks.filter((x) => x.type === attack.type).length > 1 ? `${attack.type}-${a}` : attack.type;
+          const name = `${rule}__${heterogeneityLabel(h)}__f${f}__${attackName}`;
+          if (labels.has(name)) throw new LoomError('robust grid: two rules or attacks have the same name and options; list each once');
+          const workers = grid.honest + f;
+          labels.set(name, { rule, attack: attackName, f, heterogeneity: heterogeneityLabel(h) });
+          cells.push({
+            name,
+            set: {
+              'train.batchSize': grid.batchPerWorker * workers,
+              ...(base.distributed?.mode === undefined ? { 'distributed.mode': 'virtual' } : {}),
+              'distributed.workers': workers,
+              robust: { aggregator, preAggregators: pre, f, byzantine: { count: f, attack, omniscient: grid.omniscient }, heterogeneity: h },
+            },
+          });
         }
       }
     }
   }
-  const ids = new Set(cells.map((c) => c.id));
-  if (ids.size !== cells.length) throw new LoomError('robust grid: two rules or attacks have the same name and options; list each once');
-  return cells;
+  return expandGrid({ base, axes: [], cells, seeds: grid.seeds }).map((run) => ({ ...run, ...labels.get(run.cell)! }));
 }
