@@ -82,4 +82,12 @@ describe('stragglers', () => {
     const asp = await meanStep(2000, { probability: 0.1 }, ps({ consistency: 'asp' }));
     expect(Math.abs(asp / T - 1.2) / 1.2).toBeLessThan(0.03);
   });
+
+  it('gradient coding (s = 1): 2T with one rank 3x slower, for both codes', async () => {
+    const T = await meanStep(40, undefined, ps());
+    for (const scheme of ['fractional-repetition', 'cyclic']) {
+      const coded = await meanStep(40, { ranks: [3] }, ps({ gradientCoding: { scheme, s: 1 } }));
+      expect(Math.abs(coded / T - 2) / 2, scheme).toBeLessThan(0.02);
+    }
+  });
 });

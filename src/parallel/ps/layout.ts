@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
 import type { Model } from '../../nn/model.js';
+import { createGradientCode, type GradientCode } from '../coding/gradient-code.js';
 import { planShards, type Shard } from './shards.js';
 
 export const psOptions = z
@@ -13,7 +14,11 @@ export const psOptions = z
     staleness: z.number().int().nonnegative().optional(),
     /** bsp: a round closes at the first workers - backupWorkers pushes (Chen et al. 2016); the rest are dropped. */
     backupWorkers: z.number().int().nonnegative().default(0),
+    /** bsp: gradient coding (Tandon et al. 2017): each worker computes s + 1 partitions; any workers - s pushes decode the full gradient. */
+    gradientCoding: z.strictObject({ scheme: z.enum(['fractional-repetition', 'cyclic']), s: z.number().int().positive() }).optional(),
   })
+  .refine((o) => o.consistency === 'bsp' || o.gradientCoding === undefined, { message: 'gradient coding applies to consistency bsp only', path: ['gradientCoding'] })
+  .refine((o) => o.backupWorkers === 0 || o.gradientCoding === undefined, { message: 'give backupWorkers or gradientCoding, not both', path: ['gradientCoding'] })
   .refine((o) => o.consistency === 'bsp' || o.backupWorkers === 0, { message: 'backup workers apply to consistency bsp only', path: ['backupWorkers'] })
   .refine((o) => o.consistency !== 'ssp' || o.staleness !== undefined, { message: 'consistency ssp needs a staleness bound s (steps a worker may run ahead)', path: ['staleness'] })
   .refine((o) => o.consistency === 'ssp' || o.staleness === undefined, { message: 'staleness applies to consistency ssp only', path: ['staleness'] });
@@ -25,6 +30,8 @@ export interface PsLayout {
   readonly servers: readonly number[];
   /** The range of the flat parameters each server owns (same order as `servers`). */
   readonly shards: readonly Shard[];
+  /** The gradient code the workers encode with and the servers decode, if any. */
+  readonly code: GradientCode | null;
 }
 
 /** Layer-wise rules update whole tensors, so their servers own whole tensors. */
@@ -33,7 +40,13 @@ const LAYER_WISE = new Set(['lars', 'lamb']);
 export function psLayout(roles: readonly string[], options: PsOptions, model: Model, config: LoomConfig): PsLayout {
   const workers = roles.flatMap((role, rank) => (role === 'worker' ? [rank] : []));
   const servers = roles.flatMap((role, rank) => (role === 'server' ? [rank] : []));
-  return { workers, servers, shards: planShards(model.params.length, model.segments, servers.length, LAYER_WISE.has(config.optimizer.type)) };
+  const coding = options.gradientCoding;
+  return {
+    workers,
+    servers,
+    shards: planShards(model.params.length, model.segments, servers.length, LAYER_WISE.has(config.optimizer.type)),
+    code: coding ? createGradientCode(coding.scheme, workers.length, coding.s, config.seed) : null,
+  };
 }
 
 /** Workers first (the lead worker is rank 0), then the servers. */

@@ -44,3 +44,15 @@ describe('parameter server, BSP', () => {
     }
   }
 });
+
+describe('parameter server, BSP with gradient coding', () => {
+  for (const scheme of ['fractional-repetition', 'cyclic']) {
+    it(`${scheme} (4 workers, s = 1, one straggler dropped every round): decodes the full gradient, equals one worker`, async () => {
+      const dir = join(root, `coded-${scheme}`);
+      const base = psConfig(dir, 4, 'virtual', { servers: 2, gradientCoding: { scheme, s: 1 } });
+      await runDataParallel({ config: validateConfig({ ...base, distributed: { ...base.distributed, stragglers: { ranks: [1] } } }), metrics: new MetricsStream() });
+      expect(relativeDifference(loadCheckpoint(join(dir, 'checkpoint.ckpt')).params, reference)).toBeLessThan(1e-5);
+    });
+  }
+});
+

@@ -20,7 +20,7 @@ export async function runPsServer(ctx: RankContext, options: PsOptions): Promise
     await Promise.all(layout.workers.map((w) => shard.sendParams(w, [0, 0, 0, 0])));
     const updates =
       options.consistency === 'bsp'
-        ? await serveBsp({ ...setup, backupWorkers: options.backupWorkers, startClock: run.startStep })
+        ? await serveBsp({ ...setup, backupWorkers: options.backupWorkers, code: layout.code, startClock: run.startStep })
         : await serveSsp({ ...setup, staleness: options.consistency === 'asp' ? Number.POSITIVE_INFINITY : options.staleness!, startClock: run.startStep });
     const traffic = ctx.comm.stats.snapshot();
     return {

@@ -8,6 +8,7 @@
 import type { LoomConfig } from '../../config/schema.js';
 import { LoomError } from '../../util/errors.js';
 import type { RankContext, Strategy } from '../strategy.js';
+import { checkGradientCode } from '../coding/gradient-code.js';
 import { psOptions, psRoles, type PsOptions } from './layout.js';
 import { runPsServer } from './ps-server.js';
 import { runPsWorker } from './ps-worker.js';
@@ -21,6 +22,7 @@ export const parameterServerStrategy: Strategy<PsOptions> = {
     if (options.backupWorkers >= config.distributed.workers) {
       throw new LoomError(`strategy.backupWorkers = ${options.backupWorkers} leaves no worker's gradient in a round of distributed.workers = ${config.distributed.workers}`);
     }
+    if (options.gradientCoding) checkGradientCode(options.gradientCoding.scheme, config.distributed.workers, options.gradientCoding.s);
     const { batchSize, accumulationSteps } = config.train;
     const parts = config.distributed.workers * accumulationSteps;
     if (batchSize < parts) {

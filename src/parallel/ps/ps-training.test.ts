@@ -97,6 +97,7 @@ describe('parameter server', () => {
     await expect(refused({ server: 2 })).rejects.toThrow('unknown config key strategy.server');
     await expect(refused({ servers: 0 })).rejects.toThrow(/^config key strategy.servers = 0 is invalid/);
     await expect(refused({ consistency: 'asp', backupWorkers: 1 })).rejects.toThrow('config key strategy.backupWorkers = 1 is invalid: backup workers apply to consistency bsp only');
+    await expect(refused({ gradientCoding: { scheme: 'fractional-repetition', s: 2 } }, 'virtual')).rejects.toThrow('strategy.gradientCoding.s = 2 stragglers cannot be tolerated by distributed.workers = 2 (s must be below the worker count)');
     await expect(refused({ backupWorkers: 2 })).rejects.toThrow('strategy.backupWorkers = 2 leaves no worker\'s gradient in a round of distributed.workers = 2');
     await expect(refused({ servers: 7 }, 'virtual', { type: 'lars', lr: 0.1 })).rejects.toThrow(
       'strategy.servers = 7: a layer-wise optimizer updates whole tensors, and the model has 6, so at most 6 servers',

@@ -9,7 +9,7 @@
 import { evaluationOf, type Evaluation } from '../../train/evaluate.js';
 import type { Checkpoint } from '../../train/checkpoint.js';
 import { prepareRun } from '../../train/run.js';
-import { StepKit, yieldToEventLoop } from '../../train/step-kit.js';
+import { addScaled, StepKit, yieldToEventLoop } from '../../train/step-kit.js';
 import { publishEvaluation, type TrainResult } from '../../train/trainer.js';
 import { LoomError } from '../../util/errors.js';
 import type { RankContext } from '../strategy.js';
@@ -37,6 +37,8 @@ class PsWorker {
   private readonly grad: Float32Array;
   private readonly header = new Float32Array(PUSH_HEADER);
   private readonly replies: Float32Array[];
+  /** One partition's gradient, under a gradient code. */
+  private partial: Float32Array | null = null;
 
   constructor(private readonly ctx: RankContext, private readonly layout: PsLayout, private readonly kit: StepKit) {
     this.index = layout.workers.indexOf(ctx.rank);
@@ -79,12 +81,11 @@ class PsWorker {
     while (step < totalSteps && step < stopAt && !stopAgreed) {
       const globalBatch = kit.batch(step);
       const lr = kit.lr(step);
-      const local = StepKit.slice(globalBatch, this.index, n);
       const trafficBefore = ctx.comm.stats.snapshot();
       const computeStarted = performance.now();
-      const loss = kit.gradient(local, this.grad, local.length / globalBatch.length);
+      const { loss, samples } = this.gradient(globalBatch);
       const measured = (performance.now() - computeStarted) / 1000;
-      const computeSec = ctx.chargeCompute ? ctx.chargeCompute(measured, local.length) : measured;
+      const computeSec = ctx.chargeCompute ? ctx.chargeCompute(measured, samples) : measured;
       const wantState = this.lead && kit.checkpointDue(step + 1);
       this.header.set([loss, this.stopRequested ? 1 : 0, step, wantState ? SEND_STATE : 0]);
       const syncStarted = now();
@@ -157,6 +158,31 @@ class PsWorker {
       role: 'worker',
       timing: { rank: ctx.rank, workers: n, steps: step - startStep, ...totals, bytesSent: traffic.bytesSent, bytesReceived: traffic.bytesReceived, simulated },
     };
+  }
+
+  /**
+   * This worker's push into `this.grad`: its share of the global batch (weighted by the share), or
+   * with a gradient code, its coded combination of the partitions its row covers.
+   */
+  private gradient(globalBatch: Int32Array): { loss: number; samples: number } {
+    const { kit, layout } = this;
+    const n = layout.workers.length;
+    if (!layout.code) {
+      const local = StepKit.slice(globalBatch, this.index, n);
+      return { loss: kit.gradient(local, this.grad, local.length / globalBatch.length), samples: local.length };
+    }
+    const { partitions, coefficients } = layout.code.row(this.index);
+    this.partial ??= new Float32Array(this.grad.length);
+    this.grad.fill(0);
+    let loss = 0;
+    let samples = 0;
+    partitions.forEach((j, k) => {
+      const part = StepKit.slice(globalBatch, j, n);
+      loss += coefficients[k]! * kit.gradient(part, this.partial!, part.length / globalBatch.length);
+      addScaled(this.grad, this.partial!, coefficients[k]!);
+      samples += part.length;
+    });
+    return { loss, samples };
   }
 
   private evaluate(step: number, elapsedSec: number): Evaluation {

@@ -12,10 +12,14 @@
  * whose push came late finds the next round's parameters waiting. On a simulated clock "first" is
  * by simulated arrival time (the server's clock moves to the (n - b)-th arrival); elsewhere by the
  * order the pushes come in.
+ *
+ * With a gradient code (parallel/coding) a round closes at the first n - s pushes in the same way,
+ * and their coded gradients are decoded into the full one.
  */
 import type { Communicator } from '../../comm/index.js';
 import { LoomError } from '../../util/errors.js';
 import { DONE, PUSH, PUSH_HEADER, SEND_STATE, TAG } from './protocol.js';
+import type { GradientCode } from '../coding/gradient-code.js';
 import type { ServerShard } from './server-shard.js';
 
 export interface ServerLoopSetup {
@@ -29,7 +33,8 @@ export interface ServerLoopSetup {
 /** The pushes of one round: which workers' gradients count, and what their headers said. */
 interface Round {
   readonly accepted: readonly number[];
-  readonly loss: number;
+  /** The accepted pushes' losses, in the same order. */
+  readonly losses: readonly number[];
   readonly stop: number;
   readonly sendState: boolean;
   readonly clock: number;
@@ -38,6 +43,8 @@ interface Round {
 export interface BspSetup extends ServerLoopSetup {
   /** Pushes a round may go without (b backup workers; default 0). */
   readonly backupWorkers?: number;
+  /** A gradient code: a round closes at n - s pushes, decoded into the full gradient. */
+  readonly code?: GradientCode | null;
   /** Every worker's clock at the start (the resumed step): round r collects step startClock + r. */
   readonly startClock: number;
 }
@@ -46,7 +53,8 @@ export interface BspSetup extends ServerLoopSetup {
 export async function serveBsp(setup: BspSetup): Promise<number> {
   const { shard, workers, lr } = setup;
   const n = workers.length;
-  const take = n - (setup.backupWorkers ?? 0);
+  const code = setup.code ?? null;
+  const take = n - (code ? code.s : (setup.backupWorkers ?? 0));
   const grads = workers.map(() => new Float32Array(shard.length));
   const sum = new Float32Array(shard.length);
   const collect = take === n ? allPushes(setup, grads) : setup.comm.transport.advanceClock ? firstBySimulatedArrival(setup, grads, take) : firstToArrive(setup, grads, take);
@@ -59,16 +67,20 @@ export async function serveBsp(setup: BspSetup): Promise<number> {
   for (;;) {
     const round = await collect();
     if (!round) break;
-    sum.set(grads[round.accepted[0]!]!);
-    for (const i of round.accepted.slice(1)) {
+    // Backup workers: the taken pushes' sum scaled to n of them; a code: its decoding weights.
+    const weights = code ? code.decode(round.accepted) : round.accepted.map(() => n / round.accepted.length);
+    sum.fill(0);
+    let loss = 0;
+    round.accepted.forEach((i, k) => {
       const g = grads[i]!;
-      for (let j = 0; j < sum.length; j++) sum[j]! += g[j]!;
-    }
-    const scale = n / round.accepted.length;
-    if (scale !== 1) for (let j = 0; j < sum.length; j++) sum[j]! *= scale;
+      const w = weights[k]!;
+      if (w === 1) for (let j = 0; j < sum.length; j++) sum[j]! += g[j]!;
+      else if (w !== 0) for (let j = 0; j < sum.length; j++) sum[j]! += w * g[j]!;
+      loss += w * round.losses[k]!;
+    });
     shard.optimizer.step(shard.params, sum, lr(round.clock));
     rounds++;
-    const header = [round.loss * scale, round.stop, 0, rounds];
+    const header = [loss, round.stop, 0, rounds];
     if (take === n) {
       await Promise.all(workers.map((w) => shard.sendParams(w, header)));
       if (round.sendState) await shard.shipState(workers[0]!);
@@ -88,13 +100,9 @@ export async function serveBsp(setup: BspSetup): Promise<number> {
 }
 
 function summarize(headers: readonly Float32Array[], accepted: readonly number[], clock: number, sendState: boolean): Round {
-  let loss = 0;
   let stop = 0;
-  for (const i of accepted) {
-    loss += headers[i]![PUSH.loss]!;
-    stop = Math.max(stop, headers[i]![PUSH.stop]!);
-  }
-  return { accepted, loss, stop, sendState, clock };
+  for (const i of accepted) stop = Math.max(stop, headers[i]![PUSH.stop]!);
+  return { accepted, losses: accepted.map((i) => headers[i]![PUSH.loss]!), stop, sendState, clock };
 }
 
 const wantsState = (header: Float32Array): boolean => (header[PUSH.flags]! & SEND_STATE) !== 0;
