@@ -16,7 +16,14 @@ export const psOptions = z
     backupWorkers: z.number().int().nonnegative().default(0),
     /** bsp: gradient coding (Tandon et al. 2017): each worker computes s + 1 partitions; any workers - s pushes decode the full gradient. */
     gradientCoding: z.strictObject({ scheme: z.enum(['fractional-repetition', 'cyclic']), s: z.number().int().positive() }).optional(),
+    /**
+     * asp/ssp: delay-adaptive step sizes (after Mishchenko et al., NeurIPS 2022): a push applied
+     * tau updates after its worker's pull takes lr x min(1, threshold / tau); threshold defaults
+     * to the number of workers (the delay a round-robin of workers gives every push).
+     */
+    delayAdaptive: z.strictObject({ threshold: z.number().int().positive().optional() }).optional(),
   })
+  .refine((o) => o.consistency !== 'bsp' || o.delayAdaptive === undefined, { message: 'delay-adaptive steps apply to consistency asp or ssp', path: ['delayAdaptive'] })
   .refine((o) => o.consistency === 'bsp' || o.gradientCoding === undefined, { message: 'gradient coding applies to consistency bsp only', path: ['gradientCoding'] })
   .refine((o) => o.backupWorkers === 0 || o.gradientCoding === undefined, { message: 'give backupWorkers or gradientCoding, not both', path: ['gradientCoding'] })
   .refine((o) => o.consistency === 'bsp' || o.backupWorkers === 0, { message: 'backup workers apply to consistency bsp only', path: ['backupWorkers'] })

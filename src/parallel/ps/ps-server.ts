@@ -21,7 +21,12 @@ export async function runPsServer(ctx: RankContext, options: PsOptions): Promise
     const updates =
       options.consistency === 'bsp'
         ? await serveBsp({ ...setup, backupWorkers: options.backupWorkers, code: layout.code, startClock: run.startStep })
-        : await serveSsp({ ...setup, staleness: options.consistency === 'asp' ? Number.POSITIVE_INFINITY : options.staleness!, startClock: run.startStep });
+        : await serveSsp({
+            ...setup,
+            staleness: options.consistency === 'asp' ? Number.POSITIVE_INFINITY : options.staleness!,
+            startClock: run.startStep,
+            ...(options.delayAdaptive ? { delayThreshold: options.delayAdaptive.threshold ?? layout.workers.length } : {}),
+          });
     const traffic = ctx.comm.stats.snapshot();
     return {
       steps: updates,

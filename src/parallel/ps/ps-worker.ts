@@ -24,7 +24,7 @@ export async function runPsWorker(ctx: RankContext, options: PsOptions): Promise
     metricsFile: false,
   });
   try {
-    return await new PsWorker(ctx, psLayout(ctx.roles, options, run.model, ctx.config), run.kit).run();
+    return await new PsWorker(ctx, psLayout(ctx.roles, options, run.model, ctx.config), run.kit, options.consistency === 'bsp').run();
   } finally {
     run.model.dispose();
   }
@@ -40,7 +40,13 @@ class PsWorker {
   /** One partition's gradient, under a gradient code. */
   private partial: Float32Array | null = null;
 
-  constructor(private readonly ctx: RankContext, private readonly layout: PsLayout, private readonly kit: StepKit) {
+  constructor(
+    private readonly ctx: RankContext,
+    private readonly layout: PsLayout,
+    private readonly kit: StepKit,
+    /** BSP replies carry the round's loss over every worker; SSP and ASP replies echo the pusher's own. */
+    private readonly roundLoss: boolean,
+  ) {
     this.index = layout.workers.indexOf(ctx.rank);
     this.lead = this.index === 0;
     this.grad = new Float32Array(kit.model.params.length);
@@ -83,7 +89,7 @@ class PsWorker {
       const lr = kit.lr(step);
       const trafficBefore = ctx.comm.stats.snapshot();
       const computeStarted = performance.now();
-      const { loss, samples } = this.gradient(globalBatch);
+      const { loss, samples, weight } = this.gradient(globalBatch);
       const measured = (performance.now() - computeStarted) / 1000;
       const computeSec = ctx.chargeCompute ? ctx.chargeCompute(measured, samples) : measured;
       const wantState = this.lead && kit.checkpointDue(step + 1);
@@ -92,7 +98,7 @@ class PsWorker {
       await this.pushAndPull();
       const syncSec = now() - syncStarted;
       const reply = this.replies[0]!;
-      lastLoss = reply[PULL.loss]!;
+      lastLoss = this.roundLoss ? reply[PULL.loss]! : loss / weight;
       stopAgreed = this.replies.some((r) => r[PULL.stop]! > 0);
       if (!Number.isFinite(lastLoss)) throw new LoomError(`training diverged at step ${step}: loss is ${lastLoss} (lower optimizer.lr = ${lr}?)`);
       step++;
@@ -164,12 +170,13 @@ class PsWorker {
    * This worker's push into `this.grad`: its share of the global batch (weighted by the share), or
    * with a gradient code, its coded combination of the partitions its row covers.
    */
-  private gradient(globalBatch: Int32Array): { loss: number; samples: number } {
+  private gradient(globalBatch: Int32Array): { loss: number; samples: number; weight: number } {
     const { kit, layout } = this;
     const n = layout.workers.length;
     if (!layout.code) {
       const local = StepKit.slice(globalBatch, this.index, n);
-      return { loss: kit.gradient(local, this.grad, local.length / globalBatch.length), samples: local.length };
+      const weight = local.length / globalBatch.length;
+      return { loss: kit.gradient(local, this.grad, weight), samples: local.length, weight };
     }
     const { partitions, coefficients } = layout.code.row(this.index);
     this.partial ??= new Float32Array(this.grad.length);
@@ -182,7 +189,7 @@ class PsWorker {
       addScaled(this.grad, this.partial!, coefficients[k]!);
       samples += part.length;
     });
-    return { loss, samples };
+    return { loss, samples, weight: samples / globalBatch.length };
   }
 
   private evaluate(step: number, elapsedSec: number): Evaluation {

@@ -13,7 +13,7 @@ import { serveSsp } from './server-ssp.js';
 const P = 3;
 const limits = { timeoutMs: 5_000 };
 
-function world(staleness: number) {
+function world(staleness: number, delayThreshold?: number) {
   const virtual = new VirtualWorld(3);
   const comms = [0, 1, 2].map((rank) => new Communicator(virtual.transport(rank), limits));
   const model = { params: new Float32Array(P), segments: [{ name: 'fc.weight', layer: 'fc', offset: 0, size: P, shape: [P] }] };
@@ -21,7 +21,7 @@ function world(staleness: number) {
   const shard = new ServerShard(comms[2]!, [0, P], model, createOptimizer(spec, { length: P }), spec, limits);
   // As runPsServer does: every worker first pulls the server's parameters.
   const served = Promise.all([0, 1].map((w) => shard.sendParams(w, [0, 0, 0, 0]))).then(() =>
-    serveSsp({ comm: comms[2]!, shard, workers: [0, 1], lr: () => 1, staleness, startClock: 0 }),
+    serveSsp({ comm: comms[2]!, shard, workers: [0, 1], lr: () => 1, staleness, startClock: 0, ...(delayThreshold ? { delayThreshold } : {}) }),
   );
   const events: string[] = [];
   const worker = (rank: number) => {
@@ -86,6 +86,18 @@ describe('SSP server', () => {
     await Promise.all([a.done(), b.done()]);
     await a.state();
     expect(await served).toBe(6);
+  });
+
+  it('with delay-adaptive steps, a push 5 updates stale takes lr x threshold / 5', async () => {
+    const { served, a, b } = world(Number.POSITIVE_INFINITY, 2);
+    await Promise.all([a.pull(), b.pull()]);
+    for (let step = 0; step < 5; step++) await a.push(step, 1); // each at most 0 stale: full steps
+    await b.push(0, 1);
+    expect(b.reply[2]).toBe(5);
+    expect(b.params[0]).toBeCloseTo(-5 - 2 / 5, 6);
+    await Promise.all([a.done(), b.done()]);
+    await a.state();
+    await served;
   });
 
   it('ships the lead its state as of the push that asked, after the reply', async () => {

@@ -8,19 +8,26 @@
  * A worker's reply, and with it the worker's next step, is held while the worker is more than s
  * clocks ahead of the slowest worker still running. The staleness of a push (how many updates
  * from others were applied since the pusher's last pull) goes back in the reply.
+ *
+ * Delay-adaptive steps (after Mishchenko, Bach, Even, Woodworth, "Asynchronous SGD Beats Minibatch
+ * SGD Under Arbitrary Delays", NeurIPS 2022, whose step shrinks with a push's delay beyond a
+ * threshold; their bound uses the smoothness constant, which a run does not know, so the base rate
+ * stands in for it): a push tau updates stale takes lr x min(1, threshold / tau).
  */
 import { DONE, PUSH, PUSH_HEADER, SEND_STATE, TAG } from './protocol.js';
 import type { ServerLoopSetup } from './server-bsp.js';
 import type { ShardState } from './server-shard.js';
 
 export interface SspSetup extends ServerLoopSetup {
+  /** Delay-adaptive steps: a push tau updates stale is applied at lr x min(1, threshold / tau). */
+  readonly delayThreshold?: number;
   /** Clocks a worker may run ahead of the slowest (Infinity: ASP). */
   readonly staleness: number;
   /** Every worker's clock at the start (the resumed step). */
   readonly startClock: number;
 }
 
-export async function serveSsp({ comm, shard, workers, lr, staleness, startClock }: SspSetup): Promise<number> {
+export async function serveSsp({ comm, shard, workers, lr, staleness, startClock, delayThreshold }: SspSetup): Promise<number> {
   const headers = workers.map(() => new Float32Array(PUSH_HEADER));
   const grads = workers.map(() => new Float32Array(shard.length));
   const clocks = workers.map(() => startClock);
@@ -80,7 +87,8 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
     } else {
       const clock = header[PUSH.clock]!;
       const stale = version - pulledAt[i]!;
-      shard.optimizer.step(shard.params, grads[i]!, lr(clock));
+      const damping = delayThreshold !== undefined && stale > delayThreshold ? delayThreshold / stale : 1;
+      shard.optimizer.step(shard.params, grads[i]!, lr(clock) * damping);
       version++;
       clocks[i] = clock + 1;
       stopping = Math.max(stopping, header[PUSH.stop]!);
