@@ -13,7 +13,7 @@ import { validateConfig } from '../../config/load.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
 import { prepareRun } from '../../train/run.js';
-import { runDataParallel } from '../launch/index.js';
+import { runDataParallel, trainOnCluster } from '../launch/index.js';
 import { relativeDifference, smallDdpConfig } from '../test-support/ddp-config.js';
 
 const built = existsSync(fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url)));
@@ -105,5 +105,45 @@ describe('parameter server', () => {
     await expect(runDataParallel({ config: validateConfig({ ...smallDdpConfig(root), strategy: { type: 'gossip' } }), metrics: new MetricsStream() })).rejects.toThrow(
       'config key strategy.type = "gossip" is invalid: expected one of ddp, ps, local-sgd',
     );
+  });
+});
+
+describe.skipIf(!built)('parameter server faults in procs mode (needs the compiled CLI: npm run build)', () => {
+  it('a server shard killed with --on-failure restart: the survivors resume from the last checkpoint and finish', async () => {
+    const dir = join(root, 'server-killed');
+    const config = validateConfig({
+      ...psConfig(dir, { workers: 2, mode: 'procs', steps: 300, strategy: { servers: 2 } }),
+      output: { dir, checkpointEvery: 20 },
+      distributed: { workers: 2, mode: 'procs', onFailure: 'restart', failureTimeoutSec: 5, heartbeatSec: 0.2, timeoutSec: 30 },
+    });
+    const metrics = new MetricsStream();
+    const starts: number[] = [];
+    metrics.on('start', (r) => starts.push(r.step));
+    // Ranks are given in join order: the fourth process to join is rank 3, a server.
+    let serverPid = 0;
+    const log = (line: string): void => {
+      const joined = /pid (\d+), .*\(4 of 4\)$/.exec(line);
+      if (joined && serverPid === 0) serverPid = Number(joined[1]);
+    };
+    let killed = false;
+    const results = await trainOnCluster({
+      config,
+      metrics,
+      log,
+      onWorkers: (workers) =>
+        metrics.on('checkpoint', (r) => {
+          if (r.step === 60 && !killed && serverPid > 0) {
+            killed = true;
+            workers.kill(workers.pids.indexOf(serverPid), 'SIGKILL');
+          }
+        }),
+    });
+    expect(killed).toBe(true);
+    expect(starts[0]).toBe(0);
+    expect(starts[1]).toBeGreaterThanOrEqual(60); // resumed from a checkpoint at or after the kill
+    // The restart runs on the 3 survivors: one worker and the two servers the strategy keeps.
+    expect(results.map((r) => r.role)).toEqual(['worker', 'server', 'server']);
+    expect(results[0]!.steps).toBe(300);
+    expect(loadCheckpoint(join(dir, 'checkpoint.ckpt')).step).toBe(300);
   });
 });
