@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerSample } from './commands/sample.js';
 import { registerWorker } from './commands/worker.js';
 import { registerRobust } from './commands/robust.js';
+import { registerGrid } from './commands/grid.js';
 import { registerTune } from './commands/tune.js';
 import { packageVersion } from './version.js';
 
@@ -27,6 +28,7 @@ registerEval(program);
 registerSample(program);
 registerWorker(program);
 registerRobust(program);
+registerGrid(program);
 registerTune(program);
 registerInfo(program);
 

@@ -4,11 +4,11 @@
  * tables and as an HTML page with SVG heatmaps and accuracy curves (the largest f, every attack).
  */
 
-import type { CellResult } from '../parallel/index.js';
+import type { RobustGridResult } from '../parallel/index.js';
 import { escapeXml as escapeHtml, PALETTE } from './svg.js';
 
 /** What the report needs of one cell's result. */
-export type RobustCellResult = Omit<CellResult, 'id' | 'wallSec'>;
+export type RobustCellResult = Omit<RobustGridResult, 'id' | 'wallSec' | 'configHash'>;
 
 export interface WorstCase {
   readonly accuracy: number;

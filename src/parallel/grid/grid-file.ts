@@ -4,7 +4,7 @@
  * run at once, the target accuracy of the report, and where the results go.
  *
  *   name: strategies
- *   base: fashion-mlp.yaml                 # or the config inline
+ *   base: base.yaml                        # relative to the grid file (no output section), or inline
  *   axes: { distributed.workers: [4, 8] }
  *   cells:
  *     - { name: ddp, set: { strategy: { type: ddp } } }
