@@ -26,8 +26,13 @@ export interface CoordinatorOptions {
   authTimeoutMs?: number;
   /** How long to gather signals after a first failure before judging its cause (default 300 ms). */
   failureGraceMs?: number;
-  /** What a rank failure does: fail the job (default) or restart it on the survivors. */
-  onFailure?: 'fail' | 'restart';
+  /**
+   * What a rank failure does: fail the job (default), restart it on the survivors, or go on
+   * without the rank when `tolerates` says the job can (else fail).
+   */
+  onFailure?: 'fail' | 'restart' | 'continue';
+  /** onFailure "continue": whether the job can go on without `rank` of a generation of `size` ranks (default: never). */
+  tolerates?: (rank: number, size: number) => boolean;
   /** Restarts allowed before the job fails (default 3). */
   maxRestarts?: number;
   /** Survivors must stop their job and rejoin within this long after an abort (default: joinTimeoutMs). */
@@ -61,8 +66,8 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
     throw new LoomError(`job token must be at least ${MIN_TOKEN_BYTES} bytes, got ${options.token?.length ?? 0}`);
   }
   const onFailure = options.onFailure ?? 'fail';
-  if (onFailure !== 'fail' && onFailure !== 'restart') {
-    throw new LoomError(`coordinator option onFailure must be "fail" or "restart", got ${showValue(onFailure)}`);
+  if (onFailure !== 'fail' && onFailure !== 'restart' && onFailure !== 'continue') {
+    throw new LoomError(`coordinator option onFailure must be "fail", "restart" or "continue", got ${showValue(onFailure)}`);
   }
   try {
     JSON.stringify(options.payload ?? null);
@@ -81,6 +86,7 @@ export function resolveCoordinatorOptions(options: CoordinatorOptions): Resolved
     authTimeoutMs: checkInteger('authTimeoutMs', options.authTimeoutMs ?? 5_000, 1),
     failureGraceMs: checkInteger('failureGraceMs', options.failureGraceMs ?? 300, 0),
     onFailure,
+    tolerates: options.tolerates ?? (() => false),
     maxRestarts: checkInteger('maxRestarts', options.maxRestarts ?? 3, 0),
     rejoinTimeoutMs: checkInteger('rejoinTimeoutMs', options.rejoinTimeoutMs ?? joinTimeoutMs, 1),
     payload: options.payload ?? null,

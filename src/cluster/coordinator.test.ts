@@ -39,7 +39,7 @@ describe('options', () => {
   it.each([
     ['a short token', { token: new Uint8Array(8), workers: 1 }, 'job token must be at least 16 bytes, got 8'],
     ['zero workers', { token: testToken(), workers: 0 }, 'coordinator option workers must be an integer of at least 1, got 0'],
-    ['an unknown onFailure', { token: testToken(), workers: 2, onFailure: 'retry' }, 'coordinator option onFailure must be "fail" or "restart", got "retry"'],
+    ['an unknown onFailure', { token: testToken(), workers: 2, onFailure: 'retry' }, 'coordinator option onFailure must be "fail", "restart" or "continue", got "retry"'],
     ['a payload that is not JSON', { token: testToken(), workers: 2, payload: { n: 1n } }, 'coordinator payload must be JSON: Do not know how to serialize a BigInt'],
   ])('refuses %s', async (_name, options, message) => {
     const error = await rejection(Coordinator.listen(options as CoordinatorOptions));

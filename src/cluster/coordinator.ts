@@ -206,9 +206,10 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       case 'checkpoint':
         return this.storeCheckpoint(peer, current, message, attachment);
       case 'done':
-        if (!current || this.phase !== 'running') return;
+        // While a failure is judged, a result may still count: the job may go on without the failed rank.
+        if (!current || (this.phase !== 'running' && this.phase !== 'failing')) return;
         this.results.set(rank, message.result);
-        if (this.results.size === this.members.length) this.finish();
+        this.maybeFinish();
         return;
       case 'job-failed':
         if (current) this.suspect(peer, `its job failed: ${message.message}`, false);
@@ -301,6 +302,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     const primary = records[0].message;
     const survivors = this.members.filter((peer) => !this.failed.has(peer) && !peer.connection.isClosed);
     const { maxRestarts, minWorkers } = this.options;
+    if (this.options.onFailure === 'continue') return this.goOnWithout(records);
     if (this.options.onFailure === 'fail') return this.failJob(primary);
     if (this.restarts >= maxRestarts) return this.failJob(`${primary}; no restart left (maxRestarts ${maxRestarts})`);
     if (survivors.length < minWorkers) return this.failJob(`${primary}; ${survivors.length} workers survive, fewer than minWorkers ${minWorkers}`);
@@ -316,6 +318,23 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         this.suspect(peer, `did not stop its job and rejoin within ${rejoinMs} ms of the abort`, true);
       }
     });
+  }
+
+  /** onFailure "continue": the job goes on without the failed ranks if its strategy tolerates their loss. */
+  private goOnWithout(records: readonly FailureRecord[]): void {
+    const fatal = records.find((record) => !this.options.tolerates(record.rank, this.members.length));
+    if (fatal) return this.failJob(`${fatal.message}; the job cannot go on without rank ${fatal.rank}`);
+    this.suspects = [];
+    this.graceExtended = false;
+    this.phase = 'running';
+    const left = this.members.filter((peer) => !this.failed.has(peer)).length;
+    this.log(`generation ${this.generation}: the job goes on without rank${records.length > 1 ? 's' : ''} ${records.map((r) => r.rank).join(', ')} (${left} of ${this.members.length} ranks left)`);
+    this.maybeFinish();
+  }
+
+  private maybeFinish(): void {
+    if (this.phase !== 'running') return;
+    if (this.members.every((peer, rank) => this.failed.has(peer) || this.results.has(rank))) this.finish();
   }
 
   private maybeRestart(): void {
@@ -359,7 +378,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   private finish(): void {
     this.phase = 'finished';
     this.stopTimers();
-    for (const peer of this.members) peer.connection.send({ type: 'finish', generation: this.generation });
+    for (const peer of this.members) if (!this.failed.has(peer)) peer.connection.send({ type: 'finish', generation: this.generation });
+    // A rank the job went on without has no result (undefined at its index).
     const results = this.members.map((_, rank) => this.results.get(rank));
     this.log(`generation ${this.generation}: all ${this.members.length} ranks done`);
     this.settle?.resolve({ results, restarts: this.restarts, failures: [...this.failures] });

@@ -194,8 +194,12 @@ export const distributedSchema = z.strictObject({
   allreduce: z.enum(['auto', 'ring', 'halving-doubling', 'tree']).default('auto'),
   /** Timeout of one collective, seconds. */
   timeoutSec: z.number().positive().default(60),
-  /** What a dead or hung worker does to the job: fail (exit naming the rank) or restart from the last checkpoint with the survivors. */
-  onFailure: z.enum(['fail', 'restart']).default('fail'),
+  /**
+   * What a dead or hung worker does to the job: fail (exit naming the rank), restart from the last
+   * checkpoint with the survivors, or continue without it where the strategy can (an asynchronous
+   * parameter server's workers other than the lead; else the job fails).
+   */
+  onFailure: z.enum(['fail', 'restart', 'continue']).default('fail'),
   /** A worker silent for this long counts as failed (procs and hosts). */
   failureTimeoutSec: z.number().positive().default(10),
   heartbeatSec: z.number().positive().default(1),

@@ -51,6 +51,12 @@ export function resolveStrategy(config: LoomConfig, world?: number): ResolvedStr
   return { strategy, options, roles };
 }
 
+/** Whether a job of this config, at `world` ranks, can go on without `rank` (distributed.onFailure continue). */
+export function toleratesLoss(config: LoomConfig, rank: number, world: number): boolean {
+  const { strategy, options, roles } = resolveStrategy(config, world);
+  return strategy.tolerates?.(rank, roles, options) ?? false;
+}
+
 /** Ranks a job of this config has (distributed.workers plus any ranks its strategy adds). */
 export function worldSize(config: LoomConfig): number {
   return resolveStrategy(config).roles.length;

@@ -57,6 +57,8 @@ export interface Strategy<O> {
    * one-line LoomError naming the key and value; runs before any worker starts.
    */
   check?(options: O, config: LoomConfig): void;
+  /** Whether the job can go on without `rank` (distributed.onFailure continue); default never. */
+  tolerates?(rank: number, roles: readonly string[], options: O): boolean;
   /** Runs one rank's loop to its end; resolves with its result. */
   run(ctx: RankContext, options: O): Promise<TrainResult>;
 }

@@ -15,7 +15,7 @@ import type { TrainResult } from '../../train/trainer.js';
 import { LoomError } from '../../util/errors.js';
 import { parseAddress } from '../../comm/index.js';
 import { parseReportedRecord, type JobPayload } from './cluster-job.js';
-import { worldSize } from '../strategies.js';
+import { toleratesLoss, worldSize } from '../strategies.js';
 import type { DriverOptions } from './driver-options.js';
 
 /** How long finished workers get to exit by themselves before they are stopped. */
@@ -53,6 +53,7 @@ export async function trainOnCluster(options: ClusterDriverOptions): Promise<Tra
       heartbeatTimeoutMs: dist.failureTimeoutSec * 1000,
       joinTimeoutMs: dist.joinTimeoutSec * 1000,
       onFailure: dist.onFailure,
+      tolerates: (rank, size) => toleratesLoss(config, rank, size),
       payload: { kind: 'train', config } satisfies JobPayload,
       resume: resumeBytes(options.resume),
       ...(config.output.dir ? { checkpointPath: join(config.output.dir, 'checkpoint.ckpt') } : {}),
@@ -74,7 +75,8 @@ export async function trainOnCluster(options: ClusterDriverOptions): Promise<Tra
     options.stopSignal?.addEventListener('abort', onStop, { once: true });
     const outcome = await coordinator.run().finally(() => options.stopSignal?.removeEventListener('abort', onStop));
     if (workers) await exitsOrTimeout(workers, WORKER_EXIT_GRACE_MS); // they leave after 'finish'
-    return outcome.results as TrainResult[];
+    // Ranks the job went on without (onFailure continue) left no result.
+    return (outcome.results as (TrainResult | undefined)[]).filter((result): result is TrainResult => result !== undefined);
   } finally {
     await coordinator?.close();
     await workers?.stop();

@@ -29,5 +29,8 @@ export const parameterServerStrategy: Strategy<PsOptions> = {
       throw new LoomError(`train.batchSize ${batchSize} is smaller than workers x accumulation steps (${config.distributed.workers} x ${accumulationSteps} = ${parts}): some micro-batches would be empty`);
     }
   },
+  // Under ASP and SSP the servers take pushes as they come and count a lost worker as done; the
+  // lead worker (metrics, checkpoints) and the servers (the parameters) cannot be lost.
+  tolerates: (rank, roles, options) => options.consistency !== 'bsp' && rank !== 0 && roles[rank] === 'worker',
   run: (ctx: RankContext, options: PsOptions) => (ctx.role === 'server' ? runPsServer(ctx, options) : runPsWorker(ctx, options)),
 };

@@ -146,4 +146,59 @@ describe.skipIf(!built)('parameter server faults in procs mode (needs the compil
     expect(results[0]!.steps).toBe(300);
     expect(loadCheckpoint(join(dir, 'checkpoint.ckpt')).step).toBe(300);
   });
+
+  /** Runs `config` in procs mode and SIGKILLs the process that joined `nth` (rank nth - 1) after the checkpoint at step 40. */
+  async function killAfterCheckpoint(config: ReturnType<typeof validateConfig>, nth: number, ranks: number) {
+    const metrics = new MetricsStream();
+    const lines: string[] = [];
+    let pid = 0;
+    const log = (line: string): void => {
+      lines.push(line);
+      const joined = new RegExp(`pid (\\d+), .*\\(${nth} of ${ranks}\\)$`).exec(line);
+      if (joined && pid === 0) pid = Number(joined[1]);
+    };
+    let killed = false;
+    const outcome = await trainOnCluster({
+      config,
+      metrics,
+      log,
+      onWorkers: (workers) =>
+        metrics.on('checkpoint', (r) => {
+          if (r.step === 40 && !killed && pid > 0) {
+            killed = true;
+            workers.kill(workers.pids.indexOf(pid), 'SIGKILL');
+          }
+        }),
+    }).then(
+      (results) => ({ results, error: null }),
+      (error: Error) => ({ results: null, error }),
+    );
+    return { ...outcome, killed, lines };
+  }
+
+  const asyncJob = (dir: string, strategy: Record<string, unknown>) =>
+    validateConfig({
+      ...psConfig(dir, { workers: 3, mode: 'procs', steps: 200, strategy }),
+      output: { dir, checkpointEvery: 20 },
+      distributed: { workers: 3, mode: 'procs', onFailure: 'continue', failureTimeoutSec: 5, heartbeatSec: 0.2, timeoutSec: 30 },
+    });
+
+  it('under ASP with --on-failure continue, kill -9 of a worker: the job goes on with the others and says so', async () => {
+    const dir = join(root, 'asp-worker-killed');
+    const { results, error, killed, lines } = await killAfterCheckpoint(asyncJob(dir, { servers: 1, consistency: 'asp' }), 3, 4);
+    expect(error).toBeNull();
+    expect(killed).toBe(true);
+    expect(lines.some((line) => /rank 2 \(host 127\.0\.0\.1, pid \d+\) failed: /.test(line))).toBe(true);
+    expect(lines.some((line) => line.endsWith('the job goes on without rank 2 (3 of 4 ranks left)'))).toBe(true);
+    expect(results!.map((r) => r.timing.rank)).toEqual([0, 1, 3]);
+    expect(results!.map((r) => r.role)).toEqual(['worker', 'worker', 'server']);
+    expect(results![0]!.steps).toBe(200);
+    expect(loadCheckpoint(join(dir, 'checkpoint.ckpt')).step).toBe(200);
+  });
+
+  it('under BSP, --on-failure continue cannot go on without a worker: the job fails naming it', async () => {
+    const { error, killed } = await killAfterCheckpoint(asyncJob(join(root, 'bsp-worker-killed'), { servers: 1 }), 3, 4);
+    expect(killed).toBe(true);
+    expect(error?.message).toMatch(/^rank 2 \(host 127\.0\.0\.1, pid \d+\) failed: .*; the job cannot go on without rank 2$/);
+  });
 });

@@ -65,6 +65,11 @@ export class ServerShard {
     for (const part of [Float32Array.of(state.step), state.params, ...state.buffers]) await this.comm.send(lead, part, this.opts(TAG.state));
   }
 
+  /** True once the job was aborted (a failure elsewhere): transfers fail for that, not for a lost peer. */
+  get aborted(): boolean {
+    return this.limits.signal?.aborted ?? false;
+  }
+
   opts(tag: number): { tag: number; timeoutMs: number; signal?: AbortSignal } {
     return { tag, timeoutMs: this.limits.timeoutMs, ...(this.limits.signal ? { signal: this.limits.signal } : {}) };
   }

@@ -43,15 +43,26 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
   // them is the next event of the whole job (a conservative discrete-event step), and the run is
   // deterministic. On real clocks they are taken as they come.
   const simulated = comm.transport.advanceClock !== undefined;
-  const receivePush = async (i: number): Promise<{ i: number; arrival: number }> => {
+  // A worker whose connection fails is lost: the others go on without it (the coordinator, told
+  // by the worker's death too, decides whether the job may: distributed.onFailure continue).
+  type Push = { i: number; arrival: number; lost?: Error };
+  const lostOrThrow = (i: number, error: unknown): Push => {
+    if (shard.aborted) throw error;
+    return { i, arrival: 0, lost: error as Error };
+  };
+  const receivePush = async (i: number): Promise<Push> => {
     let arrival = 0;
     const defer = simulated ? { deferClock: (t: number) => (arrival = Math.max(arrival, t)) } : {};
-    await comm.recv(workers[i]!, headers[i]!, { ...shard.opts(TAG.pushHeader), ...defer });
-    if ((headers[i]![PUSH.flags]! & DONE) === 0) await comm.recv(workers[i]!, grads[i]!, { ...shard.opts(TAG.pushGradient), ...defer });
+    try {
+      await comm.recv(workers[i]!, headers[i]!, { ...shard.opts(TAG.pushHeader), ...defer });
+      if ((headers[i]![PUSH.flags]! & DONE) === 0) await comm.recv(workers[i]!, grads[i]!, { ...shard.opts(TAG.pushGradient), ...defer });
+    } catch (error) {
+      return lostOrThrow(i, error);
+    }
     return { i, arrival };
   };
-  const pending = new Map<number, Promise<{ i: number; arrival: number }>>(workers.map((_, i) => [i, receivePush(i)]));
-  const nextPush = async (): Promise<{ i: number; arrival: number }> => {
+  const pending = new Map<number, Promise<Push>>(workers.map((_, i) => [i, receivePush(i)]));
+  const nextPush = async (): Promise<Push> => {
     if (!simulated) return Promise.race(pending.values());
     const all = await Promise.all(pending.values());
     return all.reduce((first, push) => (push.arrival < first.arrival || (push.arrival === first.arrival && push.i < first.i) ? push : first));
@@ -67,7 +78,8 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
         header[1] = stopping;
         pulledAt[i] = version;
         pending.set(i, receivePush(i)); // its next push can only follow this reply
-        await shard.sendParams(workers[i]!, header);
+        // A reply that cannot reach its worker: the pending receive above reports the loss.
+        await shard.sendParams(workers[i]!, header).catch((error: unknown) => lostOrThrow(i, error));
         if (i === 0 && leadState) {
           const state = leadState;
           leadState = null;
@@ -78,12 +90,13 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
   };
 
   while (pending.size > 0) {
-    const { i, arrival } = await nextPush();
+    const { i, arrival, lost } = await nextPush();
     pending.delete(i);
     if (simulated) comm.transport.advanceClock!(arrival);
     const header = headers[i]!;
-    if ((header[PUSH.flags]! & DONE) !== 0) {
+    if (lost || (header[PUSH.flags]! & DONE) !== 0) {
       done[i] = true;
+      replies.delete(i);
     } else {
       const clock = header[PUSH.clock]!;
       const stale = version - pulledAt[i]!;
