@@ -43,6 +43,11 @@ export interface RankContext extends RankSetup {
   readonly timeoutMs: number;
 }
 
+/** The roles of a strategy whose every rank is a worker. */
+export function workersOnly(workers: number): string[] {
+  return Array.from({ length: workers }, () => 'worker');
+}
+
 export interface Strategy<O> {
   readonly name: string;
   /** The strategy's options (`strategy:` in a config, without `type`), checked before any worker starts. */

@@ -10,6 +10,29 @@ import { prepareRun } from '../train/run.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { WorkerGroup } from '../train/worker-group.js';
 import type { RankContext } from './strategy.js';
+import { planBuckets } from './ddp/buckets.js';
+import type { CommGroupOptions } from './ddp/comm-group.js';
+
+/**
+ * The options every synchronous group of this rank takes: the all-reduce algorithm, the timeout
+ * and cancellation of the job, virtual mode's compute charge, and the configured gradient buckets.
+ */
+export function groupOptions(ctx: RankContext, model: Model): CommGroupOptions {
+  const dist = ctx.config.distributed;
+  return {
+    algorithm: dist.allreduce,
+    timeoutMs: ctx.timeoutMs,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.chargeCompute ? { chargeCompute: ctx.chargeCompute } : {}),
+    buckets: planBuckets(model.segments, { capBytes: dist.bucketMB * 2 ** 20, firstCapBytes: dist.firstBucketMB * 2 ** 20 }),
+  };
+}
+
+/** Every rank starts from rank 0's parameters (as DDP does at construction), unless resumed: then each may hold its own. */
+export async function startFromRankZero(ctx: RankContext, model: Model, unlessResumed: boolean): Promise<void> {
+  if (unlessResumed && ctx.resume) return;
+  await ctx.comm.broadcast(model.params, 0, { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+}
 
 /** The group of one rank, built once its model holds its starting parameters. */
 export type GroupFactory = (model: Model, data: DatasetSplit) => WorkerGroup | Promise<WorkerGroup>;

@@ -10,9 +10,8 @@ import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
 import { planRobustRun } from '../robust/robust-plan.js';
 import { robustGroup } from '../robust/robust-rank.js';
-import type { RankContext, Strategy } from '../strategy.js';
-import { runSynchronousRank } from '../sync-rank.js';
-import { planBuckets } from './buckets.js';
+import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
+import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
 import { CommGroup } from './comm-group.js';
 
 const ddpOptions = z.strictObject({});
@@ -21,26 +20,16 @@ export type DdpOptions = z.infer<typeof ddpOptions>;
 export const ddpStrategy: Strategy<DdpOptions> = {
   name: 'ddp',
   options: ddpOptions,
-  roles: (workers) => Array.from({ length: workers }, () => 'worker'),
+  roles: workersOnly,
   check: (_options, config: LoomConfig) => {
     // A robust run's roles, rule and attack are checked here, before any worker starts.
     if (config.robust) planRobustRun(config);
   },
   run: (ctx: RankContext) =>
     runSynchronousRank(ctx, async (model, data) => {
-      const { config, comm, signal, timeoutMs } = ctx;
-      const dist = config.distributed;
-      await comm.broadcast(model.params, 0, { timeoutMs, ...(signal ? { signal } : {}) });
-      const options = {
-        algorithm: dist.allreduce,
-        timeoutMs,
-        ...(signal ? { signal } : {}),
-        ...(ctx.chargeCompute ? { chargeCompute: ctx.chargeCompute } : {}),
-      };
-      if (config.robust) return robustGroup(comm, config, model, data, options);
-      return new CommGroup(comm, {
-        ...options,
-        buckets: planBuckets(model.segments, { capBytes: dist.bucketMB * 2 ** 20, firstCapBytes: dist.firstBucketMB * 2 ** 20 }),
-      });
+      await startFromRankZero(ctx, model, false);
+      const options = groupOptions(ctx, model);
+      if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options);
+      return new CommGroup(ctx.comm, options);
     }),
 };

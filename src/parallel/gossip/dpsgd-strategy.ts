@@ -9,8 +9,8 @@
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
 import { LoomError } from '../../util/errors.js';
-import type { RankContext, Strategy } from '../strategy.js';
-import { runSynchronousRank } from '../sync-rank.js';
+import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
+import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
 import { DpsgdGroup } from './dpsgd-group.js';
 import { checkMixingMatrix, metropolisHastings, type MixingMatrix } from './mixing.js';
 import { neighbours, TOPOLOGIES } from './topology.js';
@@ -36,30 +36,17 @@ export function mixingMatrix(options: DpsgdOptions, workers: number): MixingMatr
 export const dpsgdStrategy: Strategy<DpsgdOptions> = {
   name: 'd-psgd',
   options: dpsgdOptions,
-  roles: (workers) => Array.from({ length: workers }, () => 'worker'),
+  roles: workersOnly,
   check: (options: DpsgdOptions, config: LoomConfig) => {
     if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy, not d-psgd');
     mixingMatrix(options, config.distributed.workers);
   },
   run: (ctx: RankContext, options: DpsgdOptions) =>
     runSynchronousRank(ctx, async (model) => {
-      const { comm, signal, timeoutMs, config } = ctx;
       // A restart with fewer workers than the config names gets its matrix checked (or built) for its own size.
-      const mixing = mixingMatrix(options, comm.size);
-      // A resumed run's ranks may each hold their own model; a fresh one starts from rank 0's.
-      if (!ctx.resume) await comm.broadcast(model.params, 0, { timeoutMs, ...(signal ? { signal } : {}) });
-      return new DpsgdGroup(
-        comm,
-        {
-          algorithm: config.distributed.allreduce,
-          timeoutMs,
-          ...(signal ? { signal } : {}),
-          ...(ctx.chargeCompute ? { chargeCompute: ctx.chargeCompute } : {}),
-          // Gradients are never summed: every step is local.
-          buckets: [],
-        },
-        mixing,
-        model.params.length,
-      );
+      const mixing = mixingMatrix(options, ctx.comm.size);
+      await startFromRankZero(ctx, model, true);
+      // Gradients are never summed (every step is local): no buckets.
+      return new DpsgdGroup(ctx.comm, { ...groupOptions(ctx, model), buckets: [] }, mixing, model.params.length);
     }),
 };

@@ -8,12 +8,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateConfig } from '../../config/load.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
 import { prepareRun } from '../../train/run.js';
 import { runDataParallel } from '../launch/index.js';
-import { relativeDifference, smallDdpConfig } from '../test-support/ddp-config.js';
+import { checkpointParams, relativeDifference, smallDdpConfig, strategyConfig } from '../test-support/ddp-config.js';
 
 let root: string;
 beforeAll(() => {
@@ -21,11 +20,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function dpsgdConfig(dir: string, workers: number, mode: string, steps: number, strategy: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const base = smallDdpConfig(dir, { workers, mode, steps, batchSize: 24 });
-  return validateConfig({ ...base, ...extra, strategy: { type: 'd-psgd', ...strategy } });
-}
-const params = (dir: string): Float32Array => loadCheckpoint(join(dir, 'checkpoint.ckpt')).params;
+const dpsgdConfig = (dir: string, workers: number, mode: string, steps: number, strategy: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  strategyConfig(dir, { workers, mode, steps }, { type: 'd-psgd', ...strategy }, extra);
+const params = checkpointParams;
 
 /** Trains and returns the step records that carry a consensus distance, and the lead's result. */
 async function trainRecording(dir: string, workers: number, topology: string, steps: number, evalEvery: number) {

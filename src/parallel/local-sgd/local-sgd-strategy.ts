@@ -8,9 +8,8 @@
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
 import { LoomError } from '../../util/errors.js';
-import { planBuckets } from '../ddp/buckets.js';
-import type { RankContext, Strategy } from '../strategy.js';
-import { runSynchronousRank } from '../sync-rank.js';
+import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
+import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
 import { LocalSgdGroup } from './local-sgd-group.js';
 
 const positiveInt = z.number().int().positive();
@@ -34,7 +33,7 @@ export type LocalSgdOptions = z.infer<typeof localSgdOptions>;
 export const localSgdStrategy: Strategy<LocalSgdOptions> = {
   name: 'local-sgd',
   options: localSgdOptions,
-  roles: (workers) => Array.from({ length: workers }, () => 'worker'),
+  roles: workersOnly,
   check: (options: LocalSgdOptions, config: LoomConfig) => {
     if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy, not local-sgd');
     const workers = config.distributed.workers;
@@ -44,20 +43,7 @@ export const localSgdStrategy: Strategy<LocalSgdOptions> = {
   },
   run: (ctx: RankContext, options: LocalSgdOptions) =>
     runSynchronousRank(ctx, async (model) => {
-      const { comm, signal, timeoutMs, config } = ctx;
-      const dist = config.distributed;
-      // A resumed run's ranks may each hold their own model; a fresh one starts from rank 0's.
-      if (!ctx.resume) await comm.broadcast(model.params, 0, { timeoutMs, ...(signal ? { signal } : {}) });
-      return new LocalSgdGroup(
-        comm,
-        {
-          algorithm: dist.allreduce,
-          timeoutMs,
-          ...(signal ? { signal } : {}),
-          ...(ctx.chargeCompute ? { chargeCompute: ctx.chargeCompute } : {}),
-          buckets: planBuckets(model.segments, { capBytes: dist.bucketMB * 2 ** 20, firstCapBytes: dist.firstBucketMB * 2 ** 20 }),
-        },
-        options,
-      );
+      await startFromRankZero(ctx, model, true);
+      return new LocalSgdGroup(ctx.comm, groupOptions(ctx, model), options);
     }),
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
 import type { Model } from '../../nn/model.js';
 import { createGradientCode, type GradientCode } from '../coding/gradient-code.js';
+import { workersOnly } from '../strategy.js';
 import { planShards, type Shard } from './shards.js';
 
 export const psOptions = z
@@ -58,5 +59,5 @@ export function psLayout(roles: readonly string[], options: PsOptions, model: Mo
 
 /** Workers first (the lead worker is rank 0), then the servers. */
 export function psRoles(workers: number, options: PsOptions): string[] {
-  return [...Array.from({ length: workers }, () => 'worker'), ...Array.from({ length: options.servers }, () => 'server')];
+  return [...workersOnly(workers), ...Array.from({ length: options.servers }, () => 'server')];
 }

@@ -14,7 +14,7 @@ import { loadCheckpoint } from '../../train/checkpoint.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
 import { prepareRun } from '../../train/run.js';
 import { runDataParallel, trainOnCluster } from '../launch/index.js';
-import { relativeDifference, smallDdpConfig } from '../test-support/ddp-config.js';
+import { checkpointParams, relativeDifference, smallDdpConfig, strategyConfig } from '../test-support/ddp-config.js';
 
 const built = existsSync(fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url)));
 let root: string;
@@ -24,11 +24,11 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function psConfig(dir: string, options: { workers: number; mode: string; steps: number; strategy: Record<string, unknown>; optimizer?: Record<string, unknown>; extra?: Record<string, unknown> }) {
-  const base = smallDdpConfig(dir, { workers: options.workers, mode: options.mode, steps: options.steps, batchSize: 24 });
-  return validateConfig({ ...base, ...(options.optimizer ? { optimizer: options.optimizer } : {}), ...options.extra, strategy: { type: 'ps', ...options.strategy } });
+  const { workers, mode, steps } = options;
+  return strategyConfig(dir, { workers, mode, steps }, { type: 'ps', ...options.strategy }, { ...(options.optimizer ? { optimizer: options.optimizer } : {}), ...options.extra });
 }
 
-const lastParams = (dir: string): Float32Array => loadCheckpoint(join(dir, 'checkpoint.ckpt')).params;
+const lastParams = checkpointParams;
 
 describe.skipIf(!built)('parameter server in procs mode (needs the compiled CLI: npm run build)', () => {
   it('BSP, 3 worker processes and 2 server processes, equals one worker', async () => {

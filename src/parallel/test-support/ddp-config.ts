@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { validateConfig } from '../../config/load.js';
+import { loadCheckpoint } from '../../train/checkpoint.js';
 import type { LoomConfig } from '../../config/schema.js';
 
 /** A small, fast classification run (synthetic blobs, an MLP, SGD with momentum) for DDP tests. */
@@ -13,6 +15,21 @@ export function smallDdpConfig(dir: string, overrides: { workers?: number; mode?
     output: { dir },
     distributed: { workers: overrides.workers ?? 1, mode: overrides.mode ?? 'threads', timeoutSec: 30 },
   });
+}
+
+/** smallDdpConfig at batch 24 with a strategy (and any top-level sections replaced by `extra`). */
+export function strategyConfig(
+  dir: string,
+  run: { workers: number; mode: string; steps: number },
+  strategy: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): LoomConfig {
+  return validateConfig({ ...smallDdpConfig(dir, { ...run, batchSize: 24 }), ...extra, strategy });
+}
+
+/** The parameters of the checkpoint a run wrote to `dir`. */
+export function checkpointParams(dir: string): Float32Array {
+  return loadCheckpoint(join(dir, 'checkpoint.ckpt')).params;
 }
 
 /** ||a - b||_inf / ||b||_inf. */
