@@ -8,6 +8,8 @@ import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { ddpStrategy } from './ddp/ddp-strategy.js';
 import { dpsgdStrategy } from './gossip/dpsgd-strategy.js';
+import { gossipGradStrategy } from './gossip/gossipgrad-strategy.js';
+import { sgpStrategy } from './gossip/sgp-strategy.js';
 import { localSgdStrategy } from './local-sgd/local-sgd-strategy.js';
 import { parameterServerStrategy } from './ps/ps-strategy.js';
 import type { Strategy } from './strategy.js';
@@ -18,6 +20,8 @@ const STRATEGIES: Readonly<Record<string, Strategy<never>>> = {
   ps: parameterServerStrategy as Strategy<never>,
   'local-sgd': localSgdStrategy as Strategy<never>,
   'd-psgd': dpsgdStrategy as Strategy<never>,
+  sgp: sgpStrategy as Strategy<never>,
+  gossipgrad: gossipGradStrategy as Strategy<never>,
 };
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES);

@@ -1,0 +1,94 @@
+/**
+ * The group every decentralized strategy of Loom runs on (D-PSGD, SGP, GossipGraD): each rank steps
+ * on its own share of each global batch, then mixes its parameters with some peers' through the
+ * strategy's `Gossip` (the one thing in which those strategies differ).
+ *
+ * Before every evaluation and at the end the ranks' models are averaged exactly instead, so what is
+ * evaluated and kept is the average model; just before, the consensus distance
+ * (1/n) sum_i ||x_i - mean x||^2 is measured and reported with the step. Momentum buffers stay
+ * local; a checkpoint holds every rank's own state.
+ */
+import type { Communicator } from '../../comm/index.js';
+import type { RankState } from '../../train/checkpoint.js';
+import type { StepMoment } from '../../train/worker-group.js';
+import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
+import { gatherRankStates } from '../rank-states.js';
+
+const GOSSIP_TAG = 0x5400;
+
+/** What an exchange sends and receives with: the communicator, and its tag, timeout and cancellation. */
+export interface GossipLink {
+  readonly comm: Communicator;
+  readonly options: { readonly tag: number; readonly timeoutMs?: number; readonly signal?: AbortSignal };
+}
+
+/** One decentralized algorithm's exchange. */
+export interface Gossip {
+  /** Mixes this rank's parameters with its peers' after the local step that completed `step` steps (from 1). */
+  mix(params: Float32Array, step: number, link: GossipLink): Promise<void>;
+  /**
+   * This rank's weight in the exact average (push-sum's w_i: the average is sum_i w_i z_i / sum_i w_i);
+   * absent, every rank weighs the same.
+   */
+  weight?(): number;
+}
+
+export class GossipGroup extends CommGroup {
+  private readonly mean: Float32Array;
+  /** [w z, w] of a weighted average, allocated on first use. */
+  private weighted: Float32Array | undefined;
+  private readonly distance = new Float32Array(1);
+  private consensusDistance: number | undefined;
+
+  constructor(comm: Communicator, options: CommGroupOptions, private readonly gossip: Gossip, length: number) {
+    super(comm, options);
+    this.mean = new Float32Array(length);
+  }
+
+  stepsLocally(): boolean {
+    return true;
+  }
+
+  async afterStep(params: Float32Array, step: number, scalars: Float32Array, at: StepMoment): Promise<boolean> {
+    this.consensusDistance = undefined;
+    if (at.evaluates || at.last) {
+      await this.average(params, scalars);
+      return true;
+    }
+    await this.gossip.mix(params, step, { comm: this.comm, options: { tag: GOSSIP_TAG, ...this.limits() } });
+    return false;
+  }
+
+  /** The consensus distance measured after the step just taken (evaluation and last steps only). */
+  stepMetrics(): { consensusDistance?: number } {
+    return this.consensusDistance === undefined ? {} : { consensusDistance: this.consensusDistance };
+  }
+
+  gatherStates(own: RankState): Promise<RankState[] | null> {
+    return gatherRankStates(this.comm, own, this.limits());
+  }
+
+  /** The exact average of all ranks' models (and the sums of the scalars), after measuring how far apart they were. */
+  private async average(params: Float32Array, scalars: Float32Array): Promise<void> {
+    const limits = this.limits();
+    const mean = this.mean;
+    const weight = this.gossip.weight?.();
+    if (weight === undefined) {
+      mean.set(params);
+      await Promise.all([this.comm.allReduce(mean, { op: 'mean', ...limits }), this.comm.allReduce(scalars, { op: 'sum', ...limits })]);
+    } else {
+      const sums = (this.weighted ??= new Float32Array(params.length + 1));
+      for (let e = 0; e < params.length; e++) sums[e] = weight * params[e]!;
+      sums[params.length] = weight;
+      await Promise.all([this.comm.allReduce(sums, { op: 'sum', ...limits }), this.comm.allReduce(scalars, { op: 'sum', ...limits })]);
+      const total = sums[params.length]!;
+      for (let e = 0; e < params.length; e++) mean[e] = sums[e]! / total;
+    }
+    let squared = 0;
+    for (let e = 0; e < mean.length; e++) squared += (params[e]! - mean[e]!) ** 2;
+    this.distance[0] = squared;
+    await this.comm.allReduce(this.distance, { op: 'sum', ...limits });
+    this.consensusDistance = this.distance[0]! / this.size;
+    params.set(mean);
+  }
+}
