@@ -70,7 +70,7 @@ describe('Communicator', () => {
   it('rejects bad arguments with a LoomError naming the value, before any communication', async () => {
     const [c] = world(3);
     await expect(c.broadcast(new Float32Array(1), 3)).rejects.toThrow(/broadcast root must be a rank in 0\.\.2, got 3/);
-    await expect(c.allReduce(new Float32Array(1), { op: 'max' as 'sum' })).rejects.toThrow(/reduce op must be 'sum' or 'mean', got "max"/);
+    await expect(c.allReduce(new Float32Array(1), { op: 'avg' as 'sum' })).rejects.toThrow(/allReduce on rank 0: op must be one of 'sum', 'mean', 'max', 'min', 'prod' or a function \(into, from\) => void, got "avg"/);
     await expect(c.allReduce(new Float32Array(1), { algorithm: 'bcube' as 'ring' })).rejects.toThrow(/got "bcube"/);
     await expect(c.allGather(new Float32Array(3), new Float32Array(10))).rejects.toThrow(/allGather on rank 0: part has 3 elements, but segment 0 of 10 over 3 ranks has 4/);
     await expect(c.reduceScatter(new Float32Array(10), new Float32Array(3))).rejects.toThrow(/reduceScatter on rank 0: out has 3 elements/);

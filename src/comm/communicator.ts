@@ -11,12 +11,17 @@
  */
 import { LoomError, showValue } from '../util/errors.js';
 import { ringAllGatherInPlace } from './all-gather/ring.js';
+import { ringAllGatherVInPlace } from './all-gather/ring-v.js';
 import { ALL_REDUCE } from './allreduce/registry.js';
 import { disseminationBarrier } from './barrier/dissemination.js';
 import { binomialBroadcast } from './broadcast/binomial-tree.js';
 import { measureCostModel, type CalibrationOptions } from './calibrate.js';
+import { CombiningLink } from './combining-link.js';
 import { chooseAllReduceAlgorithm, DEFAULT_COST_MODEL, type CostModel } from './cost-model.js';
+import { arrayName, isCommArray, type CommArray, type ElementArray } from './element-types.js';
 import { divideBy } from './kernels/float-kernels.js';
+import { reducerFor, type Reducer } from './kernels/reductions.js';
+import type { ReducingLink } from './link.js';
 import { OpContext } from './op-context.js';
 import {
   ALL_REDUCE_ALGORITHMS,
@@ -111,38 +116,62 @@ export class Communicator {
     return bytes / buf.BYTES_PER_ELEMENT;
   }
 
-  async broadcast(buf: Float32Array, root: number, options: OpOptions = {}): Promise<void> {
+  /** Root's `buf` to every rank: moves bytes, for every element type. */
+  async broadcast<T extends ElementArray<T> & CommArray>(buf: T, root: number, options: OpOptions = {}): Promise<void> {
     this.checkRoot(root, 'broadcast');
+    checkElements(buf, `broadcast on rank ${this.rank}`, 'buf');
     await this.collective('broadcast', options, (ctx) => binomialBroadcast(ctx, buf, root));
   }
 
-  /** Sum (or mean) of every rank's `buf` into `buf` on `root`; other ranks' buffers are unchanged. */
-  async reduce(buf: Float32Array, root: number, options: ReduceOptions = {}): Promise<void> {
+  /**
+   * Every rank's `buf` reduced (op: default sum; see options.ts and kernels/reductions.ts for the
+   * element types each op is defined on) into `buf` on `root`; other ranks' buffers are unchanged.
+   */
+  async reduce<T extends ElementArray<T> & CommArray>(buf: T, root: number, options: ReduceOptions<T> = {}): Promise<void> {
     this.checkRoot(root, 'reduce');
-    const op = reduceOp(options.op);
+    if (buf instanceof Float32Array && isFloatSum(options.op, options.dtype)) {
+      const mean = options.op === 'mean';
+      return this.collective('reduce', options, async (ctx) => {
+        await binomialReduce(ctx, buf, root, true);
+        if (mean && this.rank === root) divideBy(buf, this.size);
+      });
+    }
+    const reducer = reducerFor(`reduce on rank ${this.rank}`, buf, options.op, options.dtype);
     await this.collective('reduce', options, async (ctx) => {
-      await binomialReduce(ctx, buf, root, true);
-      if (op === 'mean' && this.rank === root) divideBy(buf, this.size);
+      await binomialReduce(new CombiningLink(ctx, reducer), buf, root, true);
+      if (this.rank === root) reducer.finish?.(buf, this.size);
     });
   }
 
-  /** Element-wise sum (or mean) over all ranks, in place. `options` may be just the op. */
-  async allReduce(buf: Float32Array, options: AllReduceOptions | ReduceOp = {}): Promise<void> {
-    const opts = typeof options === 'string' ? { op: options } : options;
-    const op = reduceOp(opts.op);
+  /**
+   * Element-wise reduction over all ranks, in place (op: default sum; see options.ts and
+   * kernels/reductions.ts for the element types each op is defined on). `options` may be just the op.
+   * Float32 sum and mean take the transports' accumulating receive; everything else combines
+   * each message after it arrives (combining-link.ts).
+   */
+  async allReduce<T extends ElementArray<T> & CommArray>(buf: T, options: AllReduceOptions<T> | ReduceOp = {}): Promise<void> {
+    const opts: AllReduceOptions<T> = typeof options === 'string' ? { op: options } : options;
     const requested = opts.algorithm ?? 'auto';
     if (requested !== 'auto' && !ALL_REDUCE_ALGORITHMS.includes(requested)) {
       throw new LoomError(`allReduce algorithm must be one of ${ALL_REDUCE_ALGORITHMS.join(', ')} or auto, got ${showValue(requested)}`);
     }
     const algorithm = requested === 'auto' ? this.chooseAllReduceAlgorithm(buf.byteLength) : requested;
-    await this.collective(`allReduce:${algorithm}`, opts, (ctx) => ALL_REDUCE[algorithm](ctx, buf, op));
+    const run = ALL_REDUCE[algorithm];
+    if (buf instanceof Float32Array && isFloatSum(opts.op, opts.dtype)) {
+      const finish = opts.op === 'mean' ? (part: Float32Array): void => divideBy(part, this.size) : null;
+      return this.collective(`allReduce:${algorithm}`, opts, (ctx) => run(ctx, buf, finish));
+    }
+    const reducer = reducerFor(`allReduce on rank ${this.rank}`, buf, opts.op, opts.dtype);
+    await this.collective(`allReduce:${algorithm}`, opts, (ctx) => run(new CombiningLink(ctx, reducer), buf, this.finisher(reducer)));
   }
 
   /**
    * Concatenation of every rank's `part` into `out` (length N), by the segment layout of
    * segments.ts: rank r's part is segment r of N (length floor(N/size), +1 for r < N % size).
+   * Moves bytes, for every element type.
    */
-  async allGather(part: Float32Array, out: Float32Array, options: OpOptions = {}): Promise<void> {
+  async allGather<T extends ElementArray<T> & CommArray>(part: T, out: T, options: OpOptions = {}): Promise<void> {
+    checkSameType(part, out, `allGather on rank ${this.rank}`);
     this.checkSegment(part.length, out.length, 'allGather', 'part');
     await this.collective('allGather', options, async (ctx) => {
       out.set(part, segmentStart(out.length, this.size, this.rank));
@@ -150,13 +179,42 @@ export class Communicator {
     });
   }
 
-  /** Sum (or mean) over ranks of segment `rank` of `buf` (layout: segments.ts) into `out`; `buf` is unchanged. */
-  async reduceScatter(buf: Float32Array, out: Float32Array, options: ReduceOptions = {}): Promise<void> {
+  /**
+   * Variable-size all-gather (MPI_Allgatherv): rank r contributes `counts[r]` elements (0 is fine)
+   * and `out` receives every part in rank order. Every rank passes the same `counts`. Moves bytes,
+   * for every element type.
+   */
+  async allGatherV<T extends ElementArray<T> & CommArray>(part: T, counts: readonly number[], out: T, options: OpOptions = {}): Promise<void> {
+    const what = `allGatherV on rank ${this.rank}`;
+    checkSameType(part, out, what);
+    const offsets = this.countOffsets(counts, what);
+    if (part.length !== counts[this.rank]) throw new LoomError(`${what}: part has ${part.length} elements, but counts[${this.rank}] is ${counts[this.rank]}`);
+    const total = offsets[this.size];
+    if (out.length !== total) throw new LoomError(`${what}: out has ${out.length} elements, but the counts add up to ${total}`);
+    await this.collective('allGatherV', options, async (ctx) => {
+      out.set(part, offsets[this.rank]);
+      await ringAllGatherVInPlace(ctx, out, offsets);
+    });
+  }
+
+  /**
+   * Segment `rank` of `buf` (layout: segments.ts) reduced over ranks into `out` (op: default sum,
+   * as for allReduce); `buf` is unchanged.
+   */
+  async reduceScatter<T extends ElementArray<T> & CommArray>(buf: T, out: T, options: ReduceOptions<T> = {}): Promise<void> {
+    checkSameType(buf, out, `reduceScatter on rank ${this.rank}`);
     this.checkSegment(out.length, buf.length, 'reduceScatter', 'out');
-    const op = reduceOp(options.op);
+    if (buf instanceof Float32Array && out instanceof Float32Array && isFloatSum(options.op, options.dtype)) {
+      const mean = options.op === 'mean';
+      return this.collective('reduceScatter', options, async (ctx) => {
+        await ringReduceScatter(ctx, buf, out, (length) => new Float32Array(length));
+        if (mean) divideBy(out, this.size);
+      });
+    }
+    const reducer = reducerFor(`reduceScatter on rank ${this.rank}`, buf, options.op, options.dtype);
     await this.collective('reduceScatter', options, async (ctx) => {
-      await ringReduceScatter(ctx, buf, out);
-      if (op === 'mean') divideBy(out, this.size);
+      await ringReduceScatter(new CombiningLink(ctx, reducer), buf, out, (length) => buf.slice(0, length));
+      reducer.finish?.(out, this.size);
     });
   }
 
@@ -211,6 +269,25 @@ export class Communicator {
     if (!Number.isInteger(root) || root < 0 || root >= this.size) throw new LoomError(`${op} root must be a rank in 0..${this.size - 1}, got ${showValue(root)}`);
   }
 
+  /** `finish` for the algorithms: the reducer's, with this world's size. */
+  private finisher<T>(reducer: Reducer<T>): ((part: T) => void) | null {
+    const finish = reducer.finish;
+    return finish ? (part) => finish(part, this.size) : null;
+  }
+
+  /** Offsets (size + 1 entries) of the parts that `counts` describe, or a one-line LoomError. */
+  private countOffsets(counts: readonly number[], what: string): number[] {
+    if (!Array.isArray(counts) || counts.length !== this.size) {
+      throw new LoomError(`${what}: counts must have one entry per rank (${this.size}), got ${Array.isArray(counts) ? `${counts.length} entries` : showValue(counts)}`);
+    }
+    const offsets = [0];
+    counts.forEach((count, r) => {
+      if (!Number.isInteger(count) || count < 0) throw new LoomError(`${what}: counts[${r}] must be a non-negative integer, got ${showValue(count)}`);
+      offsets.push(offsets[r] + count);
+    });
+    return offsets;
+  }
+
   private checkSegment(segment: number, total: number, op: string, what: string): void {
     const expected = segmentLength(total, this.size, this.rank);
     if (segment !== expected) {
@@ -225,9 +302,18 @@ function userTag(tag: number | undefined): number {
   return value;
 }
 
-function reduceOp(op: ReduceOp | undefined): ReduceOp {
-  if (op === undefined || op === 'sum' || op === 'mean') return op ?? 'sum';
-  throw new LoomError(`reduce op must be 'sum' or 'mean', got ${showValue(op)}`);
+/** Float32 sum or mean: the path the transports accumulate themselves (float-kernels.ts). */
+function isFloatSum(op: unknown, dtype: unknown): boolean {
+  return (op === undefined || op === 'sum' || op === 'mean') && dtype === undefined;
+}
+
+function checkElements(buf: unknown, what: string, name: string): void {
+  if (!isCommArray(buf)) throw new LoomError(`${what}: ${name} must be a Float32Array, Float64Array, Int32Array, Uint8Array or Uint16Array, got ${arrayName(buf)}`);
+}
+
+function checkSameType(part: CommArray, out: CommArray, what: string): void {
+  checkElements(part, what, 'part');
+  if (part.constructor !== out.constructor) throw new LoomError(`${what}: part is a ${arrayName(part)} but out is a ${arrayName(out)}`);
 }
 
 function reasonText(reason: unknown): string {

@@ -4,13 +4,15 @@
  */
 export type { Payload, RecvOptions, TransferOptions, Transport } from './transport.js';
 export { Communicator, type CommunicatorOptions, type CreateCommunicatorOptions } from './communicator.js';
-export type { AllReduceAlgorithm, AllReduceOptions, OpOptions, PointToPointOptions, ReduceOp, ReduceOptions } from './options.js';
-export { ALL_REDUCE_ALGORITHMS, DEFAULT_TIMEOUT_MS } from './options.js';
+export type { AllReduceAlgorithm, AllReduceOptions, CustomReduce, OpOptions, PointToPointOptions, ReduceOp, ReduceOptions } from './options.js';
+export { ALL_REDUCE_ALGORITHMS, DEFAULT_TIMEOUT_MS, REDUCE_OPS } from './options.js';
+export { HALF_FORMATS, type CommArray, type ElementArray, type HalfFormat } from './element-types.js';
+export { decodeHalf, encodeHalf } from './kernels/half-float.js';
 export { CommStats, type CommStatsSnapshot, type TrafficStats } from './stats.js';
 export { chooseAllReduceAlgorithm, DEFAULT_COST_MODEL, predictAllReduceSeconds, type CostModel } from './cost-model.js';
 export type { CalibrationOptions } from './calibrate.js';
 export { segmentLength, segmentStart } from './segments.js';
-export type { Link } from './link.js';
+export type { Link, ReducingLink } from './link.js';
 export { ALL_REDUCE, type AllReduceFn } from './allreduce/registry.js';
 export { divideBy, sumInto } from './kernels/float-kernels.js';
 export type { AllReduceTiming, AllReduceTimingOptions } from './allreduce-timing.js';

@@ -4,11 +4,12 @@
  * waited for.
  */
 import { LoomError } from '../util/errors.js';
-import type { Link } from './link.js';
+import { byteView, type CommArray } from './element-types.js';
+import type { ReducingLink } from './link.js';
 import type { TrafficRecorder } from './stats.js';
 import type { Transport } from './transport.js';
 
-export class OpContext implements Link {
+export class OpContext implements ReducingLink {
   readonly rank: number;
   readonly size: number;
   private readonly waits = new Map<number, string>();
@@ -31,21 +32,23 @@ export class OpContext implements Link {
     return [...this.waits.values()].join(', ');
   }
 
-  async send(to: number, data: Float32Array | Uint8Array): Promise<void> {
+  /** Any element type: the transport moves its bytes (float32 and bytes go as they are). */
+  async send(to: number, data: CommArray): Promise<void> {
     const id = this.wait(`rank ${to} (send of ${data.byteLength} bytes)`);
     try {
-      await this.transport.send(to, this.tag, data, { signal: this.signal });
+      await this.transport.send(to, this.tag, byteView(data), { signal: this.signal });
     } finally {
       this.waits.delete(id);
     }
     this.traffic.sent(data.byteLength);
   }
 
-  recv(from: number, into: Float32Array): Promise<void> {
-    return this.receiveExactly(from, into, false);
+  recv(from: number, into: CommArray): Promise<void> {
+    return this.receiveExactly(from, byteView(into), false);
   }
 
-  recvAdd(from: number, into: Float32Array): Promise<void> {
+  /** Float32 sum: the transport adds the message into `into` as it arrives (the fast path). */
+  recvReduce(from: number, into: Float32Array): Promise<void> {
     return this.receiveExactly(from, into, true);
   }
 
@@ -62,7 +65,7 @@ export class OpContext implements Link {
     return bytes;
   }
 
-  private async receiveExactly(from: number, into: Float32Array, accumulate: boolean): Promise<void> {
+  private async receiveExactly(from: number, into: Float32Array | Uint8Array, accumulate: boolean): Promise<void> {
     const bytes = await this.receive(from, into, accumulate);
     if (bytes !== into.byteLength) {
       throw new LoomError(`${this.name} on rank ${this.rank}: rank ${from} sent ${bytes} bytes where ${into.byteLength} were expected (do all ranks pass buffers of the same length?)`);

@@ -1,5 +1,15 @@
 /** Options every communicator operation takes (Gloo-style: algorithm, tag and timeout per call). */
-export type ReduceOp = 'sum' | 'mean';
+import type { CommArray, HalfFormat } from './element-types.js';
+
+/** Built-in reductions; which element types each is defined on: kernels/reductions.ts. */
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'prod';
+export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'mean', 'max', 'min', 'prod'];
+/**
+ * A custom reduction: element-wise `into[i] = into[i] ⊕ from[i]` over arrays of the buffer's type
+ * (raw bits for Uint16Array). It must be associative and commutative, and the same function on
+ * every rank: each algorithm groups partial results differently on different ranks.
+ */
+export type CustomReduce<T> = (into: T, from: T) => void;
 export type AllReduceAlgorithm = 'ring' | 'halving-doubling' | 'tree';
 
 export interface OpOptions {
@@ -8,11 +18,14 @@ export interface OpOptions {
   signal?: AbortSignal;
 }
 
-export interface ReduceOptions extends OpOptions {
-  op?: ReduceOp;
+export interface ReduceOptions<T extends CommArray = Float32Array> extends OpOptions {
+  /** Default 'sum'. */
+  op?: ReduceOp | CustomReduce<T>;
+  /** How a Uint16Array's bits read for a reduction: IEEE half ('f16') or bfloat16 ('bf16'). */
+  dtype?: HalfFormat;
 }
 
-export interface AllReduceOptions extends ReduceOptions {
+export interface AllReduceOptions<T extends CommArray = Float32Array> extends ReduceOptions<T> {
   /** 'auto' (default) picks by message size from the communicator's alpha-beta cost model. */
   algorithm?: AllReduceAlgorithm | 'auto';
 }

@@ -3,11 +3,12 @@
  * starts with segment r of `buf` (layout: segments.ts); in n-1 steps every rank forwards the
  * segment it received last to its right neighbour, until all hold every segment.
  */
+import type { ElementArray } from '../element-types.js';
 import type { Link } from '../link.js';
 import { ringPosition } from '../ring-order.js';
 import { segmentView } from '../segments.js';
 
-export async function ringAllGatherInPlace(link: Link, buf: Float32Array): Promise<void> {
+export async function ringAllGatherInPlace<T extends ElementArray<T>>(link: Link<T>, buf: T): Promise<void> {
   const size = link.size;
   const { left, right, at } = ringPosition(link.rank, size);
   for (let step = 0; step < size - 1; step++) {

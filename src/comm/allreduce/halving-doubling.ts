@@ -10,12 +10,11 @@
  * (two extra full-vector messages on the critical path).
  * Blocks: the vector is split into p blocks with the layout of segments.ts, so any length works.
  */
-import { divideBy } from '../kernels/float-kernels.js';
-import type { Link } from '../link.js';
-import type { ReduceOp } from '../options.js';
+import type { ElementArray } from '../element-types.js';
+import type { ReducingLink } from '../link.js';
 import { segmentView } from '../segments.js';
 
-export async function halvingDoublingAllReduce(link: Link, buf: Float32Array, op: ReduceOp): Promise<void> {
+export async function halvingDoublingAllReduce<T extends ElementArray<T>>(link: ReducingLink<T>, buf: T, finish: ((part: T) => void) | null): Promise<void> {
   const { rank, size } = link;
   if (size === 1) return;
   const p = 2 ** Math.floor(Math.log2(size));
@@ -27,10 +26,10 @@ export async function halvingDoublingAllReduce(link: Link, buf: Float32Array, op
     await link.recv(rank + 1, buf);
     return;
   }
-  if (rank < 2 * extra) await link.recvAdd(rank - 1, buf);
+  if (rank < 2 * extra) await link.recvReduce(rank - 1, buf);
   const virtualRank = rank < 2 * extra ? rank >> 1 : rank - extra;
   const realRank = (v: number): number => (v < extra ? 2 * v + 1 : v + extra);
-  const blocks = (first: number, end: number): Float32Array => segmentView(buf, p, first, end);
+  const blocks = (first: number, end: number): T => segmentView(buf, p, first, end);
 
   // Reduce-scatter by recursive halving: keep the half of the block range that holds our block.
   let lo = 0;
@@ -40,11 +39,11 @@ export async function halvingDoublingAllReduce(link: Link, buf: Float32Array, op
     const mid = (lo + hi) >> 1;
     const keepLow = (virtualRank & distance) === 0;
     const [keepLo, keepHi, sendLo, sendHi] = keepLow ? [lo, mid, mid, hi] : [mid, hi, lo, mid];
-    await Promise.all([link.send(partner, blocks(sendLo, sendHi)), link.recvAdd(partner, blocks(keepLo, keepHi))]);
+    await Promise.all([link.send(partner, blocks(sendLo, sendHi)), link.recvReduce(partner, blocks(keepLo, keepHi))]);
     lo = keepLo;
     hi = keepHi;
   }
-  if (op === 'mean') divideBy(blocks(lo, hi), size);
+  finish?.(blocks(lo, hi));
 
   // All-gather by recursive doubling: exchange the owned range with the partner's adjacent range.
   for (let distance = 1; distance < p; distance <<= 1) {

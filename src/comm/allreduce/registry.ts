@@ -1,11 +1,16 @@
 /** The all-reduce algorithms by name (an explicit table, no global registration). */
-import type { Link } from '../link.js';
-import type { AllReduceAlgorithm, ReduceOp } from '../options.js';
+import type { ElementArray } from '../element-types.js';
+import type { ReducingLink } from '../link.js';
+import type { AllReduceAlgorithm } from '../options.js';
 import { halvingDoublingAllReduce } from './halving-doubling.js';
 import { ringAllReduce } from './ring.js';
 import { treeAllReduce } from './tree.js';
 
-export type AllReduceFn = (link: Link, buf: Float32Array, op: ReduceOp) => Promise<void>;
+/**
+ * Reduces every rank's `buf` into `buf` with the link's reduction; `finish` (e.g. divide by the
+ * world size for 'mean') runs once on every element of the result, on whichever rank owns it then.
+ */
+export type AllReduceFn = <T extends ElementArray<T>>(link: ReducingLink<T>, buf: T, finish: ((part: T) => void) | null) => Promise<void>;
 
 export const ALL_REDUCE: Readonly<Record<AllReduceAlgorithm, AllReduceFn>> = {
   ring: ringAllReduce,

@@ -6,15 +6,14 @@
  * latency grows linearly with n. Large messages are pipelined by the transports (chunked streams).
  */
 import { ringAllGatherInPlace } from '../all-gather/ring.js';
-import { divideBy } from '../kernels/float-kernels.js';
-import type { Link } from '../link.js';
-import type { ReduceOp } from '../options.js';
+import type { ElementArray } from '../element-types.js';
+import type { ReducingLink } from '../link.js';
 import { ringReduceScatterInPlace } from '../reduce-scatter/ring.js';
 import { segmentView } from '../segments.js';
 
-export async function ringAllReduce(link: Link, buf: Float32Array, op: ReduceOp): Promise<void> {
+export async function ringAllReduce<T extends ElementArray<T>>(link: ReducingLink<T>, buf: T, finish: ((part: T) => void) | null): Promise<void> {
   if (link.size === 1) return;
   await ringReduceScatterInPlace(link, buf);
-  if (op === 'mean') divideBy(segmentView(buf, link.size, link.rank), link.size); // each rank scales only its own segment
+  finish?.(segmentView(buf, link.size, link.rank)); // each rank finishes (e.g. scales for 'mean') only its own segment
   await ringAllGatherInPlace(link, buf);
 }

@@ -5,14 +5,13 @@
  * small vectors; every round moves the whole vector, so large vectors prefer ring/halving-doubling.
  */
 import { binomialBroadcast } from '../broadcast/binomial-tree.js';
-import { divideBy } from '../kernels/float-kernels.js';
-import type { Link } from '../link.js';
-import type { ReduceOp } from '../options.js';
+import type { ElementArray } from '../element-types.js';
+import type { ReducingLink } from '../link.js';
 import { binomialReduce } from '../reduce/binomial-tree.js';
 
-export async function treeAllReduce(link: Link, buf: Float32Array, op: ReduceOp): Promise<void> {
+export async function treeAllReduce<T extends ElementArray<T>>(link: ReducingLink<T>, buf: T, finish: ((part: T) => void) | null): Promise<void> {
   if (link.size === 1) return;
   await binomialReduce(link, buf, 0, false);
-  if (op === 'mean' && link.rank === 0) divideBy(buf, link.size);
+  if (link.rank === 0) finish?.(buf);
   await binomialBroadcast(link, buf, 0);
 }

@@ -3,9 +3,10 @@
  * receives once from its parent, then forwards to its children (largest subtree first).
  * Cost: ceil(log2 n)·(alpha + m·beta). (MPICH's short-message broadcast; Thakur et al. 2005.)
  */
+import type { ElementArray } from '../element-types.js';
 import type { Link } from '../link.js';
 
-export async function binomialBroadcast(link: Link, buf: Float32Array, root: number): Promise<void> {
+export async function binomialBroadcast<T extends ElementArray<T>>(link: Link<T>, buf: T, root: number): Promise<void> {
   const { rank, size } = link;
   const relative = (rank - root + size) % size;
   const real = (v: number): number => (v + root) % size;

@@ -5,6 +5,7 @@
 import { Communicator } from '../communicator.js';
 import type { Transport } from '../transport.js';
 import { runCase, type CollectiveCase } from './collective-cases.js';
+import { runTypedCase, type TypedCase } from './typed-cases.js';
 
 export interface CasesRun {
   cases: readonly CollectiveCase[];
@@ -17,6 +18,17 @@ export async function runCollectiveCases(transport: Transport, run: CasesRun): P
   let passed = 0;
   for (const c of run.cases) {
     await runCase(comm, c);
+    passed++;
+  }
+  return passed;
+}
+
+/** The element-type cases (typed-cases.ts) in order; resolves with the number that passed on this rank. */
+export async function runTypedCases(transport: Transport, run: { cases: readonly TypedCase[] }): Promise<number> {
+  const comm = new Communicator(transport, { timeoutMs: 20_000 });
+  let passed = 0;
+  for (const c of run.cases) {
+    await runTypedCase(comm, c);
     passed++;
   }
   return passed;

@@ -1,0 +1,97 @@
+/**
+ * 16-bit floats stored as Uint16Array bit patterns: IEEE 754 binary16 ('f16': 1 sign, 5 exponent,
+ * 10 fraction bits) and bfloat16 ('bf16': the top half of a float32: 1, 8, 7).
+ *
+ * Decoding is exact. Encoding takes any JS number and rounds it once to the nearest value of the
+ * format, ties to even (the IEEE default); beyond the largest finite value it gives ±Infinity,
+ * below half the smallest subnormal ±0 (sign kept), and NaN becomes the format's quiet NaN.
+ * Decoded values are exact in float32, and the sum or product of two of them is exact in a JS
+ * number (float64), so "decode, reduce, encode" is one correct rounding per step.
+ */
+import type { HalfFormat } from '../element-types.js';
+
+interface Layout {
+  fractionBits: number;
+  bias: number;
+  /** Bits of the exponent field all set: Infinity with a zero fraction, NaN otherwise. */
+  infinity: number;
+  quietNaN: number;
+  sign: number;
+  /** The smallest positive magnitude that rounds to Infinity: max finite + half an ulp. */
+  overflow: number;
+}
+
+function layout(fractionBits: number, exponentBits: number): Layout {
+  const bias = 2 ** (exponentBits - 1) - 1;
+  const infinity = (2 ** exponentBits - 1) * 2 ** fractionBits;
+  return {
+    fractionBits,
+    bias,
+    infinity,
+    quietNaN: infinity | (1 << (fractionBits - 1)),
+    sign: 1 << (fractionBits + exponentBits),
+    overflow: (2 - 2 ** -(fractionBits + 1)) * 2 ** bias,
+  };
+}
+
+const LAYOUTS: Readonly<Record<HalfFormat, Layout>> = { f16: layout(10, 5), bf16: layout(7, 8) };
+
+/** The value of a 16-bit pattern. */
+export function decodeHalf(bits: number, format: HalfFormat): number {
+  const { fractionBits, bias, infinity, sign } = LAYOUTS[format];
+  const magnitude = bits & (sign - 1);
+  const signed = (bits & sign) !== 0 ? -1 : 1;
+  const exponent = magnitude >>> fractionBits;
+  const fraction = magnitude & ((1 << fractionBits) - 1);
+  if (magnitude >= infinity) return fraction === 0 ? signed * Infinity : NaN;
+  if (exponent === 0) return signed * fraction * 2 ** (1 - bias - fractionBits); // zero and subnormals
+  return signed * (fraction + 2 ** fractionBits) * 2 ** (exponent - bias - fractionBits);
+}
+
+/** The 16-bit pattern nearest to `value` (ties to even). */
+export function encodeHalf(value: number, format: HalfFormat): number {
+  const { fractionBits, bias, infinity, quietNaN, sign, overflow } = LAYOUTS[format];
+  if (Number.isNaN(value)) return quietNaN;
+  const signBit = value < 0 || Object.is(value, -0) ? sign : 0;
+  const a = Math.abs(value);
+  if (a >= overflow) return signBit | infinity;
+  if (a < 2 ** (1 - bias)) {
+    // Subnormal range: a whole number of the smallest subnormal; 2^fractionBits of them carry
+    // into the exponent field and give the smallest normal, as the encoding intends.
+    return signBit | roundHalfEven(a * 2 ** (fractionBits + bias - 1));
+  }
+  const exponent = binaryExponent(a);
+  const significand = roundHalfEven(a * 2 ** (fractionBits - exponent)); // in [2^p, 2^(p+1)]
+  // A significand that rounded up to 2^(p+1) carries into the exponent by this addition.
+  return signBit | (((exponent + bias) << fractionBits) + significand - 2 ** fractionBits);
+}
+
+// floor(log2(a)) for a normal float64, read from its exponent field (exact, unlike Math.log2).
+const word = new Float64Array(1);
+const words = new Uint32Array(word.buffer);
+const HIGH = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0; // the high word's index on this machine
+
+function binaryExponent(a: number): number {
+  word[0] = a;
+  return ((words[HIGH] >>> 20) & 0x7ff) - 1023;
+}
+
+/** Nearest integer, ties to even; exact for the scaled values above (< 2^12). */
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const rest = x - floor;
+  return rest > 0.5 || (rest === 0.5 && (floor & 1) === 1) ? floor + 1 : floor;
+}
+
+const tables: Partial<Record<HalfFormat, Float64Array>> = {};
+
+/** All 65536 decoded values of a format (built on first use; reductions read through it). */
+export function decodeTable(format: HalfFormat): Float64Array {
+  let table = tables[format];
+  if (!table) {
+    table = new Float64Array(65536);
+    for (let bits = 0; bits < 65536; bits++) table[bits] = decodeHalf(bits, format);
+    tables[format] = table;
+  }
+  return table;
+}
