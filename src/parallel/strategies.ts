@@ -44,6 +44,7 @@ export function resolveStrategy(config: LoomConfig, world?: number): ResolvedStr
   const strategy = STRATEGIES[type];
   if (!strategy) throw new LoomError(`config key strategy.type = ${showValue(type)} is invalid: expected one of ${STRATEGY_NAMES.join(', ')}`);
   const options = validateWith(strategy.options, rest, ['strategy']);
+  if (config.robust && !strategy.robustAggregation) throw new LoomError(`config key robust: robust aggregation runs on the ddp strategy, not ${strategy.name}`);
   strategy.check?.(options, config);
   const workers = config.distributed.workers;
   let roles = strategy.roles(workers, options, config);

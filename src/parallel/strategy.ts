@@ -52,6 +52,8 @@ export interface Strategy<O> {
   readonly name: string;
   /** The strategy's options (`strategy:` in a config, without `type`), checked before any worker starts. */
   readonly options: z.ZodType<O>;
+  /** True for the strategy whose reducer a config's `robust` section replaces (ddp); the others refuse the section. */
+  readonly robustAggregation?: boolean;
   /**
    * The role of every rank for a job of `workers` training workers (distributed.workers); the
    * list's length is the job's world size (a parameter server adds its server ranks).

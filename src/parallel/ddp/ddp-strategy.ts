@@ -20,6 +20,7 @@ export type DdpOptions = z.infer<typeof ddpOptions>;
 export const ddpStrategy: Strategy<DdpOptions> = {
   name: 'ddp',
   options: ddpOptions,
+  robustAggregation: true,
   roles: workersOnly,
   check: (_options, config: LoomConfig) => {
     // A robust run's roles, rule and attack are checked here, before any worker starts.

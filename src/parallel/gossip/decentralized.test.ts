@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
-import { prepareRun } from '../../train/run.js';
 import { runDataParallel } from '../launch/index.js';
-import { checkpointParams, relativeDifference, smallDdpConfig, strategyConfig } from '../test-support/ddp-config.js';
+import { checkpointParams, relativeDifference, singleWorkerParams, strategyConfig } from '../test-support/ddp-config.js';
 
 let root: string;
 beforeAll(() => {
@@ -41,10 +40,7 @@ async function refused(type: string, strategy: Record<string, unknown>, workers:
 
 describe.each(['sgp', 'gossipgrad'])('%s', (type) => {
   it('with 2 workers equals one worker', async () => {
-    const single = await prepareRun(smallDdpConfig(join(root, 'single'), { steps: 10, batchSize: 24 }));
-    await single.trainer.run();
-    const reference = Float32Array.from(single.model.params);
-    single.model.dispose();
+    const reference = await singleWorkerParams(join(root, 'single'), 10, 24);
     // Two workers have one exponential-graph offset: peersPerStep 1 is all they take.
     const dir = join(root, `pair-${type}`);
     await runDataParallel({ config: configOf(type, dir, 2, 10), metrics: new MetricsStream() });

@@ -8,7 +8,6 @@
  */
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
-import { LoomError } from '../../util/errors.js';
 import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
 import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
 import { DpsgdGroup } from './dpsgd-group.js';
@@ -38,7 +37,6 @@ export const dpsgdStrategy: Strategy<DpsgdOptions> = {
   options: dpsgdOptions,
   roles: workersOnly,
   check: (options: DpsgdOptions, config: LoomConfig) => {
-    if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy, not d-psgd');
     mixingMatrix(options, config.distributed.workers);
   },
   run: (ctx: RankContext, options: DpsgdOptions) =>

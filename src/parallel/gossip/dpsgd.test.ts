@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
-import { prepareRun } from '../../train/run.js';
 import { runDataParallel } from '../launch/index.js';
-import { checkpointParams, relativeDifference, smallDdpConfig, strategyConfig } from '../test-support/ddp-config.js';
+import { checkpointParams, relativeDifference, singleWorkerParams, strategyConfig } from '../test-support/ddp-config.js';
 
 let root: string;
 beforeAll(() => {
@@ -38,10 +37,7 @@ async function trainRecording(dir: string, workers: number, topology: string, st
 
 describe('D-PSGD', () => {
   it('on the complete graph equals one worker (virtual, 3 workers; threads, 2 workers)', async () => {
-    const single = await prepareRun(smallDdpConfig(join(root, 'single'), { steps: 10, batchSize: 24 }));
-    await single.trainer.run();
-    const reference = Float32Array.from(single.model.params);
-    single.model.dispose();
+    const reference = await singleWorkerParams(join(root, 'single'), 10, 24);
     for (const [workers, mode] of [
       [3, 'virtual'],
       [2, 'threads'],

@@ -9,7 +9,6 @@
  */
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
-import { LoomError } from '../../util/errors.js';
 import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
 import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
 import { checkDissemination } from './dissemination.js';
@@ -25,7 +24,6 @@ export const gossipGradStrategy: Strategy<GossipGradOptions> = {
   options: gossipGradOptions,
   roles: workersOnly,
   check: (_options: GossipGradOptions, config: LoomConfig) => {
-    if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy, not gossipgrad');
     checkDissemination(config.distributed.workers);
   },
   run: (ctx: RankContext) =>

@@ -8,7 +8,6 @@
  */
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
-import { LoomError } from '../../util/errors.js';
 import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
 import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
 import { GossipGroup } from './gossip-group.js';
@@ -27,7 +26,6 @@ export const sgpStrategy: Strategy<SgpOptions> = {
   options: sgpOptions,
   roles: workersOnly,
   check: (options: SgpOptions, config: LoomConfig) => {
-    if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy, not sgp');
     checkPeersPerStep(options.peersPerStep ?? 1, config.distributed.workers);
   },
   run: (ctx: RankContext, options: SgpOptions) =>

@@ -35,7 +35,6 @@ export const localSgdStrategy: Strategy<LocalSgdOptions> = {
   options: localSgdOptions,
   roles: workersOnly,
   check: (options: LocalSgdOptions, config: LoomConfig) => {
-    if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy, not local-sgd');
     const workers = config.distributed.workers;
     if (options.nodeSize !== undefined && workers % options.nodeSize !== 0) {
       throw new LoomError(`strategy.nodeSize = ${options.nodeSize} must divide distributed.workers = ${workers}`);

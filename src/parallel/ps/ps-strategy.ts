@@ -18,7 +18,6 @@ export const parameterServerStrategy: Strategy<PsOptions> = {
   options: psOptions,
   roles: (workers, options) => psRoles(workers, options),
   check: (options: PsOptions, config: LoomConfig) => {
-    if (config.robust) throw new LoomError('config key robust: robust aggregation runs on the ddp strategy; strategy.type = "ps" has no robust server yet');
     if (options.backupWorkers >= config.distributed.workers) {
       throw new LoomError(`strategy.backupWorkers = ${options.backupWorkers} leaves no worker's gradient in a round of distributed.workers = ${config.distributed.workers}`);
     }

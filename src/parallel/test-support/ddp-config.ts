@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { validateConfig } from '../../config/load.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
+import { prepareRun } from '../../train/run.js';
 import type { LoomConfig } from '../../config/schema.js';
 
 /** A small, fast classification run (synthetic blobs, an MLP, SGD with momentum) for DDP tests. */
@@ -25,6 +26,17 @@ export function strategyConfig(
   extra: Record<string, unknown> = {},
 ): LoomConfig {
   return validateConfig({ ...smallDdpConfig(dir, { ...run, batchSize: 24 }), ...extra, strategy });
+}
+
+/** The parameters one worker ends with after `steps` steps of smallDdpConfig (the reference every strategy's equivalence is checked against). */
+export async function singleWorkerParams(dir: string, steps: number, batchSize?: number): Promise<Float32Array> {
+  const run = await prepareRun(smallDdpConfig(dir, { steps, ...(batchSize !== undefined ? { batchSize } : {}) }));
+  try {
+    await run.trainer.run();
+    return Float32Array.from(run.model.params);
+  } finally {
+    run.model.dispose();
+  }
 }
 
 /** The parameters of the checkpoint a run wrote to `dir`. */
