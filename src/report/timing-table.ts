@@ -9,12 +9,14 @@ const MB = 1e6;
 
 export function formatTimingTable(timings: readonly RunTiming[]): string {
   const simulated = timings.some((t) => t.simulated);
+  const roles = timings.some((t) => t.role !== undefined && t.role !== 'worker');
   const unit = simulated ? 'sim s' : 's';
-  const header = ['rank', 'steps', `compute ${unit}`, `comm ${unit}`, `wait ${unit}`, 'sent MB', 'recv MB', 'comm share'];
+  const header = ['rank', ...(roles ? ['role'] : []), 'steps', `compute ${unit}`, `comm ${unit}`, `wait ${unit}`, 'sent MB', 'recv MB', 'comm share'];
   const rows = timings.map((t) => {
     const busy = t.computeSec + t.commSec + t.waitSec;
     return [
       String(t.rank),
+      ...(roles ? [t.role ?? 'worker'] : []),
       String(t.steps),
       t.computeSec.toFixed(3),
       t.commSec.toFixed(3),
@@ -25,6 +27,7 @@ export function formatTimingTable(timings: readonly RunTiming[]): string {
     ];
   });
   const lines = alignedTable(header, rows);
+  if (roles) lines.push("(a server's steps are the updates it applied)");
   if (simulated) lines.push('(times are simulated: virtual clock, alpha-beta network model)');
   return lines.join('\n');
 }

@@ -26,7 +26,10 @@ export interface TrainerOptions extends StepKitOptions {
 export interface RunTiming extends Omit<StepTiming, 'workers'> {
   readonly rank: number;
   readonly workers: number;
+  /** Optimizer steps this rank took part in (a parameter server's: the updates it applied). */
   readonly steps: number;
+  /** The rank's role where its strategy has several (worker, server). */
+  readonly role?: string;
 }
 
 export interface TrainResult {

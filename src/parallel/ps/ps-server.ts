@@ -39,6 +39,7 @@ export async function runPsServer(ctx: RankContext, options: PsOptions): Promise
       role: 'server',
       timing: {
         rank: ctx.rank,
+        role: 'server',
         workers: layout.workers.length,
         steps: updates,
         computeSec: 0,

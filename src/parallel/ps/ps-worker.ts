@@ -162,7 +162,7 @@ class PsWorker {
       samplesPerSec: ((step - startStep) * kit.batchSize) / Math.max(elapsed, 1e-9),
       stopped: step < stopAt,
       role: 'worker',
-      timing: { rank: ctx.rank, workers: n, steps: step - startStep, ...totals, bytesSent: traffic.bytesSent, bytesReceived: traffic.bytesReceived, simulated },
+      timing: { rank: ctx.rank, role: 'worker', workers: n, steps: step - startStep, ...totals, bytesSent: traffic.bytesSent, bytesReceived: traffic.bytesReceived, simulated },
     };
   }
 
