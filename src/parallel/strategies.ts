@@ -11,6 +11,7 @@ import { dpsgdStrategy } from './gossip/dpsgd-strategy.js';
 import { gossipGradStrategy } from './gossip/gossipgrad-strategy.js';
 import { sgpStrategy } from './gossip/sgp-strategy.js';
 import { localSgdStrategy } from './local-sgd/local-sgd-strategy.js';
+import { smaStrategy } from './local-sgd/sma-strategy.js';
 import { parameterServerStrategy } from './ps/ps-strategy.js';
 import type { Strategy } from './strategy.js';
 
@@ -19,6 +20,7 @@ const STRATEGIES: Readonly<Record<string, Strategy<never>>> = {
   ddp: ddpStrategy as Strategy<never>,
   ps: parameterServerStrategy as Strategy<never>,
   'local-sgd': localSgdStrategy as Strategy<never>,
+  sma: smaStrategy as Strategy<never>,
   'd-psgd': dpsgdStrategy as Strategy<never>,
   sgp: sgpStrategy as Strategy<never>,
   gossipgrad: gossipGradStrategy as Strategy<never>,

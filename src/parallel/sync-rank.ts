@@ -5,6 +5,7 @@
  * robust server.
  */
 import type { DatasetSplit } from '../data/index.js';
+import type { RankState } from '../train/checkpoint.js';
 import type { Model } from '../nn/model.js';
 import { prepareRun } from '../train/run.js';
 import type { TrainResult } from '../train/trainer.js';
@@ -35,7 +36,7 @@ export async function startFromRankZero(ctx: RankContext, model: Model, unlessRe
 }
 
 /** The group of one rank, built once its model holds its starting parameters. */
-export type GroupFactory = (model: Model, data: DatasetSplit) => WorkerGroup | Promise<WorkerGroup>;
+export type GroupFactory = (model: Model, data: DatasetSplit, resumed: RankState | null) => WorkerGroup | Promise<WorkerGroup>;
 
 export async function runSynchronousRank(ctx: RankContext, group: GroupFactory): Promise<TrainResult> {
   const run = await prepareRun(ctx.config, {

@@ -14,10 +14,11 @@ const MAGIC = Buffer.from('LOOMCKPT', 'ascii');
 const VERSION = 1;
 const DIGEST_BYTES = 32;
 
-/** One rank's parameters and optimizer state. */
+/** One rank's parameters and optimizer state, and its strategy's own buffers (a central model, residuals). */
 export interface RankState {
   readonly params: Float32Array;
   readonly optimizer: Checkpoint['optimizer'];
+  readonly strategy?: Readonly<Record<string, Float32Array>>;
 }
 
 export interface Checkpoint {
@@ -40,6 +41,7 @@ export interface Checkpoint {
 interface StateHeader {
   paramCount: number;
   optimizer: { kind: string; step: number; buffers: { name: string; length: number }[] };
+  strategy?: { name: string; length: number }[];
 }
 
 interface Header extends StateHeader {
@@ -50,18 +52,16 @@ interface Header extends StateHeader {
 }
 
 function stateHeader(state: RankState): StateHeader {
+  const described = (buffers: Readonly<Record<string, Float32Array>>) => Object.entries(buffers).map(([name, buf]) => ({ name, length: buf.length }));
   return {
     paramCount: state.params.length,
-    optimizer: {
-      kind: state.optimizer.kind,
-      step: state.optimizer.step,
-      buffers: Object.entries(state.optimizer.buffers).map(([name, buf]) => ({ name, length: buf.length })),
-    },
+    optimizer: { kind: state.optimizer.kind, step: state.optimizer.step, buffers: described(state.optimizer.buffers) },
+    ...(state.strategy ? { strategy: described(state.strategy) } : {}),
   };
 }
 
 function statePayload(state: RankState): Uint8Array[] {
-  return [floatBytes(state.params), ...Object.values(state.optimizer.buffers).map(floatBytes)];
+  return [floatBytes(state.params), ...Object.values(state.optimizer.buffers).map(floatBytes), ...Object.values(state.strategy ?? {}).map(floatBytes)];
 }
 
 export function encodeCheckpoint(ckpt: Checkpoint): Buffer {
@@ -107,11 +107,15 @@ export function decodeCheckpoint(bytes: Buffer, source = 'checkpoint'): Checkpoi
     offset = end;
     return out;
   };
+  const named = (list: readonly { name: string; length: number }[]): Record<string, Float32Array> => {
+    const buffers: Record<string, Float32Array> = {};
+    for (const { name, length } of list) buffers[name] = take(length);
+    return buffers;
+  };
   const state = (h: StateHeader): RankState => {
     const params = take(h.paramCount);
-    const buffers: Record<string, Float32Array> = {};
-    for (const { name, length } of h.optimizer.buffers) buffers[name] = take(length);
-    return { params, optimizer: { kind: h.optimizer.kind, step: h.optimizer.step, buffers } };
+    const buffers = named(h.optimizer.buffers);
+    return { params, optimizer: { kind: h.optimizer.kind, step: h.optimizer.step, buffers }, ...(h.strategy ? { strategy: named(h.strategy) } : {}) };
   };
   const { params, optimizer } = state(header);
   const ranks = header.ranks?.map(state);

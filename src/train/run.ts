@@ -11,7 +11,7 @@ import { loadDataset, TextDataset, type DatasetSplit } from '../data/index.js';
 import { createModel, type Model } from '../nn/index.js';
 import { createOptimizer, createSchedule, scaledLearningRate, type Optimizer, type OptimizerSpec } from '../optim/index.js';
 import { LoomError, showValue } from '../util/errors.js';
-import { loadCheckpoint, type Checkpoint } from './checkpoint.js';
+import { loadCheckpoint, type Checkpoint, type RankState } from './checkpoint.js';
 import { MetricsStream, metricsFileIn } from './metrics.js';
 import { stepsPerEpoch, Trainer } from './trainer.js';
 import type { StepKit } from './step-kit.js';
@@ -36,7 +36,7 @@ export interface PrepareOptions {
   /** Resume from this checkpoint file or decoded checkpoint (same model and optimizer). */
   readonly resume?: string | Checkpoint;
   /** Builds this worker's data-parallel group once the model exists and holds its starting parameters (default: alone). */
-  readonly group?: (model: Model, data: DatasetSplit) => WorkerGroup | Promise<WorkerGroup>;
+  readonly group?: (model: Model, data: DatasetSplit, resumed: RankState | null) => WorkerGroup | Promise<WorkerGroup>;
   /** Already-loaded data (virtual ranks share one copy). */
   readonly data?: DatasetSplit;
   /** Where rank 0's checkpoints go (default: written to output.dir/checkpoint.ckpt). */
@@ -64,17 +64,20 @@ export async function prepareRun(config: LoomConfig, options: PrepareOptions = {
   const schedule = createSchedule(config.schedule, baseLr, totalSteps);
 
   let startStep = 0;
+  // The state this rank resumed from (its own where the checkpoint holds every rank's), for the group's own buffers.
+  let resumedState: RankState | null = null;
   if (options.resume) {
     const source = typeof options.resume === 'string' ? options.resume : 'the resumed checkpoint';
     const ckpt = typeof options.resume === 'string' ? loadCheckpoint(options.resume) : options.resume;
     checkResumable(ckpt, config, model, source);
     // A checkpoint of ranks whose states differ gives each rank its own back, if the job has as many.
     const own = options.rank && ckpt.ranks?.length === options.rank.size ? ckpt.ranks[options.rank.index]! : ckpt;
+    resumedState = own;
     model.params.set(own.params);
     optimizer.loadState({ kind: own.optimizer.kind, step: own.optimizer.step, buffers: own.optimizer.buffers });
     startStep = ckpt.step;
   }
-  const group = options.group ? await options.group(model, data) : undefined;
+  const group = options.group ? await options.group(model, data, resumedState) : undefined;
 
   const dir = config.output.dir;
   const metrics = new MetricsStream(options.metricsFile !== false ? metricsFileIn(dir) : undefined);

@@ -121,6 +121,7 @@ export class Trainer {
 
       const local = group.localSamples?.(step, globalBatch) ?? StepKit.slice(globalBatch, group.rank, group.size);
       const stepsLocally = group.stepsLocally?.(step) ?? false;
+      group.beforeStep?.(model.params, step);
       const computeStarted = performance.now();
       // A share of the global mean, summed over the group; or, stepping locally, this rank's own mean.
       const weight = stepsLocally ? 1 : local.length / globalBatch.length;

@@ -43,6 +43,8 @@ export interface WorkerGroup {
    * its share's mean, not summed over the group, and `afterStep` reconciles the models.
    */
   stepsLocally?(step: number): boolean;
+  /** Before the gradient of `step`, with the parameters it is taken at (model averaging's corrections need them). */
+  beforeStep?(params: Float32Array, step: number): void;
   /**
    * After the optimizer step that completed `step` steps: reconcile this rank's parameters with
    * the others' (model averaging, gossip). `scalars` holds [loss, stop vote] of this rank; when the
