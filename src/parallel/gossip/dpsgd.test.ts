@@ -4,14 +4,13 @@
  * on the complete graph than on the ring); a checkpoint between evaluations holds every rank's
  * state and resumes exactly; bad options are refused before any worker starts.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../train/checkpoint.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
 import { runDataParallel } from '../launch/index.js';
-import { checkpointParams, relativeDifference, singleWorkerParams, strategyConfig } from '../test-support/ddp-config.js';
+import { checkpointParams, relativeDifference, resumeFromMiddle, singleWorkerParams, strategyConfig } from '../test-support/ddp-config.js';
 
 let root: string;
 beforeAll(() => {
@@ -74,21 +73,12 @@ describe('D-PSGD', () => {
 
   it('checkpoints every rank between evaluations and resumes exactly', async () => {
     const config = (dir: string) => dpsgdConfig(dir, 4, 'virtual', 20, { topology: 'ring' }, { output: { dir, checkpointEvery: 5 } });
-    const whole = join(root, 'whole');
-    const middle = join(root, 'middle.ckpt');
-    const metrics = new MetricsStream();
-    metrics.on('checkpoint', (r) => {
-      if (r.step === 5) copyFileSync(join(whole, 'checkpoint.ckpt'), middle);
-    });
-    await runDataParallel({ config: config(whole), metrics });
-    const saved = loadCheckpoint(middle);
+    const { saved, whole, resumed } = await resumeFromMiddle(root, 'ring', config, 5);
     expect(saved.ranks).toHaveLength(4);
     // Step 5 is not an evaluation (every 16 steps): the ranks have only gossiped, so their models differ.
     expect(relativeDifference(saved.ranks![0]!.params, saved.ranks![1]!.params)).toBeGreaterThan(0);
     expect(relativeDifference(saved.ranks![0]!.params, saved.ranks![2]!.params)).toBeGreaterThan(0);
-    const resumed = join(root, 'resumed');
-    await runDataParallel({ config: config(resumed), metrics: new MetricsStream(), resume: middle });
-    expect(params(resumed)).toEqual(params(whole));
+    expect(resumed).toEqual(whole);
   });
 
   it('refuses bad options before any worker starts, naming key and value', async () => {

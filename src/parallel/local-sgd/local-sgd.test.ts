@@ -3,14 +3,13 @@
  * H = 8 it sends 8x fewer bytes per step after the switch; a checkpoint taken between averages
  * holds every rank's own state and resumes exactly; hierarchical averaging follows its schedule.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../train/checkpoint.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
 import { runDataParallel } from '../launch/index.js';
-import { checkpointParams, relativeDifference, singleWorkerParams, strategyConfig } from '../test-support/ddp-config.js';
+import { checkpointParams, relativeDifference, resumeFromMiddle, singleWorkerParams, strategyConfig } from '../test-support/ddp-config.js';
 import { averagingAfter } from './local-sgd-group.js';
 
 let root: string;
@@ -49,20 +48,11 @@ describe('local SGD', () => {
 
   it('checkpoints every rank between averages and resumes exactly', async () => {
     const config = (dir: string) => localConfig(dir, 3, 'virtual', 20, { period: 4 }, { output: { dir, checkpointEvery: 5 } });
-    const whole = join(root, 'whole');
-    const middle = join(root, 'middle.ckpt');
-    const metrics = new MetricsStream();
-    metrics.on('checkpoint', (r) => {
-      if (r.step === 5) copyFileSync(join(whole, 'checkpoint.ckpt'), middle);
-    });
-    await runDataParallel({ config: config(whole), metrics });
-    const saved = loadCheckpoint(middle);
+    const { saved, whole, resumed } = await resumeFromMiddle(root, 'h4', config, 5);
     expect(saved.ranks).toHaveLength(3);
     // Step 5 is one local step past the average at 4: the ranks' models differ.
     expect(relativeDifference(saved.ranks![0]!.params, saved.ranks![1]!.params)).toBeGreaterThan(0);
-    const resumed = join(root, 'resumed');
-    await runDataParallel({ config: config(resumed), metrics: new MetricsStream(), resume: middle });
-    expect(params(resumed)).toEqual(params(whole));
+    expect(resumed).toEqual(whole);
   });
 
   it('averages hierarchically: within nodes every H steps, over all every globalPeriod', () => {

@@ -1,6 +1,10 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '../../config/load.js';
-import { loadCheckpoint } from '../../train/checkpoint.js';
+import { loadCheckpoint, type Checkpoint } from '../../train/checkpoint.js';
+import { MetricsStream } from '../../train/metrics.js';
+import type { TrainResult } from '../../train/trainer.js';
+import { runDataParallel } from '../launch/run-data-parallel.js';
 import { prepareRun } from '../../train/run.js';
 import type { LoomConfig } from '../../config/schema.js';
 
@@ -42,6 +46,28 @@ export async function singleWorkerParams(dir: string, steps: number, batchSize?:
 /** The parameters of the checkpoint a run wrote to `dir`. */
 export function checkpointParams(dir: string): Float32Array {
   return loadCheckpoint(join(dir, 'checkpoint.ckpt')).params;
+}
+
+/**
+ * Trains `config` straight through, keeping a copy of the checkpoint written at step `at`, then
+ * resumes a second run from that copy: the saved checkpoint, and both runs' final parameters.
+ */
+export async function resumeFromMiddle(
+  root: string,
+  name: string,
+  config: (dir: string) => LoomConfig,
+  at: number,
+): Promise<{ saved: Checkpoint; whole: Float32Array; resumed: Float32Array; results: TrainResult[] }> {
+  const whole = join(root, `whole-${name}`);
+  const middle = join(root, `middle-${name}.ckpt`);
+  const metrics = new MetricsStream();
+  metrics.on('checkpoint', (r) => {
+    if (r.step === at) copyFileSync(join(whole, 'checkpoint.ckpt'), middle);
+  });
+  const results = await runDataParallel({ config: config(whole), metrics });
+  const resumed = join(root, `resumed-${name}`);
+  await runDataParallel({ config: config(resumed), metrics: new MetricsStream(), resume: middle });
+  return { saved: loadCheckpoint(middle), whole: checkpointParams(whole), resumed: checkpointParams(resumed), results };
 }
 
 /** ||a - b||_inf / ||b||_inf. */
