@@ -16,7 +16,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { LoomError } from '../util/errors.js';
 import { saveCheckpoint, type Checkpoint, type RankState } from './checkpoint.js';
 import { evaluationSums } from './evaluate.js';
-import type { MetricsStream } from './metrics.js';
+import type { MetricsStream, StepRecord } from './metrics.js';
 
 export interface CheckpointPolicy {
   readonly path: string;
@@ -155,6 +155,16 @@ export class StepKit {
 
   lr(step: number): number {
     return this.opts.schedule(step);
+  }
+
+  /** Whether the step record of `step` (just completed) is written down: every logEvery steps and the last. */
+  logsAt(step: number): boolean {
+    return step % this.opts.logEvery === 0 || step === this.totalSteps;
+  }
+
+  /** Publishes the lead rank's record of a completed step (its epoch derived from the step). */
+  publishStep(record: Omit<StepRecord, 'type' | 'epoch'>, persist: boolean): void {
+    this.opts.metrics.publish({ type: 'step', epoch: record.step / this.stepsPerEpoch, ...record }, persist);
   }
 
   /** Whether `step` (just completed) is one the run evaluates at. */

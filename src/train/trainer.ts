@@ -173,7 +173,7 @@ export class Trainer {
       const now = group.now();
       const measured = group.stepMetrics?.() ?? {};
       // A step that carries a measurement (gossip's consensus distance) is always written down.
-      const logged = step % kit.opts.logEvery === 0 || step === totalSteps || Object.keys(measured).length > 0;
+      const logged = kit.logsAt(step) || Object.keys(measured).length > 0;
       if (lead) {
         const trafficAfter = group.traffic();
         const timing: StepTiming = {
@@ -185,11 +185,9 @@ export class Trainer {
           bytesReceived: trafficAfter.bytesReceived - trafficBefore.bytesReceived,
           simulated: group.simulated,
         };
-        metrics.publish(
+        kit.publishStep(
           {
-            type: 'step',
             step,
-            epoch: step / kit.stepsPerEpoch,
             loss: lastLoss,
             lr,
             samplesPerSec: windowSamples / Math.max(now - windowStart, 1e-9),

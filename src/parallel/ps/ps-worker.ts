@@ -108,13 +108,11 @@ class PsWorker {
       if (wantState) await kit.saveCheckpoint(step, await this.receiveState());
       if (!this.lead) continue;
       const t = now();
-      const logged = step % kit.opts.logEvery === 0 || step === totalSteps;
+      const logged = kit.logsAt(step);
       const traffic = ctx.comm.stats.snapshot();
-      kit.metrics.publish(
+      kit.publishStep(
         {
-          type: 'step',
           step,
-          epoch: step / kit.stepsPerEpoch,
           loss: lastLoss,
           lr,
           samplesPerSec: windowSamples / Math.max(t - windowStart, 1e-9),
