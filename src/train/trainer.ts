@@ -86,7 +86,7 @@ export class Trainer {
   async run(): Promise<TrainResult> {
     const kit = this.kit;
     const { model, optimizer, totalSteps, startStep, stopAt } = kit;
-    const { train, batchSize, metrics } = kit.opts;
+    const { train, metrics } = kit.opts;
     const group = this.group;
     const lead = group.rank === 0;
     const wallStarted = performance.now();
@@ -214,18 +214,14 @@ export class Trainer {
     }
     if (kit.hasTest && step !== totalSteps && evaluatedAt !== step) evaluation = await this.evaluate(step, started);
     await this.checkpoint(step);
-    const elapsed = group.now() - started;
-    const traffic = group.traffic();
-    return {
-      steps: step,
-      epochs: step / kit.stepsPerEpoch,
+    return runResult(kit, {
+      step,
       finalLoss: lastLoss,
       evaluation,
-      wallSec: (performance.now() - wallStarted) / 1000,
-      samplesPerSec: ((step - startStep) * batchSize) / Math.max(elapsed, 1e-9),
-      stopped: step < stopAt,
-      timing: { rank: group.rank, workers: group.size, steps: step - startStep, ...totals, ...traffic, simulated: group.simulated },
-    };
+      wallStarted,
+      elapsedSec: group.now() - started,
+      timing: { rank: group.rank, workers: group.size, ...totals, ...group.traffic(), simulated: group.simulated },
+    });
   }
 
   /**
@@ -264,6 +260,25 @@ function averageOf(vectors: readonly Float32Array[]): Float32Array {
   for (const v of vectors) for (let i = 0; i < out.length; i++) out[i]! += v[i]!;
   for (let i = 0; i < out.length; i++) out[i]! /= vectors.length;
   return out;
+}
+
+/** A rank's result at the end of its loop: `step` reached, `elapsedSec` on the rank's clock, wall time since `wallStarted` (performance.now()). */
+export function runResult(
+  kit: StepKit,
+  end: { step: number; finalLoss: number; evaluation: Evaluation | null; wallStarted: number; elapsedSec: number; timing: Omit<RunTiming, 'steps'>; role?: string },
+): TrainResult {
+  const { step, timing, role } = end;
+  return {
+    steps: step,
+    epochs: step / kit.stepsPerEpoch,
+    finalLoss: end.finalLoss,
+    evaluation: end.evaluation,
+    wallSec: (performance.now() - end.wallStarted) / 1000,
+    samplesPerSec: ((step - kit.startStep) * kit.batchSize) / Math.max(end.elapsedSec, 1e-9),
+    stopped: step < kit.stopAt,
+    ...(role !== undefined ? { role } : {}),
+    timing: { ...timing, steps: step - kit.startStep, ...(role !== undefined ? { role } : {}) },
+  };
 }
 
 /** The lead rank's eval record. */

@@ -13,8 +13,7 @@ export async function runPsServer(ctx: RankContext, options: PsOptions): Promise
   try {
     const layout = psLayout(ctx.roles, options, run.model, ctx.config);
     const index = layout.servers.indexOf(ctx.rank);
-    const limits = { timeoutMs: ctx.timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
-    const shard = new ServerShard(ctx.comm, layout.shards[index]!, run.model, run.optimizer, optimizerSpec(ctx.config), limits);
+    const shard = new ServerShard(ctx.comm, layout.shards[index]!, run.model, run.optimizer, optimizerSpec(ctx.config), ctx);
     const setup = { comm: ctx.comm, shard, workers: layout.workers, lr: (step: number) => run.kit.lr(step) };
     // Every worker starts from the servers' parameters.
     await Promise.all(layout.workers.map((w) => shard.sendParams(w, [0, 0, 0, 0])));

@@ -10,10 +10,10 @@ import { evaluationOf, type Evaluation } from '../../train/evaluate.js';
 import type { Checkpoint } from '../../train/checkpoint.js';
 import { prepareRun } from '../../train/run.js';
 import { addScaled, StepKit, yieldToEventLoop } from '../../train/step-kit.js';
-import { publishEvaluation, type TrainResult } from '../../train/trainer.js';
+import { publishEvaluation, runResult, type TrainResult } from '../../train/trainer.js';
 import { LoomError } from '../../util/errors.js';
 import type { RankContext } from '../strategy.js';
-import { DONE, PULL, PULL_HEADER, PUSH_HEADER, SEND_STATE, TAG } from './protocol.js';
+import { DONE, PULL, PULL_HEADER, PUSH_HEADER, SEND_STATE, TAG, transferOptions } from './protocol.js';
 import { psLayout, type PsLayout, type PsOptions } from './layout.js';
 
 export async function runPsWorker(ctx: RankContext, options: PsOptions): Promise<TrainResult> {
@@ -149,19 +149,16 @@ class PsWorker {
       if (kit.hasTest) evaluation = this.evaluate(step, now() - started);
       await kit.saveCheckpoint(step, state);
     }
-    const elapsed = now() - started;
-    const traffic = ctx.comm.stats.snapshot();
-    return {
-      steps: step,
-      epochs: step / kit.stepsPerEpoch,
+    const { bytesSent, bytesReceived } = ctx.comm.stats.snapshot();
+    return runResult(kit, {
+      step,
       finalLoss: lastLoss,
       evaluation,
-      wallSec: (performance.now() - wallStarted) / 1000,
-      samplesPerSec: ((step - startStep) * kit.batchSize) / Math.max(elapsed, 1e-9),
-      stopped: step < stopAt,
+      wallStarted,
+      elapsedSec: now() - started,
       role: 'worker',
-      timing: { rank: ctx.rank, role: 'worker', workers: n, steps: step - startStep, ...totals, bytesSent: traffic.bytesSent, bytesReceived: traffic.bytesReceived, simulated },
-    };
+      timing: { rank: ctx.rank, workers: n, ...totals, bytesSent, bytesReceived, simulated },
+    });
   }
 
   /**
@@ -237,6 +234,6 @@ class PsWorker {
   }
 
   private opts(tag: number): { tag: number; timeoutMs: number; signal?: AbortSignal } {
-    return { tag, timeoutMs: this.ctx.timeoutMs, ...(this.ctx.signal ? { signal: this.ctx.signal } : {}) };
+    return transferOptions(tag, this.ctx);
   }
 }

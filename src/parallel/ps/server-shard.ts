@@ -8,13 +8,10 @@
 import type { Communicator } from '../../comm/index.js';
 import { createOptimizer, layoutForRange, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import type { Model } from '../../nn/model.js';
-import { TAG } from './protocol.js';
+import { TAG, transferOptions, type TransferLimits } from './protocol.js';
 import type { Shard } from './shards.js';
 
-export interface ServerLimits {
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-}
+export type ServerLimits = TransferLimits;
 
 /** A copy of a shard's state at one moment (a checkpoint's part). */
 export interface ShardState {
@@ -71,6 +68,6 @@ export class ServerShard {
   }
 
   opts(tag: number): { tag: number; timeoutMs: number; signal?: AbortSignal } {
-    return { tag, timeoutMs: this.limits.timeoutMs, ...(this.limits.signal ? { signal: this.limits.signal } : {}) };
+    return transferOptions(tag, this.limits);
   }
 }
