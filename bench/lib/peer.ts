@@ -26,8 +26,22 @@ export function runPeer<T>(script: string, args: readonly string[], timeoutMs = 
   if (result.status !== 0) {
     throw new Error(`peer ${script} ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop()}`);
   }
+  reportPeerBlas(script, result.stderr);
   return result.stdout
     .split('\n')
     .filter((line) => line.trim().startsWith('{'))
     .map((line) => JSON.parse(line) as T);
 }
+
+const reportedBlas = new Set<string>();
+
+/** Prints, once per peer and kernel, the BLAS kernel a peer says it runs on (fast_blas.py's `peer BLAS: ...` line). */
+function reportPeerBlas(script: string, stderr: string): void {
+  for (const line of new Set(stderr.split('\n').filter((l) => l.startsWith('peer BLAS:')))) {
+    const key = `${script} ${line}`;
+    if (reportedBlas.has(key)) continue;
+    reportedBlas.add(key);
+    process.stdout.write(`${line.trim()} (${script.split('/').pop()})\n`);
+  }
+}
+
