@@ -15,6 +15,12 @@ import { registerGrid } from './commands/grid.js';
 import { registerTune } from './commands/tune.js';
 import { packageVersion } from './version.js';
 
+// A reader that stops early (`loom --help | head`) closes the pipe: that ends the output, not in a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const program = new Command()
   .name('loom')
   .description('Loom: distributed machine-learning training on Node.js')
