@@ -37,6 +37,12 @@ export interface Transport {
   readonly now?: () => number;
   /** Simulated clocks only: move this rank's clock forward to `seconds` (never back). */
   readonly advanceClock?: (seconds: number) => void;
+  /**
+   * Simulated clocks only: resolves when `seconds` is the earliest pending event of the whole
+   * world (every rank's earlier events have run), with this rank's clock at `seconds`. Asynchronous
+   * protocols order their actions on shared state by it (virtual/event-queue.ts).
+   */
+  readonly waitUntil?: (seconds: number) => Promise<void>;
 }
 
 /** Tags are unsigned 32-bit; the top bit is reserved for collectives (see tags.ts). */

@@ -19,16 +19,16 @@ export function slowdownOf(stragglers: Stragglers, rank: number, call: number): 
 }
 
 /**
- * The compute charge of `rank` with stragglers injected: `charge` (virtual mode's clock) given the
- * slowed-down work, or, without one, a real sleep for the extra time.
+ * The compute of `rank` with stragglers injected: the simulated seconds `price` (virtual mode)
+ * gives the slowed-down work, or, without a price, a real sleep for the extra time.
  */
-export function withStragglers(stragglers: Stragglers | undefined, rank: number, charge: ChargeCompute | undefined): ChargeCompute | undefined {
-  if (!stragglers) return charge;
+export function withStragglers(stragglers: Stragglers | undefined, rank: number, price: ChargeCompute | undefined): ChargeCompute | undefined {
+  if (!stragglers) return price;
   let calls = 0;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   return (measured, samples) => {
     const factor = slowdownOf(stragglers, rank, calls++);
-    if (charge) return charge(measured * factor, samples * factor);
+    if (price) return price(measured * factor, samples * factor);
     const extra = (factor - 1) * measured;
     if (extra > 0) Atomics.wait(sleeper, 0, 0, extra * 1000);
     return measured + extra;

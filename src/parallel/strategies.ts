@@ -7,6 +7,7 @@ import type { LoomConfig } from '../config/schema.js';
 import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { ddpStrategy } from './ddp/ddp-strategy.js';
+import { adpsgdStrategy } from './gossip/adpsgd-strategy.js';
 import { dpsgdStrategy } from './gossip/dpsgd-strategy.js';
 import { gossipGradStrategy } from './gossip/gossipgrad-strategy.js';
 import { sgpStrategy } from './gossip/sgp-strategy.js';
@@ -22,6 +23,7 @@ const STRATEGIES: Readonly<Record<string, Strategy<never>>> = {
   'local-sgd': localSgdStrategy as Strategy<never>,
   sma: smaStrategy as Strategy<never>,
   'd-psgd': dpsgdStrategy as Strategy<never>,
+  'ad-psgd': adpsgdStrategy as Strategy<never>,
   sgp: sgpStrategy as Strategy<never>,
   gossipgrad: gossipGradStrategy as Strategy<never>,
 };

@@ -25,8 +25,12 @@ export interface RankSetup {
   readonly writeCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Aborted when the job fails elsewhere: pass it to every collective. */
   readonly signal?: AbortSignal;
-  /** Virtual mode: charge this rank's compute to the simulated clock (returns the seconds charged). */
-  readonly chargeCompute?: (measuredSeconds: number, samples: number) => number;
+  /**
+   * Virtual mode: the simulated seconds of a compute that took `measuredSeconds` of wall time over
+   * `samples` samples (in a RankContext, with the rank's injected stragglers). Nothing is charged:
+   * an event-ordered strategy waits for the compute's end on the world's clock (`waitUntil`).
+   */
+  readonly computeSeconds?: (measuredSeconds: number, samples: number) => number;
   /** Receives a function that asks the rank's loop to stop (at a step the strategy agrees on). */
   readonly onStart?: (stop: () => void) => void;
 }
@@ -41,6 +45,11 @@ export interface RankContext extends RankSetup {
   readonly comm: Communicator;
   /** Timeout of one collective or message, milliseconds (distributed.timeoutSec). */
   readonly timeoutMs: number;
+  /**
+   * Charges a compute to this rank and returns its seconds: on a simulated clock, moves the clock
+   * by computeSeconds; elsewhere, sleeps what injected stragglers add. Absent: nothing to charge.
+   */
+  readonly chargeCompute?: (measuredSeconds: number, samples: number) => number;
 }
 
 /** The roles of a strategy whose every rank is a worker. */
@@ -68,4 +77,15 @@ export interface Strategy<O> {
   tolerates?(rank: number, roles: readonly string[], options: O): boolean;
   /** Runs one rank's loop to its end; resolves with its result. */
   run(ctx: RankContext, options: O): Promise<TrainResult>;
+}
+
+/** The time limit and cancellation every message of a job carries. */
+export interface TransferLimits {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Point-to-point options for a strategy's message tag, under the job's limits (a RankContext is one). */
+export function transferOptions(tag: number, limits: TransferLimits): { tag: number; timeoutMs: number; signal?: AbortSignal } {
+  return { tag, timeoutMs: limits.timeoutMs, ...(limits.signal ? { signal: limits.signal } : {}) };
 }

@@ -21,6 +21,7 @@ export class SubTransport implements Transport {
   readonly size: number;
   readonly now: (() => number) | undefined;
   readonly advanceClock: ((seconds: number) => void) | undefined;
+  readonly waitUntil: ((seconds: number) => Promise<void>) | undefined;
 
   constructor(private readonly parent: Transport, readonly ranks: readonly number[], private readonly context: number) {
     if (!Number.isInteger(context) || context < 1 || context > MAX_CONTEXT) throw new LoomError(`sub-communicator context must be an integer in 1..${MAX_CONTEXT}, got ${showValue(context)}`);
@@ -32,6 +33,7 @@ export class SubTransport implements Transport {
     this.size = ranks.length;
     this.now = parent.now;
     this.advanceClock = parent.advanceClock;
+    this.waitUntil = parent.waitUntil;
   }
 
   send(to: number, tag: number, data: Payload, options?: TransferOptions): Promise<void> {

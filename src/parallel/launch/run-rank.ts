@@ -14,6 +14,18 @@ export async function runRank(transport: Transport, setup: RankSetup): Promise<T
   const timeoutMs = setup.config.distributed.timeoutSec * 1000;
   const comm = await Communicator.create(transport, { timeoutMs });
   const rank = transport.rank;
-  const chargeCompute = withStragglers(setup.config.distributed.stragglers, rank, setup.chargeCompute);
-  return strategy.run({ ...setup, ...(chargeCompute ? { chargeCompute } : {}), rank, size: transport.size, role: roles[rank]!, roles, comm, timeoutMs }, options);
+  // One straggler draw per compute, whether a strategy charges it or waits for its end.
+  const computeSeconds = withStragglers(setup.config.distributed.stragglers, rank, setup.computeSeconds);
+  const { now, advanceClock } = transport;
+  const chargeCompute =
+    setup.computeSeconds && computeSeconds && now && advanceClock
+      ? (measured: number, samples: number): number => {
+          const seconds = computeSeconds(measured, samples);
+          advanceClock(now() + seconds);
+          return seconds;
+        }
+      : computeSeconds;
+  const priced = setup.computeSeconds && computeSeconds ? { computeSeconds } : {};
+  const charged = chargeCompute ? { chargeCompute } : {};
+  return strategy.run({ ...setup, ...priced, ...charged, rank, size: transport.size, role: roles[rank]!, roles, comm, timeoutMs }, options);
 }

@@ -40,15 +40,10 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
   const { config, metrics } = options;
   const size = worldSize(config);
   const world = new VirtualWorld(size, { cost: networkMessageCost(config.distributed.network) });
-  const clock = world.clock!;
   await initBackend(config.backend ? { backend: config.backend } : {});
   const data = loadDataset(config.data);
   const perSample = config.distributed.virtualCompute === 'calibrated' ? secondsPerSample(config, data) : null;
-  const charge = (rank: number, measured: number, samples: number): number => {
-    const seconds = perSample === null ? measured : perSample * samples;
-    clock.advance(rank, seconds);
-    return seconds;
-  };
+  const computeSeconds = (measured: number, samples: number): number => (perSample === null ? measured : perSample * samples);
   let stop: (() => void) | null = null;
   const onStop = (): void => stop?.();
   options.stopSignal?.addEventListener('abort', onStop, { once: true });
@@ -61,7 +56,7 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
         data,
         signal: failure.signal,
         ...(options.resume ? { resume: options.resume } : {}),
-        chargeCompute: (measured, samples) => charge(rank, measured, samples),
+        computeSeconds,
         ...(rank === 0 ? { report: (record, persist) => metrics.publish(record, persist), onStart: (request) => (stop = request) } : {}),
       }).catch((error: unknown) => {
         failure.abort(error); // the other ranks would wait for this one until their timeout

@@ -24,13 +24,4 @@ export const SEND_STATE = 2;
 export const PULL_HEADER = 4;
 export const PULL = { loss: 0, stop: 1, staleness: 2, version: 3 } as const;
 
-/** The time limit and cancellation every message of a parameter server's job carries. */
-export interface TransferLimits {
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal | undefined;
-}
-
-/** Point-to-point options for one of the tags above, under the job's limits. */
-export function transferOptions(tag: number, limits: TransferLimits): { tag: number; timeoutMs: number; signal?: AbortSignal } {
-  return { tag, timeoutMs: limits.timeoutMs, ...(limits.signal ? { signal: limits.signal } : {}) };
-}
+export { transferOptions, type TransferLimits } from '../strategy.js';

@@ -10,6 +10,7 @@ import { bytesOf, type Payload, type RecvOptions, type TransferOptions, type Tra
 import { abortError, Inbox } from '../inbox.js';
 import { checkPeer, checkTag } from '../checks.js';
 import { VirtualClock, type MessageCost } from './clock.js';
+import { EventQueue } from './event-queue.js';
 
 export interface VirtualWorldOptions {
   /** Messages up to this size are buffered when no receive is posted yet (default 64 KiB). */
@@ -20,6 +21,8 @@ export interface VirtualWorldOptions {
 
 export class VirtualWorld {
   readonly clock: VirtualClock | null;
+  /** The world's discrete-event clock (with a simulated clock only). */
+  readonly events: EventQueue | null;
   readonly eagerBytes: number;
   private readonly inboxes: Inbox[][];
   /** Arrival times of messages in flight per (from, to, tag), in send order. */
@@ -29,7 +32,9 @@ export class VirtualWorld {
   constructor(readonly size: number, options: VirtualWorldOptions = {}) {
     if (!Number.isInteger(size) || size < 1) throw new LoomError(`virtual world size must be a positive integer, got ${size}`);
     this.eagerBytes = options.eagerBytes ?? 64 * 1024;
-    this.clock = options.cost ? new VirtualClock(size, options.cost) : null;
+    const clock = options.cost ? new VirtualClock(size, options.cost) : null;
+    this.clock = clock;
+    this.events = clock ? new EventQueue((rank, time) => clock.receivedAt(rank, time)) : null;
     this.inboxes = Array.from({ length: size }, (_, to) => Array.from({ length: size }, (_, from) => new Inbox(`rank ${from} (virtual, to rank ${to})`)));
     this.transports = Array.from({ length: size }, (_, rank) => new VirtualTransport(this, rank));
   }
@@ -95,6 +100,7 @@ class VirtualTransport implements Transport {
   readonly size: number;
   readonly now: (() => number) | undefined;
   readonly advanceClock: ((seconds: number) => void) | undefined;
+  readonly waitUntil: ((seconds: number) => Promise<void>) | undefined;
   private closed = false;
 
   constructor(private readonly world: VirtualWorld, readonly rank: number) {
@@ -102,6 +108,8 @@ class VirtualTransport implements Transport {
     const clock = world.clock;
     this.now = clock ? () => clock.now(rank) : undefined;
     this.advanceClock = clock ? (seconds) => clock.receivedAt(rank, seconds) : undefined;
+    const events = world.events;
+    this.waitUntil = events ? (seconds) => events.waitUntil(rank, seconds) : undefined;
   }
 
   async send(to: number, tag: number, data: Payload, options?: TransferOptions): Promise<void> {
