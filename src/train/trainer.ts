@@ -156,7 +156,7 @@ export class Trainer {
         exchange[0] = lastLoss / group.size;
         exchange[1] = this.stopRequested ? 1 : 0;
         const started = group.now();
-        const moment = { evaluates: kit.evaluatesAt(step), last: step >= stopAt || step >= totalSteps };
+        const moment = { evaluates: kit.evaluatesAt(step), last: step >= stopAt || step >= totalSteps, lr };
         if (await group.afterStep(model.params, step, exchange, moment)) {
           lastLoss = exchange[0]!;
           stopAgreed ||= exchange[1]! > 0;
@@ -206,6 +206,7 @@ export class Trainer {
       await yieldToEventLoop();
       if (kit.evaluatesAt(step)) {
         evaluation = await this.evaluate(step, started);
+        group.afterEvaluation?.(model.params);
         evaluatedAt = step;
         windowStart = group.now(); // evaluation is not training time
         windowSamples = 0;

@@ -51,6 +51,8 @@ export interface WorkerGroup {
    * group exchanges them it leaves their sums there and returns true.
    */
   afterStep?(params: Float32Array, step: number, scalars: Float32Array, at: StepMoment): Promise<boolean>;
+  /** After an evaluation that followed `afterStep`: puts back what the group swapped in to be evaluated (gossip's average model). */
+  afterEvaluation?(params: Float32Array): void;
   /**
    * Every rank's state, gathered on rank 0 for a checkpoint (every rank calls it; null elsewhere).
    * Absent when every rank holds the same state.
@@ -64,6 +66,8 @@ export interface WorkerGroup {
 export interface StepMoment {
   readonly evaluates: boolean;
   readonly last: boolean;
+  /** The learning rate the step was taken at. */
+  readonly lr: number;
 }
 
 /** The group of one: training on a single worker. */

@@ -3,10 +3,12 @@
  * on its own share of each global batch, then mixes its parameters with some peers' through the
  * strategy's `Gossip` (the one thing in which those strategies differ).
  *
- * Before every evaluation and at the end the ranks' models are averaged exactly instead, so what is
- * evaluated and kept is the average model; just before, the consensus distance
- * (1/n) sum_i ||x_i - mean x||^2 is measured and reported with the step. Momentum buffers stay
- * local; a checkpoint holds every rank's own state.
+ * What is evaluated is the ranks' average model (the x-bar the algorithms' analyses track): before
+ * an evaluation the average is computed exactly, with the consensus distance
+ * (1/n) sum_i ||x_i - mean x||^2 reported with the step, and swapped in for the evaluation only;
+ * each rank then goes on from its own model. At the end the average replaces every rank's model
+ * for good: it is what the run keeps. Momentum buffers stay local; a checkpoint holds every rank's
+ * own state.
  */
 import type { Communicator } from '../../comm/index.js';
 import type { RankState } from '../../train/checkpoint.js';
@@ -39,6 +41,8 @@ export class GossipGroup extends CommGroup {
   private weighted: Float32Array | undefined;
   private readonly distance = new Float32Array(1);
   private consensusDistance: number | undefined;
+  /** This rank's own model while the average stands in for it during an evaluation. */
+  private held: Float32Array | undefined;
 
   constructor(comm: Communicator, options: CommGroupOptions, private readonly gossip: Gossip, length: number) {
     super(comm, options);
@@ -52,11 +56,19 @@ export class GossipGroup extends CommGroup {
   async afterStep(params: Float32Array, step: number, scalars: Float32Array, at: StepMoment): Promise<boolean> {
     this.consensusDistance = undefined;
     if (at.evaluates || at.last) {
+      if (!at.last) (this.held ??= new Float32Array(params.length)).set(params);
       await this.average(params, scalars);
       return true;
     }
     await this.gossip.mix(params, step, { comm: this.comm, options: { tag: GOSSIP_TAG, ...this.limits() } });
     return false;
+  }
+
+  /** Gives this rank its own model back after the evaluation of the average. */
+  afterEvaluation(params: Float32Array): void {
+    if (!this.held) return;
+    params.set(this.held);
+    this.held = undefined;
   }
 
   /** The consensus distance measured after the step just taken (evaluation and last steps only). */
@@ -68,7 +80,7 @@ export class GossipGroup extends CommGroup {
     return gatherRankStates(this.comm, own, this.limits());
   }
 
-  /** The exact average of all ranks' models (and the sums of the scalars), after measuring how far apart they were. */
+  /** The exact average of all ranks' models in `params` (and the sums of the scalars), after measuring how far apart they were. */
   private async average(params: Float32Array, scalars: Float32Array): Promise<void> {
     const limits = this.limits();
     const mean = this.mean;

@@ -27,8 +27,8 @@ export class PushSumGossip implements Gossip {
   }
 
   /**
-   * The push-sum weight: the exact average at evaluations is sum_i w_i z_i / sum_i w_i = sum_i x_i / sum_i w_i;
-   * every rank then holds that z and keeps its w_i, so sum_i x_i and sum_i w_i are what they were.
+   * The push-sum weight: the exact average (evaluated, and kept at the end) is
+   * sum_i w_i z_i / sum_i w_i = sum_i x_i / sum_i w_i.
    */
   weight(): number {
     return this.w;

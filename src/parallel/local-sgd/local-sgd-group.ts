@@ -4,13 +4,15 @@
  * `period` steps — over all ranks, or hierarchically: within each node every `period` steps and
  * over all ranks every `globalPeriod` steps. The models are also averaged before every evaluation
  * and at the end, so what is evaluated and kept is the average model. Momentum buffers stay local
- * (Lin et al.); a checkpoint holds every rank's own state.
+ * (Lin et al.); a checkpoint holds every rank's own state. With slow momentum (SlowMo,
+ * slow-momentum.ts) every average over all ranks after the switch is followed by its outer step.
  */
 import type { Communicator } from '../../comm/index.js';
 import type { RankState } from '../../train/checkpoint.js';
 import type { GroupTraffic, StepMoment } from '../../train/worker-group.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
 import { gatherRankStates } from '../rank-states.js';
+import { SlowMomentum, type SlowMomentumOptions } from './slow-momentum.js';
 
 export interface LocalSgdSchedule {
   /** Local steps between averages (H). */
@@ -21,6 +23,8 @@ export interface LocalSgdSchedule {
   readonly nodeSize?: number;
   /** ...and over all ranks every `globalPeriod` steps. */
   readonly globalPeriod?: number;
+  /** SlowMo's outer momentum after every average over all ranks. */
+  readonly slowMomentum?: SlowMomentumOptions;
 }
 
 /** Which average, if any, follows the local step that completed `step` steps. */
@@ -34,9 +38,12 @@ export function averagingAfter(schedule: LocalSgdSchedule, step: number): 'none'
 
 export class LocalSgdGroup extends CommGroup {
   private readonly node: Communicator | null;
+  private readonly slow: SlowMomentum | null;
 
-  constructor(comm: Communicator, options: CommGroupOptions, private readonly schedule: LocalSgdSchedule) {
+  /** `start`: the common starting model; `resumed`: the strategy buffers of a resumed rank. */
+  constructor(comm: Communicator, options: CommGroupOptions, private readonly schedule: LocalSgdSchedule, start: Float32Array, resumed: Readonly<Record<string, Float32Array>> | null) {
     super(comm, options);
+    this.slow = schedule.slowMomentum ? new SlowMomentum(schedule.slowMomentum, start, resumed) : null;
     const size = schedule.nodeSize;
     if (size === undefined || size >= comm.size) this.node = null;
     else {
@@ -50,18 +57,23 @@ export class LocalSgdGroup extends CommGroup {
   }
 
   async afterStep(params: Float32Array, step: number, scalars: Float32Array, at: StepMoment): Promise<boolean> {
-    if (step <= this.schedule.switchStep) return false;
+    if (step <= this.schedule.switchStep) {
+      if (step === this.schedule.switchStep) this.slow?.restart(params); // the synchronous phase ends: outer steps start here
+      return false;
+    }
     let scope = averagingAfter(this.schedule, step);
     if (at.evaluates || at.last) scope = 'all';
     if (scope === 'none') return false;
     const comm = scope === 'all' || !this.node ? this.comm : this.node;
     const limits = this.limits();
     await Promise.all([comm.allReduce(params, { op: 'mean', ...limits }), comm.allReduce(scalars, { op: 'sum', ...limits })]);
-    return comm === this.comm;
+    if (comm !== this.comm) return false;
+    this.slow?.step(params, at.lr);
+    return true;
   }
 
   gatherStates(own: RankState): Promise<RankState[] | null> {
-    return gatherRankStates(this.comm, own, this.limits());
+    return gatherRankStates(this.comm, this.slow ? { ...own, strategy: this.slow.state() } : own, this.limits());
   }
 
   override traffic(): GroupTraffic {

@@ -4,6 +4,7 @@
  * the workers' models are averaged; post-local SGD trains synchronously (DDP) up to a switch step
  * and locally after it. Hierarchical local SGD (same paper) averages within each node every H
  * steps and over all nodes every `globalPeriod` steps. With H = 1 and SGD, local SGD is DDP.
+ * `slowMomentum` adds SlowMo's outer momentum step after every average over all ranks.
  */
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
@@ -24,6 +25,8 @@ const localSgdOptions = z
     nodeSize: positiveInt.optional(),
     /** Hierarchical: average over all ranks every this many local steps (a multiple of period). */
     globalPeriod: positiveInt.optional(),
+    /** SlowMo (Wang et al., ICLR 2020): beta the slow momentum, alpha the slow learning rate. */
+    slowMomentum: z.strictObject({ beta: z.number().min(0).lt(1), alpha: z.number().positive().default(1) }).optional(),
   })
   .refine((o) => o.globalPeriod === undefined || o.nodeSize !== undefined, { message: 'globalPeriod needs nodeSize (hierarchical local SGD)', path: ['globalPeriod'] })
   .refine((o) => o.globalPeriod === undefined || o.globalPeriod % o.period === 0, { message: 'globalPeriod must be a multiple of period', path: ['globalPeriod'] });
@@ -41,8 +44,8 @@ export const localSgdStrategy: Strategy<LocalSgdOptions> = {
     }
   },
   run: (ctx: RankContext, options: LocalSgdOptions) =>
-    runSynchronousRank(ctx, async (model) => {
+    runSynchronousRank(ctx, async (model, _data, resumed) => {
       await startFromRankZero(ctx, model, true);
-      return new LocalSgdGroup(ctx.comm, groupOptions(ctx, model), options);
+      return new LocalSgdGroup(ctx.comm, groupOptions(ctx, model), options, model.params, resumed?.strategy ?? null);
     }),
 };

@@ -35,14 +35,14 @@ describe('synchronous model averaging', () => {
     groups.forEach((g, r) => g.beforeStep(w[r]!));
     w[0]!.set([1, 0]); // the local steps: w0 - lr g0 = (1, 0), w1 - lr g1 = (0, 3)
     w[1]!.set([0, 3]);
-    const at = { evaluates: false, last: false };
+    const at = { evaluates: false, last: false, lr: 0.1 };
     await Promise.all(groups.map((g, r) => g.afterStep(w[r]!, 1, new Float32Array(2), at)));
     // c0 = 0.5 (2, 0) = (1, 0), c1 = 0.5 (0, 4) = (0, 2): w0 = (0, 0), w1 = (0, 1); z = (1, 2).
     expect(Array.from(w[0]!)).toEqual([0, 0]);
     expect(Array.from(w[1]!)).toEqual([0, 1]);
     // At the last step the learners take z.
     groups.forEach((g, r) => g.beforeStep(w[r]!));
-    await Promise.all(groups.map((g, r) => g.afterStep(w[r]!, 2, new Float32Array(2), { evaluates: false, last: true })));
+    await Promise.all(groups.map((g, r) => g.afterStep(w[r]!, 2, new Float32Array(2), { evaluates: false, last: true, lr: 0.1 })));
     // c0 = 0.5 ((0,0) - (1,2)) = (-0.5, -1), c1 = 0.5 ((0,1) - (1,2)) = (-0.5, -0.5); z = (1,2) + (-1,-1.5) + 0.5 ((1,2) - (0,0)) = (0.5, 1.5).
     expect(Array.from(w[0]!)).toEqual([0.5, 1.5]);
     expect(Array.from(w[1]!)).toEqual([0.5, 1.5]);
