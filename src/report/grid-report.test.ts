@@ -42,9 +42,9 @@ describe('grid report', () => {
   it('takes the first evaluation at or above the target, mean over the seeds; "not reached" otherwise', () => {
     const summary = summarizeGrid(runs, 0.8);
     expect(summary).toEqual([
-      { cell: 'ddp', seeds: 2, accuracy: 0.89, diverged: 0, reached: 2, toTarget: { steps: 5, seconds: 1.25, bytesSent: 5000 } },
-      { cell: 'local-sgd', seeds: 1, accuracy: 0.84, diverged: 0, reached: 1, toTarget: { steps: 4, seconds: 1, bytesSent: 1000 } },
-      { cell: 'ps', seeds: 1, accuracy: 0.79, diverged: 0, reached: 0, toTarget: null },
+      { cell: 'ddp', seeds: 2, accuracy: 0.89, diverged: 0, reached: 2, toTarget: { steps: 5, seconds: 1.25, bytesSent: 5000 }, end: { seconds: 2, bytesSent: 8000 } },
+      { cell: 'local-sgd', seeds: 1, accuracy: 0.84, diverged: 0, reached: 1, toTarget: { steps: 4, seconds: 1, bytesSent: 1000 }, end: { seconds: 2, bytesSent: 2000 } },
+      { cell: 'ps', seeds: 1, accuracy: 0.79, diverged: 0, reached: 0, toTarget: null, end: { seconds: 2, bytesSent: 4000 } },
     ]);
     // One seed short of the target: the cell has not reached it.
     const [ddp] = summarizeGrid(runs.slice(0, 2), 0.9);
@@ -55,16 +55,16 @@ describe('grid report', () => {
   it('writes the summary as CSV and Markdown, and the HTML page with three charts labelled by their clock', () => {
     const summary = summarizeGrid(runs, 0.8);
     expect(gridSummaryCsv(summary, 0.8, 'simulated').trim().split('\n')).toEqual([
-      'cell,seeds,final_accuracy_mean,diverged,target,reached,steps_to_target,sim_seconds_to_target,bytes_to_target',
-      'ddp,2,0.8900,0,0.8,2/2,5,1.25,5000',
-      'local-sgd,1,0.8400,0,0.8,1/1,4,1,1000',
-      'ps,1,0.7900,0,0.8,0/1,not reached,not reached,not reached',
+      'cell,seeds,final_accuracy_mean,diverged,sim_seconds_total,bytes_total,target,reached,steps_to_target,sim_seconds_to_target,bytes_to_target',
+      'ddp,2,0.8900,0,2,8000,0.8,2/2,5,1.25,5000',
+      'local-sgd,1,0.8400,0,2,2000,0.8,1/1,4,1,1000',
+      'ps,1,0.7900,0,2,4000,0.8,0/1,not reached,not reached,not reached',
     ]);
     const markdown = gridMarkdown('strategies', summary, 0.8, 'simulated');
-    expect(markdown).toContain('| cell | seeds | final test accuracy | steps to 0.8 | sim s to 0.8 | MB sent to 0.8 |');
-    expect(markdown).toContain('| ddp | 2 | 0.8900 | 5 | 1.250 | 0.01 |');
-    expect(markdown).toContain('| ps | 1 | 0.7900 | not reached | not reached | not reached |');
-    expect(gridSummaryCsv(summary, undefined, 'wall').split('\n')[0]).toBe('cell,seeds,final_accuracy_mean,diverged');
+    expect(markdown).toContain('| cell | seeds | final test accuracy | sim s total | MB sent total | steps to 0.8 | sim s to 0.8 | MB sent to 0.8 |');
+    expect(markdown).toContain('| ddp | 2 | 0.8900 | 2.000 | 0.01 | 5 | 1.250 | 0.01 |');
+    expect(markdown).toContain('| ps | 1 | 0.7900 | 2.000 | 0.00 | not reached | not reached | not reached |');
+    expect(gridSummaryCsv(summary, undefined, 'wall').split('\n')[0]).toBe('cell,seeds,final_accuracy_mean,diverged,wall_seconds_total,bytes_total');
 
     expect(secondsKind(runs)).toBe('simulated');
     expect(secondsKind([scripted('t', 1, [0.5], 0, false)])).toBe('wall');
@@ -76,7 +76,7 @@ describe('grid report', () => {
     expect(html.match(/<svg /g)).toHaveLength(3);
     expect(html.match(/<polyline/g)).toHaveLength(9); // three cells in each of three charts
     expect(html.match(/class="reference"/g)).toHaveLength(3);
-    expect(html).toContain('<td>ps</td><td>1</td><td>0.7900</td><td>not reached</td>');
+    expect(html).toContain('<td>ps</td><td>1</td><td>0.7900</td><td>2.000</td><td>0.00</td><td>not reached</td>');
   });
 
   it('averages the seeds point by point; a run that diverged counts 0 where it has no evaluation', () => {

@@ -1,6 +1,7 @@
 /**
  * The summary of a grid, one row per cell (its runs over the seeds): the mean final test accuracy,
- * and the steps, seconds and bytes sent it took to reach the target accuracy (the first evaluation
+ * the seconds and bytes sent of the whole run (at its last evaluation), and the steps, seconds and
+ * bytes sent it took to reach the target accuracy (the first evaluation
  * at or above it, mean over the seeds; "not reached" unless every seed reached it), as CSV and as
  * a Markdown table.
  */
@@ -26,6 +27,8 @@ export interface CellSummary {
   readonly reached: number;
   /** Mean over the seeds of where each first reached the target; null unless every seed did. */
   readonly toTarget: ToTarget | null;
+  /** Mean over the seeds of the seconds and bytes at each run's last evaluation; null if a run has none. */
+  readonly end: Omit<ToTarget, 'steps'> | null;
 }
 
 /** Whether the runs' seconds are simulated (virtual clock), wall-clock, or a mix. */
@@ -51,6 +54,7 @@ export function secondsKind(runs: readonly GridReportRun[]): SecondsKind {
 export function summarizeGrid(runs: readonly GridReportRun[], target?: number): CellSummary[] {
   return byCell(runs).map(([cell, here]) => {
     const hits = target === undefined ? [] : here.map((r) => firstReach(r.curve, target)).filter((p) => p !== null);
+    const ends = here.map((r) => r.curve.at(-1)).filter((p) => p !== undefined);
     return {
       cell,
       seeds: here.length,
@@ -61,6 +65,7 @@ export function summarizeGrid(runs: readonly GridReportRun[], target?: number): 
         hits.length === here.length && hits.length > 0
           ? { steps: mean(hits.map((p) => p.step)), seconds: mean(hits.map((p) => p.seconds)), bytesSent: mean(hits.map((p) => p.bytesSent)) }
           : null,
+      end: ends.length === here.length && ends.length > 0 ? { seconds: mean(ends.map((p) => p.seconds)), bytesSent: mean(ends.map((p) => p.bytesSent)) } : null,
     };
   });
 }
@@ -71,10 +76,11 @@ const SECONDS_UNIT: Readonly<Record<SecondsKind, string>> = { simulated: 'sim s'
 
 export function gridSummaryCsv(summary: readonly CellSummary[], target: number | undefined, kind: SecondsKind): string {
   const seconds = kind === 'mixed' ? 'seconds' : `${kind === 'simulated' ? 'sim' : 'wall'}_seconds`;
-  const header = ['cell', 'seeds', 'final_accuracy_mean', 'diverged', ...(target === undefined ? [] : ['target', 'reached', 'steps_to_target', `${seconds}_to_target`, 'bytes_to_target'])];
+  const header = ['cell', 'seeds', 'final_accuracy_mean', 'diverged', `${seconds}_total`, 'bytes_total', ...(target === undefined ? [] : ['target', 'reached', 'steps_to_target', `${seconds}_to_target`, 'bytes_to_target'])];
   const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = summary.map((c) => {
-    const row = [quote(c.cell), String(c.seeds), c.accuracy.toFixed(4), String(c.diverged)];
+    const end = c.end ? [short(c.end.seconds), String(Math.round(c.end.bytesSent))] : ['', ''];
+    const row = [quote(c.cell), String(c.seeds), c.accuracy.toFixed(4), String(c.diverged), ...end];
     if (target !== undefined) {
       const t = c.toTarget;
       row.push(String(target), `${c.reached}/${c.seeds}`, ...(t ? [short(t.steps), short(t.seconds), String(Math.round(t.bytesSent))] : [NOT_REACHED, NOT_REACHED, NOT_REACHED]));
@@ -87,10 +93,11 @@ export function gridSummaryCsv(summary: readonly CellSummary[], target: number |
 /** The table's header and rows as text cells (shared by the Markdown and the HTML). */
 export function summaryTable(summary: readonly CellSummary[], target: number | undefined, kind: SecondsKind): { header: string[]; rows: string[][] } {
   const at = target === undefined ? '' : ` to ${target}`;
-  const header = ['cell', 'seeds', 'final test accuracy', ...(target === undefined ? [] : [`steps${at}`, `${SECONDS_UNIT[kind]}${at}`, `MB sent${at}`])];
+  const header = ['cell', 'seeds', 'final test accuracy', `${SECONDS_UNIT[kind]} total`, 'MB sent total', ...(target === undefined ? [] : [`steps${at}`, `${SECONDS_UNIT[kind]}${at}`, `MB sent${at}`])];
   const rows = summary.map((c) => {
     const accuracy = `${c.accuracy.toFixed(4)}${c.diverged > 0 ? ` (${c.diverged} diverged)` : ''}`;
-    const row = [c.cell, String(c.seeds), accuracy];
+    const end = c.end ? [c.end.seconds.toFixed(3), (c.end.bytesSent / 1e6).toFixed(2)] : ['', ''];
+    const row = [c.cell, String(c.seeds), accuracy, ...end];
     if (target !== undefined) {
       const t = c.toTarget;
       const missing = c.seeds > 1 ? `${NOT_REACHED} (${c.reached}/${c.seeds} seeds)` : NOT_REACHED;
@@ -108,7 +115,7 @@ export function summaryNote(target: number | undefined, kind: SecondsKind): stri
     target === undefined
       ? ''
       : ` To ${target}: the first evaluation whose test accuracy is at or above ${target}, mean over the seeds; "${NOT_REACHED}" unless every seed reached it.`;
-  return `Final test accuracy: mean over the seeds (a diverged run counts as 0).${reach} Seconds: ${seconds}. Bytes: sent by rank 0.`;
+  return `Final test accuracy: mean over the seeds (a diverged run counts as 0). Total: at the last evaluation, mean over the seeds.${reach} Seconds: ${seconds}. Bytes: sent by rank 0.`;
 }
 
 export function gridMarkdown(title: string, summary: readonly CellSummary[], target: number | undefined, kind: SecondsKind): string {
