@@ -64,6 +64,8 @@ class AdpsgdRank {
   private readonly now: () => number;
   private readonly totals = { computeSec: 0, commSec: 0, waitSec: 0 };
   private lastLoss = Number.NaN;
+  /** Set when one of this rank's loops failed: the others stop at their next step instead of running on alone. */
+  private failed = false;
 
   constructor(
     private readonly ctx: RankContext,
@@ -95,7 +97,12 @@ class AdpsgdRank {
     }
     // A passive's own loop and its answers to every active neighbour run side by side.
     const answering = this.active ? [] : this.neighbours.map((peer) => this.answer(peer));
-    await Promise.all([this.train(started), ...answering]);
+    const marksFailure = (loop: Promise<void>): Promise<void> =>
+      loop.catch((error: unknown) => {
+        this.failed = true;
+        throw error;
+      });
+    await Promise.all([this.train(started), ...answering].map(marksFailure));
     const { step, consensusDistance } = await this.averageExactly();
     let evaluation: Evaluation | null = null;
     if (this.lead && kit.hasTest) {
@@ -132,7 +139,7 @@ class AdpsgdRank {
     let nextEval = nextMultiple(kit.startStep, kit.evalEvery);
     let windowStart = started;
     let windowSteps = 0;
-    while (progress.globalSteps < kit.stopAt && !progress.stopRequested) {
+    while (progress.globalSteps < kit.stopAt && !progress.stopRequested && !this.failed && !ctx.signal?.aborted) {
       const own = progress.count(rank);
       const globalStep = Math.min(Math.floor(progress.globalSteps), kit.totalSteps - 1);
       const samples = StepKit.slice(kit.batch(own), rank, this.size);

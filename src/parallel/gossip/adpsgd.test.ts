@@ -58,6 +58,16 @@ describe('AD-PSGD', () => {
     expect(results[0]!.evaluation!.accuracy).toBeGreaterThan(0.8);
   });
 
+  it('fails with the diverging rank named, without running on (virtual and threads)', async () => {
+    for (const mode of ['virtual', 'threads']) {
+      const dir = join(root, `diverge-${mode}`);
+      const config = strategyConfig(dir, { workers: 2, mode, steps: 400 }, { type: 'ad-psgd' }, { optimizer: { type: 'sgd', lr: 1e12 } });
+      const started = performance.now();
+      await expect(runDataParallel({ config, metrics: new MetricsStream() })).rejects.toThrow(/training diverged at step \d+ on rank \d: loss is NaN/);
+      expect(performance.now() - started).toBeLessThan(20_000);
+    }
+  });
+
   it('refuses bad options before any worker starts, naming key and value', async () => {
     const refused = async (strategy: Record<string, unknown>, workers = 4, extra: Record<string, unknown> = {}) => {
       const metrics = new MetricsStream();
