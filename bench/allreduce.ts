@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   printTable(
     ['bytes', 'threads us', 'threads busbw GB/s', 'tcp busbw GB/s', 'gloo busbw GB/s', 'threads/gloo', 'tcp/gloo'],
     table.map((r) => [r.bytes, Math.round(r.us), r.threads, r.tcp, fmt(r.peer), fmt(r.threads / r.peer), fmt(r.tcp / r.peer)]),
+    { peer: samples.gloo.length > 0 },
   );
   const at16 = table.find((r) => r.bytes === 16 * 1024 * 1024);
   finish(

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   );
   const mlp = row('mlp');
   const cnn = row('cnn');
-  printTable(['model', 'batch', 'loom samples/s', 'pytorch samples/s', 'loom/pytorch'], [mlp, cnn]);
+  printTable(['model', 'batch', 'loom samples/s', 'pytorch samples/s', 'loom/pytorch'], [mlp, cnn], { peer: true });
   finish(
     'compute',
     {

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     [1, 2].map((w) => [name, w, perWorker * w, m(`${name}_${w}w`, 'loom'), m(`${name}_${w}w`, 'torch'), m(`${name}_${w}w`, 'loom') / m(`${name}_${w}w`, 'torch')] as const),
   );
   process.stdout.write(`bench:ddp — threads mode, ${perWorker} samples per worker per step, median of ${rounds} rounds, vs PyTorch DDP (gloo)\n`);
-  printTable(['model', 'workers', 'global batch', 'loom samples/s', 'torch ddp samples/s', 'loom/torch'], rows);
+  printTable(['model', 'workers', 'global batch', 'loom samples/s', 'torch ddp samples/s', 'loom/torch'], rows, { peer: true });
   const speedup = (name: ModelName, who: 'loom' | 'torch'): number => m(`${name}_2w`, who) / m(`${name}_1w`, who);
   process.stdout.write(
     `speedup 1 -> 2 workers: Loom MLP ${speedup('mlp', 'loom').toFixed(2)}x, CNN ${speedup('cnn', 'loom').toFixed(2)}x; ` +

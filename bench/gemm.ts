@@ -7,12 +7,12 @@
  * median over rounds of the GFLOP/s of a ~`seconds` burst of calls.
  *
  * Usage: tsx bench/gemm.ts [--rounds 5] [--seconds 0.15] [--kernel avx512f|avx2-fma|portable]
- * Last line: {"bench":"gemm","vs_openblas_512":R1,"vs_openblas_1024":R2,...}
+ * Last line: {"bench":"gemm","vs_openblas_512":R1,"vs_openblas_1024":R2,...,"peer_blas":"Cooperlake (...)"}
  */
-import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nativeKernels, nativeStatus, type NativeKernelName, type NativeKernels } from '../src/native/index.js';
-import { PEER_PYTHON } from './lib/peer.js';
+import { checkPeerAvailable, peerBlas, runPeer } from './lib/peer.js';
 import { finish, median, printTable, round3 } from './lib/report.js';
 
 const { values } = parseArgs({
@@ -72,61 +72,25 @@ function burst(fn: () => void, work: number): number {
   return (work * calls) / (elapsed / 1000) / 1e9;
 }
 
-const NUMPY = `
-import json, sys, time
-import numpy as np
-shapes = json.loads(sys.argv[1]); seconds = float(sys.argv[2])
-rng = np.random.default_rng(0)
-out = {}
-for s in shapes:
-    m, k, n = s["m"], s["k"], s["n"]
-    a = rng.standard_normal((k, m) if s["transA"] else (m, k), dtype=np.float32)
-    b = rng.standard_normal((n, k) if s["transB"] else (k, n), dtype=np.float32)
-    a = a.T if s["transA"] else a
-    b = b.T if s["transB"] else b
-    c = np.empty((m, n), dtype=np.float32)
-    np.matmul(a, b, out=c)
-    calls = 0
-    start = time.perf_counter()
-    while True:
-        np.matmul(a, b, out=c)
-        calls += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            break
-    out[s["name"]] = 2.0 * m * n * k * calls / elapsed / 1e9
-print(json.dumps({"numpy": np.__version__, "gflops": out}))
-`;
-
-const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+/** The numpy peer (bench/gemm_numpy.py: one thread, at full BLAS speed through fast_blas.py). */
+const NUMPY_PEER = fileURLToPath(new URL('./gemm_numpy.py', import.meta.url));
 
 function numpyRound(): { numpy: string; gflops: Record<string, number> } {
-  const result = spawnSync(PEER_PYTHON, ['-c', NUMPY, JSON.stringify(SHAPES), String(seconds)], {
-    encoding: 'utf8',
-    env: { ...process.env, ...ONE_THREAD },
-    timeout: 600_000,
-  });
-  if (result.status !== 0) {
-    throw new Error(`numpy peer failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').pop()}`);
-  }
-  const line = result.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as { numpy: string; gflops: Record<string, number> };
-}
-
-/** Which OpenBLAS core numpy runs (OPENBLAS_VERBOSE=2 prints it). */
-function numpyBlas(): string {
-  const config = spawnSync(PEER_PYTHON, ['-c', 'import numpy; numpy.show_config()'], {
-    encoding: 'utf8',
-    env: { ...process.env, ...ONE_THREAD, OPENBLAS_VERBOSE: '2' },
-  });
-  const core = /Core: (\S+)/.exec(`${config.stdout}${config.stderr}`)?.[1];
-  return `OpenBLAS${core ? ` (core ${core})` : ''}`;
+  const [result] = runPeer<{ numpy: string; gflops: Record<string, number> }>(NUMPY_PEER, [JSON.stringify(SHAPES), String(seconds)]);
+  if (!result) throw new Error('numpy peer printed no JSON line');
+  return result;
 }
 
 function main(): void {
   const native = nativeKernels();
   if (native === null) {
     process.stderr.write(`bench:gemm needs the native kernels: ${nativeStatus().reason}\n`);
+    process.exit(1);
+  }
+  try {
+    checkPeerAvailable('fast_blas.py', 'numpy');
+  } catch (error) {
+    process.stderr.write(`bench:gemm: ${(error as Error).message}\n`);
     process.exit(1);
   }
   if (values.kernel) native.setKernel(values.kernel as NativeKernelName);
@@ -146,7 +110,7 @@ function main(): void {
     const o = median(blas[i]);
     return { shape: s.name, loomGflops: l, openblasGflops: o, ratio: l / o, loomRounds: loom[i], openblasRounds: blas[i] };
   });
-  const peerName = numpyBlas();
+  const peerName = `OpenBLAS ${peerBlas() ?? '(kernel not reported)'}`;
   process.stdout.write(
     `native SGEMM (${native.kernel}: ${native.simd}) vs numpy ${numpyVersion} / ${peerName}, one thread; ` +
       `median of ${rounds} alternating rounds\n\n`,
@@ -154,6 +118,7 @@ function main(): void {
   printTable(
     ['shape (MxKxN)', 'loom GFLOP/s', 'OpenBLAS GFLOP/s', 'ratio'],
     rows.map((r) => [r.shape, r.loomGflops, r.openblasGflops, r.ratio]),
+    { peer: true },
   );
   const ratio = (name: string) => round3(rows.find((r) => r.shape === name)?.ratio ?? Number.NaN);
   const summary = {

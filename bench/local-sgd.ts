@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       ['loom local-sgd (threads)', loomRate, loomAcc],
       ['pytorch post-local SGD (gloo, 2 procs)', torchRate, torchAcc],
     ],
+    { peer: true },
   );
   finish('local-sgd', { bench: 'local-sgd', samples_per_s_ratio: round3(loomRate / torchRate), loom_acc: round3(loomAcc), torch_acc: round3(torchAcc) }, { loom, torch, epochs, period, switchStep, batch });
 }

@@ -15,7 +15,6 @@
  * Last line: {"bench":"robust","median_vs_torch":R1,"trimmed_mean_vs_torch":R2,...} (ratio = torch
  * time / Loom time).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +24,7 @@ import { nativeKernels, nativeStatus } from '../src/native/index.js';
 import type { Aggregator } from '../src/robust/aggregator.js';
 import { bulyan, coordinateMedian, geometricMedian, krum, multiKrum, trimmedMean } from '../src/robust/index.js';
 import { Rng } from '../src/util/rng.js';
-import { PEER_PYTHON } from './lib/peer.js';
+import { checkPeerAvailable, runPeer } from './lib/peer.js';
 import { finish, median, printTable, round3 } from './lib/report.js';
 
 const { values } = parseArgs({
@@ -112,16 +111,10 @@ interface PeerResult {
 }
 
 function torchRound(input: string, outDir: string): PeerResult {
-  const args = [PEER, '--input', input, '--n', String(n), '--d', String(d), '--f', String(f), '--repeats', String(repeats), '--out-dir', outDir];
-  const result = spawnSync(PEER_PYTHON, args, {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    timeout: 1_800_000,
-  });
-  if (result.status !== 0) {
-    throw new Error(`PyTorch peer failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').pop()}`);
-  }
-  return JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as PeerResult;
+  const args = ['--input', input, '--n', String(n), '--d', String(d), '--f', String(f), '--repeats', String(repeats), '--out-dir', outDir];
+  const [result] = runPeer<PeerResult>(PEER, args, 1_800_000);
+  if (!result) throw new Error('PyTorch peer printed no JSON line');
+  return result;
 }
 
 /** max_j |loom_j - torch_j| / max(1, max_j |torch_j|): how far apart the two answers are. */
@@ -138,9 +131,10 @@ function relativeGap(loom: Float32Array, torchFile: string): number {
 }
 
 function main(): void {
-  const probe = spawnSync(PEER_PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    process.stderr.write(`bench:robust needs PyTorch: ${PEER_PYTHON} cannot import torch (apt-get install -y python3-torch)\n`);
+  try {
+    checkPeerAvailable('fast_blas.py', 'torch');
+  } catch (error) {
+    process.stderr.write(`bench:robust needs PyTorch: ${(error as Error).message}\n`);
     process.exit(1);
   }
   const native = nativeKernels();
@@ -172,6 +166,7 @@ function main(): void {
     printTable(
       ['rule', 'loom ms', 'torch ms', 'torch / loom', 'max |loom - torch| / max |torch|'],
       rows.map((r) => [r.label, r.loomMs, r.torchMs, r.ratio, r.gap.toExponential(2)]),
+      { peer: true },
     );
     process.stdout.write(`\ngeometric median: Loom ${iterations ?? '?'} Weiszfeld iterations, PyTorch ${peer!.geometric_median_iterations}\n`);
     const ratio = (key: string) => round3(rows.find((r) => r.key === key)!.ratio);

@@ -22,12 +22,16 @@ The input is n x d raw float32 (row-major). Prints one JSON line: the median sec
 timed calls per rule (after one untimed call), the geometric median's iteration count, and torch's
 version; with --out-dir, writes each rule's output there as raw float32 (<rule>.f32).
 """
-import argparse, json, os, time
+import os, sys
+
+sys.path.insert(0, os.environ.get("LOOM_PEERS_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "peers")))
+import fast_blas  # noqa: F401,E402  (first: full-speed OpenBLAS where that is safe; prints the kernel on stderr)
+import argparse, json, time  # noqa: E402
 
 for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ.setdefault(var, "1")  # before torch loads its BLAS
-import numpy as np
-import torch
+    os.environ[var] = "1"  # one thread, before torch loads its BLAS
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 torch.set_num_threads(1)
 INF = float("inf")

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     summary[`tpe_regret_ratio_${fn}`] = round3(tpe.median / optuna.median_regret);
   }
   process.stdout.write(`bench:tune — median simple regret after ${trials} trials over ${seeds} seeds; Loom TPE (joint, neighbour bandwidths, 64 candidates, g(x) kernels weighted by their bandwidths; Optuna's defaults otherwise) vs Optuna TPE\n`);
-  printTable(['function', 'loom tpe', 'optuna tpe', 'loom/optuna', 'loom random', 'optuna random', 'loom tpe s'], rows);
+  printTable(['function', 'loom tpe', 'optuna tpe', 'loom/optuna', 'loom random', 'optuna random', 'loom tpe s'], rows, { peer: true });
   const training = values['no-training']
     ? { asha_speedup_vs_random: null, parallel_speedup_2w: null }
     : await benchTraining({

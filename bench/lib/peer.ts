@@ -1,6 +1,10 @@
 /**
- * Runs a peer baseline script (PyTorch, Optuna...) from the shared peers directory with Debian's
- * Python and returns the JSON lines it prints.
+ * Runs a peer baseline script (PyTorch, Optuna, numpy...) with Debian's Python and returns the JSON
+ * lines it prints. Every peer, shared (../shared/peers) or bench-owned (bench/*.py), imports
+ * ../shared/peers/fast_blas.py first, which runs it at its BLAS library's full speed where that is
+ * safe and prints the kernel (`peer BLAS: ...`) on stderr; bench-owned peers find it through
+ * LOOM_PEERS_DIR, which runPeer sets to PEERS_DIR. runPeer keeps the kernel lines: peerBlas() gives
+ * them to the bench's table, and report.ts's finish() puts them in the last JSON line as `peer_blas`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,9 +26,16 @@ export function checkPeerAvailable(script: string, pythonModule: string): void {
 
 export function runPeer<T>(script: string, args: readonly string[], timeoutMs = 600_000): T[] {
   // `script` is a name in the peers directory, or a path of its own (a bench-owned peer).
-  const result = spawnSync(PEER_PYTHON, [resolve(PEERS_DIR, script), ...args], { encoding: 'utf8', timeout: timeoutMs });
+  const result = spawnSync(PEER_PYTHON, [resolve(PEERS_DIR, script), ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    // The environment as it is (fast_blas.py decides about the OpenBLAS settings in the peer's own
+    // process), plus where bench-owned peers find fast_blas.py.
+    env: { ...process.env, LOOM_PEERS_DIR: PEERS_DIR },
+  });
   if (result.status !== 0) {
-    throw new Error(`peer ${script} ${args.join(' ')} failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop()}`);
+    const why = result.error?.message ?? (result.stderr ?? '').trim().split('\n').pop();
+    throw new Error(`peer ${script} ${args.join(' ')} failed (exit ${result.status ?? result.signal}): ${why}`);
   }
   reportPeerBlas(script, result.stderr);
   return result.stdout
@@ -34,10 +45,22 @@ export function runPeer<T>(script: string, args: readonly string[], timeoutMs = 
 }
 
 const reportedBlas = new Set<string>();
+/** Each kernel a peer reported (the text after `peer BLAS: `), in the order first seen. */
+const kernels = new Set<string>();
+
+/**
+ * The BLAS kernel(s) the peers of this run said they ran on, e.g. `Cooperlake (no
+ * OPENBLAS_CORETYPE)`; several are joined by ` | `. Null when no peer has run (or none printed a
+ * `peer BLAS:` line).
+ */
+export function peerBlas(): string | null {
+  return kernels.size === 0 ? null : [...kernels].join(' | ');
+}
 
 /** Prints, once per peer and kernel, the BLAS kernel a peer says it runs on (fast_blas.py's `peer BLAS: ...` line). */
 function reportPeerBlas(script: string, stderr: string): void {
   for (const line of new Set(stderr.split('\n').filter((l) => l.startsWith('peer BLAS:')))) {
+    kernels.add(line.slice('peer BLAS:'.length).trim());
     const key = `${script} ${line}`;
     if (reportedBlas.has(key)) continue;
     reportedBlas.add(key);

@@ -4,10 +4,10 @@
  * timeout, and every append in a `BEGIN IMMEDIATE` transaction (the write lock is taken up
  * front, so two writers queue instead of failing with "database is locked" on lock upgrade).
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { LoomError } from '../util/errors.js';
+import { makeDirectory } from '../util/output-dir.js';
 import { JOURNAL_TABLE, parseEntry, type JournalDatabase, type JournalEntryOf, type JournalStore } from './journal-store.js';
 
 export interface SqliteOptions {
@@ -26,9 +26,10 @@ async function sqliteModule(): Promise<typeof Database> {
 
 export async function openSqliteJournals(path: string, options: SqliteOptions = {}): Promise<JournalDatabase> {
   const Sqlite = await sqliteModule();
+  // Its folder is made first: one that cannot be made says so in its own line.
+  if (path !== ':memory:') makeDirectory(dirname(path), 'study store directory');
   let db: Database.Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Sqlite(path, { timeout: options.busyTimeoutMs ?? 30_000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // durable at every WAL checkpoint, atomic always

@@ -3,8 +3,9 @@
  * given, to a JSON-lines file (one object per line, appended, so a resumed run continues it).
  */
 import { EventEmitter } from 'node:events';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { makeDirectory } from '../util/output-dir.js';
 
 export interface StepRecord {
   readonly type: 'step';
@@ -85,7 +86,7 @@ export function metricsFileIn(dir: string | undefined): string | undefined {
 export class MetricsStream extends EventEmitter<MetricEvents> {
   constructor(private readonly jsonlPath?: string) {
     super();
-    if (jsonlPath) mkdirSync(dirname(jsonlPath), { recursive: true });
+    if (jsonlPath) makeDirectory(dirname(jsonlPath), 'output directory');
   }
 
   /** Sends a record to listeners; `persist` also appends it to the JSONL file. */

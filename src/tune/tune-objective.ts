@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { readConfigFile } from '../config/load.js';
 import { loadDataset, withoutHoldOut } from '../data/index.js';
 import { LoomError } from '../util/errors.js';
+import { ensureWritableDir } from '../util/output-dir.js';
 import { benchmarkFunction, type BenchmarkFunction } from './objectives/index.js';
 import type { Scheduler } from './schedulers/scheduler.js';
 import { buildSearchSpace, suggestSpace, type SpaceParam } from './space/search-space.js';
@@ -36,12 +37,15 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
   if (!file.space) throw new LoomError('search space: a training objective needs a space: section (config keys like optimizer.lr)');
   const base = typeof objective.config === 'string' ? readConfigFile(resolve(baseDir, objective.config)) : objective.config;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new LoomError(`objective.config: expected a training config (a mapping); got ${typeof base}`);
+  const checkpointDir = objective.checkpoints ?? join('runs', 'tune', file.name);
+  // Refused now, in one line, rather than by the first trial's run.
+  ensureWritableDir(checkpointDir, 'tune checkpoint directory');
   const training = new TrainingObjective({
     spec: objective,
     base: base as Record<string, unknown>,
     space: buildSearchSpace(file.space),
     maxBudget: scheduler ? scheduler.maxBudget : null,
-    checkpointDir: objective.checkpoints ?? join('runs', 'tune', file.name),
+    checkpointDir,
   });
   const data = training.baseData;
   if (data.name !== 'text') {

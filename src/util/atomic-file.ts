@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { makeDirectory } from './output-dir.js';
 
 /**
  * Writes a file so that readers see either the old content or the complete new one:
@@ -9,7 +10,7 @@ import { dirname, basename, join } from 'node:path';
  */
 export function writeFileAtomic(path: string, chunks: Uint8Array | readonly Uint8Array[], options?: { mode?: number }): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const parts = chunks instanceof Uint8Array ? [chunks] : chunks;
   let fd = -1;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { collect } from '../options.js';
 import { validateConfig, applyOverrides } from '../../config/load.js';
+import { checkOutputDir } from '../output-dir.js';
 import { addDistributedFlags, distributedOverrides, type DistributedFlags } from '../distributed-flags.js';
 
 /**
@@ -29,6 +30,7 @@ export function registerDemo(program: Command): void {
       const overrides = [...opts.set, ...distributedOverrides(opts)];
       if (opts.out) overrides.push(`output.dir=${JSON.stringify(opts.out)}`);
       const config = validateConfig(applyOverrides(DEMO_CONFIG, overrides));
+      checkOutputDir(config);
       const { runTraining } = await import('../run-training.js');
       await runTraining(config, opts.plain ? { plain: true } : {});
     });

@@ -3,12 +3,12 @@
  * results.json (every run), summary.csv, report.md and report.html (the summary table per cell and
  * the learning curves against steps, seconds and bytes sent, also as .svg files).
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { readConfigFile } from '../../config/load.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 import { LoomError, showValue } from '../../util/errors.js';
+import { ensureWritableDir } from '../../util/output-dir.js';
 import { cellProcessRunner } from './cell-process.js';
 
 const writeText = (path: string, text: string): void => writeFileAtomic(path, new TextEncoder().encode(text));
@@ -64,7 +64,7 @@ export function registerGrid(program: Command): void {
         await runGridRun(run, out);
         return;
       }
-      mkdirSync(out, { recursive: true });
+      ensureWritableDir(out);
       const cells = new Set(runs.map((r) => r.cell)).size;
       process.stdout.write(`${file.name}: ${cells} cells x ${file.seeds.length} seeds = ${runs.length} runs, ${parallel} at a time, results in ${out}\n`);
       const results = await runGrid(runs, {

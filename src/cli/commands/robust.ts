@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readConfigFile } from '../../config/load.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 import { LoomError, showValue } from '../../util/errors.js';
+import { ensureWritableDir } from '../../util/output-dir.js';
 import { cellProcessRunner } from './cell-process.js';
 
 const writeText = (path: string, text: string): void => writeFileAtomic(path, new TextEncoder().encode(text));
@@ -39,7 +39,7 @@ export function registerRobust(program: Command): void {
         await runRobustCell(cell, out);
         return;
       }
-      mkdirSync(out, { recursive: true });
+      ensureWritableDir(out);
       process.stdout.write(`${grid.name}: ${cells.length} runs, ${jobs} at a time, results in ${out}\n`);
       const results = await runRobustGrid(cells, {
         out,

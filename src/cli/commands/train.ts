@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { collect } from '../options.js';
 import { loadConfig } from '../../config/load.js';
+import { checkOutputDir } from '../output-dir.js';
 import { addDistributedFlags, distributedOverrides, type DistributedFlags } from '../distributed-flags.js';
 
 interface TrainFlags extends DistributedFlags {
@@ -28,6 +29,7 @@ export function registerTrain(program: Command): void {
       if (opts.backend) overrides.push(`backend=${opts.backend}`);
       overrides.push(...distributedOverrides(opts));
       const config = loadConfig(file, overrides);
+      checkOutputDir(config);
       const { runTraining } = await import('../run-training.js');
       await runTraining(config, {
         ...(opts.resume ? { resume: opts.resume } : {}),

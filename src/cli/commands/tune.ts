@@ -6,6 +6,7 @@ import { openJournals, type JournalDatabase } from '../../store/index.js';
 import { writeStudyReport } from '../../tune/index.js';
 import { parseTuneFile, runTuneFile, tuneFileDir, Study, summarize, summaryLine, trialLine, trialTable, RandomSampler, type JournalOp } from '../../tune/index.js';
 import { LoomError, showValue } from '../../util/errors.js';
+import { ensureWritableDir } from '../../util/output-dir.js';
 
 function positive(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -96,6 +97,7 @@ export function registerTune(program: Command): void {
         if (summary.best === null) throw new LoomError(`study ${showValue(study.name)} in ${db.location} has no complete trial yet (${summary.trials} trials): nothing to report`);
         // A study name may hold characters a file name should not.
         const out = resolve(opts.out ?? join('runs', 'tune', `${study.name.replace(/[^\w.-]+/g, '_')}-report`));
+        ensureWritableDir(out, 'report directory');
         const { importance } = writeStudyReport(out, study.name, study.direction, study.trials());
         process.stdout.write(`${summaryLine(summary)}\n`);
         process.stdout.write(
