@@ -1,8 +1,9 @@
 /**
  * D-PSGD on the real runtime: on the complete graph (W = 1/n) it follows one worker; on a ring and
  * an exponential graph it trains, reporting the consensus distance at evaluation steps (smaller
- * on the complete graph than on the ring); a checkpoint between evaluations holds every rank's
- * state and resumes exactly; bad options are refused before any worker starts.
+ * on the complete graph than on the ring, falling as a cosine schedule's rate decays); a
+ * checkpoint between evaluations holds every rank's state and resumes exactly; bad options are
+ * refused before any worker starts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,14 +24,14 @@ const dpsgdConfig = (dir: string, workers: number, mode: string, steps: number, 
 const params = checkpointParams;
 
 /** Trains and returns the step records that carry a consensus distance, and the lead's result. */
-async function trainRecording(dir: string, workers: number, topology: string, steps: number, evalEvery: number) {
+async function trainRecording(dir: string, workers: number, topology: string, steps: number, evalEvery: number, extra: Record<string, unknown> = {}) {
   const metrics = new MetricsStream();
   const measured: StepRecord[] = [];
   metrics.on('step', (r) => {
     if (r.consensusDistance !== undefined) measured.push(r);
   });
   const train = { steps, batchSize: 32, logEvery: 10, evalEvery };
-  const results = await runDataParallel({ config: dpsgdConfig(dir, workers, 'virtual', steps, { topology }, { train }), metrics });
+  const results = await runDataParallel({ config: dpsgdConfig(dir, workers, 'virtual', steps, { topology }, { train, ...extra }), metrics });
   return { measured, result: results[0]! };
 }
 
@@ -69,6 +70,17 @@ describe('D-PSGD', () => {
     expect(complete.measured.map((r) => r.step)).toEqual([10, 20, 30, 40]);
     expect(ring.measured.map((r) => r.step)).toEqual([10, 20, 30, 40]);
     complete.measured.forEach((r, i) => expect(r.consensusDistance!).toBeLessThan(ring.measured[i]!.consensusDistance!));
+  });
+
+  it('drives the consensus distance down as the learning rate decays (cosine, ring of 8)', async () => {
+    const { measured } = await trainRecording(join(root, 'decay'), 8, 'ring', 80, 10, { schedule: { type: 'cosine' } });
+    const distances = measured.map((r) => r.consensusDistance!);
+    expect(distances).toHaveLength(8);
+    // From identical models it grows while the rate is high, then falls with it, step after step.
+    const peak = distances.indexOf(Math.max(...distances));
+    expect(peak).toBeLessThan(4);
+    for (let k = peak + 1; k < distances.length; k++) expect(distances[k]!).toBeLessThan(distances[k - 1]!);
+    expect(distances.at(-1)!).toBeLessThan(0.01 * distances[peak]!);
   });
 
   it('checkpoints every rank between evaluations and resumes exactly', async () => {
