@@ -4,13 +4,16 @@
  * shapes of a dense layer's forward and backward passes (M x K x N; tA / tB: transposed operand).
  *
  * The machine may be shared and noisy: Loom and numpy rounds alternate and each figure is the
- * median over rounds of the GFLOP/s of a ~`seconds` burst of calls.
+ * median over rounds of the GFLOP/s of a ~`seconds` burst of calls. Every row is also shown as a
+ * fraction of the core's own peak, measured once at the start (src/compute/peak.ts: independent FMA
+ * chains at the widest vector width the CPU has, whatever `--kernel` the rows use).
  *
- * Usage: tsx bench/gemm.ts [--rounds 5] [--seconds 0.15] [--kernel avx512f|avx2-fma|portable]
- * Last line: {"bench":"gemm","vs_openblas_512":R1,"vs_openblas_1024":R2,...,"peer_blas":"Cooperlake (...)"}
+ * Usage: tsx bench/gemm.ts [--rounds 5] [--seconds 0.15] [--peak-seconds 0.75] [--kernel avx512f|avx2-fma|portable]
+ * Last line: {"bench":"gemm","vs_openblas_512":R1,"vs_openblas_1024":R2,...,"peak_gflops":P,"peer_blas":"Cooperlake (...)"}
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measurePeakGflops } from '../src/compute/peak.js';
 import { nativeKernels, nativeStatus, type NativeKernelName, type NativeKernels } from '../src/native/index.js';
 import { checkPeerAvailable, peerBlas, runPeer } from './lib/peer.js';
 import { finish, median, printTable, round3 } from './lib/report.js';
@@ -19,11 +22,13 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '0.15' },
+    'peak-seconds': { type: 'string', default: '0.75' },
     kernel: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
+const peakSeconds = Number(values['peak-seconds']);
 
 interface Shape {
   readonly name: string;
@@ -93,6 +98,9 @@ function main(): void {
     process.stderr.write(`bench:gemm: ${(error as Error).message}\n`);
     process.exit(1);
   }
+  // Once, before --kernel applies: the peak is the core's (its widest FMA), not the chosen kernel's.
+  const peak = measurePeakGflops(peakSeconds);
+  const peakGflops = peak.gflops;
   if (values.kernel) native.setKernel(values.kernel as NativeKernelName);
   const calls = SHAPES.map((s) => prepare(native, s));
   const loom: number[][] = SHAPES.map(() => []);
@@ -108,16 +116,23 @@ function main(): void {
   const rows = SHAPES.map((s, i) => {
     const l = median(loom[i]);
     const o = median(blas[i]);
-    return { shape: s.name, loomGflops: l, openblasGflops: o, ratio: l / o, loomRounds: loom[i], openblasRounds: blas[i] };
+    const loomOfPeak = peakGflops === null ? null : l / peakGflops;
+    const openblasOfPeak = peakGflops === null ? null : o / peakGflops;
+    return { shape: s.name, loomGflops: l, openblasGflops: o, ratio: l / o, loomOfPeak, openblasOfPeak, loomRounds: loom[i], openblasRounds: blas[i] };
   });
   const peerName = `OpenBLAS ${peerBlas() ?? '(kernel not reported)'}`;
   process.stdout.write(
     `native SGEMM (${native.kernel}: ${native.simd}) vs numpy ${numpyVersion} / ${peerName}, one thread; ` +
-      `median of ${rounds} alternating rounds\n\n`,
+      `median of ${rounds} alternating rounds\n` +
+      (peak.gflops === null
+        ? `peak: not measured (${peak.reason})\n\n`
+        : `peak: ${peak.gflops.toFixed(1)} GFLOP/s (${peak.kernel} FMA chains on this core, best of ${peak.bursts} bursts in ${peakSeconds} s); ` +
+          `"of peak" = GFLOP/s / peak\n\n`),
   );
+  const fraction = (x: number | null) => (x === null ? 'n/a' : x);
   printTable(
-    ['shape (MxKxN)', 'loom GFLOP/s', 'OpenBLAS GFLOP/s', 'ratio'],
-    rows.map((r) => [r.shape, r.loomGflops, r.openblasGflops, r.ratio]),
+    ['shape (MxKxN)', 'loom GFLOP/s', 'OpenBLAS GFLOP/s', 'ratio', 'loom of peak', 'OpenBLAS of peak'],
+    rows.map((r) => [r.shape, r.loomGflops, r.openblasGflops, r.ratio, fraction(r.loomOfPeak), fraction(r.openblasOfPeak)]),
     { peer: true },
   );
   const ratio = (name: string) => round3(rows.find((r) => r.shape === name)?.ratio ?? Number.NaN);
@@ -130,9 +145,10 @@ function main(): void {
     vs_openblas_128x784x256_tA: ratio('128x784x256 tA'),
     vs_openblas_128x784x256_tB: ratio('128x784x256 tB'),
     vs_openblas_512x784x256: ratio('512x784x256'),
+    peak_gflops: peakGflops === null ? null : Math.round(peakGflops * 10) / 10,
     kernel: native.kernel,
   };
-  finish('gemm', summary, { kernel: native.kernel, simd: native.simd, numpy: numpyVersion, peer: peerName, rounds, seconds, rows });
+  finish('gemm', summary, { kernel: native.kernel, simd: native.simd, numpy: numpyVersion, peer: peerName, rounds, seconds, peak, rows });
 }
 
 main();

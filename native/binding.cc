@@ -1,6 +1,7 @@
 // Node-API binding of the native kernels: the GEMM here, convolutions in conv_binding.cc, pooling
 // in pool_binding.cc, bias and activation kernels in elementwise_binding.cc, optimizer updates in
-// optim_binding.cc, robust-aggregation kernels in robust_binding.cc.
+// optim_binding.cc, robust-aggregation kernels in robust_binding.cc, the peak-FLOPs probe in
+// peak_binding.cc.
 // Operands are addressed by byte offsets into one memory object (the wasm heap's ArrayBuffer, or
 // any TypedArray/DataView, including one over a SharedArrayBuffer); nothing is copied. Every
 // argument is checked and every byte the call would touch must lie inside that memory; a bad
@@ -15,6 +16,7 @@
 #include "gemm.h"
 #include "napi_args.h"
 #include "optim_binding.h"
+#include "peak_binding.h"
 #include "pool_binding.h"
 #include "robust_binding.h"
 
@@ -162,6 +164,7 @@ napi_value Init(napi_env env, napi_value exports) {
   loom_napi::export_elementwise(env, exports);
   loom_napi::export_gather(env, exports);
   loom_napi::export_robust(env, exports);
+  loom_napi::export_peak(env, exports);
   return exports;
 }
 

@@ -3,6 +3,8 @@ export { initBackend, backendStatus, resolveBackendName, BACKENDS } from './back
 export type { BackendName, BackendOptions, BackendStatus } from './backend.js';
 export { computeInfo } from './info.js';
 export type { ComputeInfo } from './info.js';
+export { measurePeakGflops } from './peak.js';
+export type { PeakGflops } from './peak.js';
 export { registerWasmKernels } from './kernels/index.js';
 export type { KernelReplacement } from './kernels/index.js';
 export { dense } from './ops/dense.js';

@@ -86,6 +86,8 @@ export interface NativeBinding {
   pairwiseSquaredDistances(inputs: readonly Float32Array[], out: Float64Array): void;
   weiszfeldStep(inputs: readonly Float32Array[], weights: Float64Array, z: Float64Array, squared: Float64Array): void;
   rowAverage(inputs: readonly Float32Array[], out: Float32Array): void;
+  /** Absent from builds that predate native/peak.cc; loading does not require it (only benches use it). */
+  peakFma?(iterations: number, kernel: string): number;
   info(): { kernel: NativeKernelName; simd: string; available: NativeKernelName[] };
   setKernel(name: string): NativeKernelName;
 }
@@ -206,6 +208,12 @@ export interface NativeKernels {
   weiszfeldStep(inputs: readonly Float32Array[], weights: Float64Array, z: Float64Array, squared: Float64Array): void;
   /** out = the mean of the inputs, summed in double in order (averageOf, bit for bit). */
   rowAverage(inputs: readonly Float32Array[], out: Float32Array): void;
+  /**
+   * The peak-FLOPs probe (native/peak.cc): `iterations` (<= 2^31 - 1) steps of 12 independent
+   * float32 FMA chains at the vector width of `kernel` (one of `available`); returns the
+   * floating-point operations done, for the caller to time. Null in an addon built before it.
+   */
+  readonly peakFma: ((iterations: number, kernel: NativeKernelName) => number) | null;
   /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
   setKernel(name: NativeKernelName): NativeKernelName;
   /** The binding itself: positional arguments, no defaults. */
@@ -302,6 +310,7 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     },
     weiszfeldStep: (inputs, weights, z, squared) => binding.weiszfeldStep(inputs, weights, z, squared),
     rowAverage: (inputs, out) => binding.rowAverage(inputs, out),
+    peakFma: binding.peakFma?.bind(binding) ?? null,
     sgemm(o: SgemmOptions): void {
       const transA = o.transA ?? false;
       const transB = o.transB ?? false;
