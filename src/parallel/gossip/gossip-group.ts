@@ -14,6 +14,7 @@ import type { Communicator } from '../../comm/index.js';
 import type { RankState } from '../../train/checkpoint.js';
 import type { StepMoment } from '../../train/worker-group.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
+import { HeldModel } from '../held-model.js';
 import { gatherRankStates } from '../rank-states.js';
 
 const GOSSIP_TAG = 0x5400;
@@ -42,7 +43,7 @@ export class GossipGroup extends CommGroup {
   private readonly distance = new Float32Array(1);
   private consensusDistance: number | undefined;
   /** This rank's own model while the average stands in for it during an evaluation. */
-  private held: Float32Array | undefined;
+  private readonly held = new HeldModel();
 
   constructor(comm: Communicator, options: CommGroupOptions, private readonly gossip: Gossip, length: number) {
     super(comm, options);
@@ -56,7 +57,7 @@ export class GossipGroup extends CommGroup {
   async afterStep(params: Float32Array, step: number, scalars: Float32Array, at: StepMoment): Promise<boolean> {
     this.consensusDistance = undefined;
     if (at.evaluates || at.last) {
-      if (!at.last) (this.held ??= new Float32Array(params.length)).set(params);
+      if (!at.last) this.held.hold(params);
       await this.average(params, scalars);
       return true;
     }
@@ -66,9 +67,7 @@ export class GossipGroup extends CommGroup {
 
   /** Gives this rank its own model back after the evaluation of the average. */
   afterEvaluation(params: Float32Array): void {
-    if (!this.held) return;
-    params.set(this.held);
-    this.held = undefined;
+    this.held.restore(params);
   }
 
   /** The consensus distance measured after the step just taken (evaluation and last steps only). */

@@ -2,8 +2,9 @@
  * The group of a local SGD rank: synchronous DDP (bucketed gradient all-reduce) before the switch
  * step, then local steps on each rank's own share of the batch, with the models averaged every
  * `period` steps — over all ranks, or hierarchically: within each node every `period` steps and
- * over all ranks every `globalPeriod` steps. The models are also averaged before every evaluation
- * and at the end, so what is evaluated and kept is the average model. Momentum buffers stay local
+ * over all ranks every `globalPeriod` steps. What is evaluated is the ranks' exact average (swapped
+ * in for the evaluation only, each rank then going on from its own model); at the end the average
+ * replaces every rank's model, so it is what is kept. Momentum buffers stay local
  * (Lin et al.); a checkpoint holds every rank's own state. With slow momentum (SlowMo,
  * slow-momentum.ts) every average over all ranks after the switch is followed by its outer step.
  */
@@ -11,6 +12,7 @@ import type { Communicator } from '../../comm/index.js';
 import type { RankState } from '../../train/checkpoint.js';
 import type { GroupTraffic, StepMoment } from '../../train/worker-group.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
+import { HeldModel } from '../held-model.js';
 import { gatherRankStates } from '../rank-states.js';
 import { SlowMomentum, type SlowMomentumOptions } from './slow-momentum.js';
 
@@ -39,6 +41,7 @@ export function averagingAfter(schedule: LocalSgdSchedule, step: number): 'none'
 export class LocalSgdGroup extends CommGroup {
   private readonly node: Communicator | null;
   private readonly slow: SlowMomentum | null;
+  private readonly held = new HeldModel();
 
   /** `start`: the common starting model; `resumed`: the strategy buffers of a resumed rank. */
   constructor(comm: Communicator, options: CommGroupOptions, private readonly schedule: LocalSgdSchedule, start: Float32Array, resumed: Readonly<Record<string, Float32Array>> | null) {
@@ -61,15 +64,29 @@ export class LocalSgdGroup extends CommGroup {
       if (step === this.schedule.switchStep) this.slow?.restart(params); // the synchronous phase ends: outer steps start here
       return false;
     }
-    let scope = averagingAfter(this.schedule, step);
-    if (at.evaluates || at.last) scope = 'all';
-    if (scope === 'none') return false;
-    const comm = scope === 'all' || !this.node ? this.comm : this.node;
+    const scheduled = averagingAfter(this.schedule, step);
     const limits = this.limits();
-    await Promise.all([comm.allReduce(params, { op: 'mean', ...limits }), comm.allReduce(scalars, { op: 'sum', ...limits })]);
-    if (comm !== this.comm) return false;
-    this.slow?.step(params, at.lr);
+    if (scheduled === 'node' && this.node) await this.node.allReduce(params, { op: 'mean', ...limits });
+    else if (scheduled !== 'none') {
+      await this.averageAll(params, scalars);
+      this.slow?.step(params, at.lr);
+      return true;
+    }
+    if (!at.evaluates && !at.last) return false;
+    // The average is evaluated; it is kept only at the end.
+    if (!at.last) this.held.hold(params);
+    await this.averageAll(params, scalars);
     return true;
+  }
+
+  afterEvaluation(params: Float32Array): void {
+    this.held.restore(params);
+  }
+
+  /** Every rank's model replaced by the mean over all ranks, and the scalars summed. */
+  private async averageAll(params: Float32Array, scalars: Float32Array): Promise<void> {
+    const limits = this.limits();
+    await Promise.all([this.comm.allReduce(params, { op: 'mean', ...limits }), this.comm.allReduce(scalars, { op: 'sum', ...limits })]);
   }
 
   gatherStates(own: RankState): Promise<RankState[] | null> {

@@ -8,13 +8,15 @@
  *   w_j <- w_j - lr g_j - c_j,    z <- z + sum_j c_j + mu (z - z_prev)
  *
  * One all-reduce of the corrections per step (the bytes of DDP's gradient). Every rank keeps the
- * same z. At evaluation and at the end the learners take z, so what is evaluated and kept is the
- * central model. z and z_prev are this strategy's state in checkpoints.
+ * same z. What is evaluated is the central model (swapped in for the evaluation only, each learner
+ * then going on from its own model); at the end the learners take z for good, so z is what is kept.
+ * z and z_prev are this strategy's state in checkpoints.
  */
 import type { Communicator } from '../../comm/index.js';
 import type { RankState } from '../../train/checkpoint.js';
 import type { StepMoment } from '../../train/worker-group.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
+import { HeldModel } from '../held-model.js';
 import { gatherRankStates } from '../rank-states.js';
 
 export interface SmaOptions {
@@ -37,6 +39,7 @@ export class SmaGroup extends CommGroup {
   private readonly z: Float32Array;
   private readonly zPrev: Float32Array;
   private readonly correction: Float32Array;
+  private readonly held = new HeldModel();
 
   /** `start`: the learners' common starting model, or the central models of the resumed state. */
   constructor(comm: Communicator, options: CommGroupOptions, private readonly sma: SmaOptions, start: Float32Array, resumed: Readonly<Record<string, Float32Array>> | null) {
@@ -62,8 +65,13 @@ export class SmaGroup extends CommGroup {
     const limits = this.limits();
     await Promise.all([this.comm.allReduce(correction, { op: 'sum', ...limits }), this.comm.allReduce(scalars, { op: 'sum', ...limits })]);
     updateCentralModel(z, this.zPrev, correction, this.sma.momentum);
+    if (at.evaluates && !at.last) this.held.hold(params);
     if (at.evaluates || at.last) params.set(z);
     return true;
+  }
+
+  afterEvaluation(params: Float32Array): void {
+    this.held.restore(params);
   }
 
   gatherStates(own: RankState): Promise<RankState[] | null> {
