@@ -7,7 +7,7 @@
 import type { DatasetSplit } from '../data/index.js';
 import type { RankState } from '../train/checkpoint.js';
 import type { Model } from '../nn/model.js';
-import { prepareRun } from '../train/run.js';
+import { prepareRun, type PrepareOptions, type PreparedRun } from '../train/run.js';
 import type { TrainResult } from '../train/trainer.js';
 import type { WorkerGroup } from '../train/worker-group.js';
 import type { RankContext } from './strategy.js';
@@ -38,15 +38,22 @@ export async function startFromRankZero(ctx: RankContext, model: Model, unlessRe
 /** The group of one rank, built once its model holds its starting parameters. */
 export type GroupFactory = (model: Model, data: DatasetSplit, resumed: RankState | null) => WorkerGroup | Promise<WorkerGroup>;
 
-export async function runSynchronousRank(ctx: RankContext, group: GroupFactory): Promise<TrainResult> {
-  const run = await prepareRun(ctx.config, {
+/**
+ * The run of one rank (data, model, optimizer, step primitives) from what its launcher gave it:
+ * the checkpoint to resume, the shared data, where checkpoints go; no metrics file of its own.
+ */
+export function prepareRankRun(ctx: RankContext, options: Omit<PrepareOptions, 'resume' | 'data' | 'writeCheckpoint' | 'metricsFile'> = {}): Promise<PreparedRun> {
+  return prepareRun(ctx.config, {
     ...(ctx.resume ? { resume: ctx.resume } : {}),
     ...(ctx.data ? { data: ctx.data } : {}),
     ...(ctx.writeCheckpoint ? { writeCheckpoint: ctx.writeCheckpoint } : {}),
     metricsFile: false,
-    rank: { index: ctx.rank, size: ctx.size },
-    group,
+    ...options,
   });
+}
+
+export async function runSynchronousRank(ctx: RankContext, group: GroupFactory): Promise<TrainResult> {
+  const run = await prepareRankRun(ctx, { rank: { index: ctx.rank, size: ctx.size }, group });
   try {
     ctx.onStart?.(() => run.trainer.stop());
     if (ctx.report) run.metrics.on('record', ctx.report);

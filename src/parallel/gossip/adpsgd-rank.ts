@@ -18,14 +18,13 @@
  * are averaged exactly, the consensus distance measured, and the average evaluated and kept.
  */
 import { evaluationOf, type Evaluation } from '../../train/evaluate.js';
-import { prepareRun } from '../../train/run.js';
 import { StepKit, yieldToEventLoop } from '../../train/step-kit.js';
 import { publishEvaluation, runResult, type TrainResult } from '../../train/trainer.js';
 import { LoomError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { gatherRankStates } from '../rank-states.js';
 import { transferOptions, type RankContext } from '../strategy.js';
-import { startFromRankZero } from '../sync-rank.js';
+import { prepareRankRun, startFromRankZero } from '../sync-rank.js';
 import { bipartiteNeighbours, isActive, type BipartiteTopology } from './bipartite.js';
 import { ProgressVector } from './progress-vector.js';
 
@@ -35,13 +34,7 @@ const REPLY_TAG = 0x5421;
 const DONE_FLAG_SLOT = 0;
 
 export async function runAdpsgdRank(ctx: RankContext, topology: BipartiteTopology): Promise<TrainResult> {
-  const run = await prepareRun(ctx.config, {
-    ...(ctx.resume ? { resume: ctx.resume } : {}),
-    ...(ctx.data ? { data: ctx.data } : {}),
-    ...(ctx.writeCheckpoint ? { writeCheckpoint: ctx.writeCheckpoint } : {}),
-    metricsFile: false,
-    rank: { index: ctx.rank, size: ctx.size },
-  });
+  const run = await prepareRankRun(ctx, { rank: { index: ctx.rank, size: ctx.size } });
   try {
     await startFromRankZero(ctx, run.model, true);
     return await new AdpsgdRank(ctx, run.kit, bipartiteNeighbours(topology, ctx.rank, ctx.size)).run();

@@ -8,21 +8,16 @@
  */
 import { evaluationOf, type Evaluation } from '../../train/evaluate.js';
 import type { Checkpoint } from '../../train/checkpoint.js';
-import { prepareRun } from '../../train/run.js';
 import { addScaled, StepKit, yieldToEventLoop } from '../../train/step-kit.js';
 import { publishEvaluation, runResult, type TrainResult } from '../../train/trainer.js';
 import { LoomError } from '../../util/errors.js';
 import type { RankContext } from '../strategy.js';
+import { prepareRankRun } from '../sync-rank.js';
 import { DONE, PULL, PULL_HEADER, PUSH_HEADER, SEND_STATE, TAG, transferOptions } from './protocol.js';
 import { psLayout, type PsLayout, type PsOptions } from './layout.js';
 
 export async function runPsWorker(ctx: RankContext, options: PsOptions): Promise<TrainResult> {
-  const run = await prepareRun(ctx.config, {
-    ...(ctx.resume ? { resume: ctx.resume } : {}),
-    ...(ctx.data ? { data: ctx.data } : {}),
-    ...(ctx.writeCheckpoint ? { writeCheckpoint: ctx.writeCheckpoint } : {}),
-    metricsFile: false,
-  });
+  const run = await prepareRankRun(ctx);
   try {
     return await new PsWorker(ctx, psLayout(ctx.roles, options, run.model, ctx.config), run.kit, options.consistency === 'bsp').run();
   } finally {
