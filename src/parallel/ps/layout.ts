@@ -1,7 +1,10 @@
 /** The options of the parameter server strategy, and which ranks serve which range. */
 import { z } from 'zod';
-import type { LoomConfig } from '../../config/schema.js';
+import type { DataConfig, LoomConfig } from '../../config/schema.js';
+import { FASHION_MNIST_CLASS_NAMES } from '../../data/fashion-mnist.js';
+import { createModel, type ModelShape } from '../../nn/index.js';
 import type { Model } from '../../nn/model.js';
+import { LoomError } from '../../util/errors.js';
 import { createGradientCode, type GradientCode } from '../coding/gradient-code.js';
 import { workersOnly } from '../strategy.js';
 import { planShards, type Shard } from './shards.js';
@@ -23,7 +26,21 @@ export const psOptions = z
      * to the number of workers (the delay a round-robin of workers gives every push).
      */
     delayAdaptive: z.strictObject({ threshold: z.number().int().positive().optional() }).optional(),
+    /**
+     * asp/ssp: delay compensation (DC-ASGD, Zheng et al., ICML 2017; delay-compensation.ts): each
+     * push's gradient g becomes g + lambda g ⊙ g ⊙ (w_now - w_pulled). adaptive (DC-ASGD-a, the
+     * default): lambda = lambda0 / sqrt(MeanSquare), a moving average of g ⊙ g with decay
+     * meanSquareDecay; otherwise constant (DC-ASGD-c).
+     */
+    delayCompensation: z
+      .strictObject({
+        lambda: z.number().positive(),
+        adaptive: z.boolean().default(true),
+        meanSquareDecay: z.number().gt(0).lt(1).default(0.95),
+      })
+      .optional(),
   })
+  .refine((o) => o.consistency !== 'bsp' || o.delayCompensation === undefined, { message: 'delay compensation applies to consistency asp or ssp', path: ['delayCompensation'] })
   .refine((o) => o.consistency !== 'bsp' || o.delayAdaptive === undefined, { message: 'delay-adaptive steps apply to consistency asp or ssp', path: ['delayAdaptive'] })
   .refine((o) => o.consistency === 'bsp' || o.gradientCoding === undefined, { message: 'gradient coding applies to consistency bsp only', path: ['gradientCoding'] })
   .refine((o) => o.backupWorkers === 0 || o.gradientCoding === undefined, { message: 'give backupWorkers or gradientCoding, not both', path: ['gradientCoding'] })
@@ -44,6 +61,58 @@ export interface PsLayout {
 
 /** Layer-wise rules update whole tensors, so their servers own whole tensors. */
 const LAYER_WISE = new Set(['lars', 'lamb']);
+
+/**
+ * Refuses more servers than a layer-wise optimizer can give whole tensors to (psLayout would, but
+ * only once the ranks start).
+ */
+export function checkServersForOptimizer(options: PsOptions, config: LoomConfig): void {
+  const type = config.optimizer.type;
+  if (!LAYER_WISE.has(type) || options.servers === 1) return;
+  const tensors = tensorCount(config);
+  if (tensors !== null && options.servers > tensors) {
+    throw new LoomError(`config key strategy.servers = ${options.servers} is invalid: optimizer ${type} updates whole tensors and the model has ${tensors}`);
+  }
+}
+
+const tensorCounts = new WeakMap<LoomConfig, number | null>();
+
+/**
+ * The model's parameter tensors (those planShards can cut after: non-empty), without reading any
+ * data: the model is built (its parameters initialised, no backend needed) for the input shape and
+ * classes the config's data section implies. Text's vocabulary is only known once the text is
+ * read; no model's tensor count depends on its class count, so a stand-in serves. Null when the
+ * model cannot be built for that shape: the ranks report why, with the data loaded.
+ */
+function tensorCount(config: LoomConfig): number | null {
+  if (tensorCounts.has(config)) return tensorCounts.get(config)!;
+  let count: number | null;
+  try {
+    const model = createModel(config.model, { ...dataShape(config.data), seed: config.seed });
+    count = model.segments.filter((s) => s.size > 0).length;
+    model.dispose();
+  } catch (error) {
+    if (!(error instanceof LoomError)) throw error;
+    count = null;
+  }
+  tensorCounts.set(config, count);
+  return count;
+}
+
+/** One sample's input shape and the class count the data section gives (data/registry's datasets). */
+function dataShape(data: DataConfig): Omit<ModelShape, 'seed'> {
+  switch (data.name) {
+    case 'fashion-mnist':
+    case 'fashion-mnist-subset':
+      return { inputShape: [28, 28, 1], numClasses: FASHION_MNIST_CLASS_NAMES.length };
+    case 'blobs':
+      return { inputShape: [data.dims], numClasses: data.classes };
+    case 'linear':
+      return { inputShape: [data.dims], numClasses: 0 };
+    case 'text':
+      return { inputShape: [data.context], numClasses: 2 }; // the vocabulary's size stands in
+  }
+}
 
 export function psLayout(roles: readonly string[], options: PsOptions, model: Model, config: LoomConfig): PsLayout {
   const workers = roles.flatMap((role, rank) => (role === 'worker' ? [rank] : []));

@@ -25,6 +25,7 @@ export async function runPsServer(ctx: RankContext, options: PsOptions): Promise
             staleness: options.consistency === 'asp' ? Number.POSITIVE_INFINITY : options.staleness!,
             startClock: run.startStep,
             ...(options.delayAdaptive ? { delayThreshold: options.delayAdaptive.threshold ?? layout.workers.length } : {}),
+            ...(options.delayCompensation ? { delayCompensation: options.delayCompensation } : {}),
           });
     const traffic = ctx.comm.stats.snapshot();
     return {

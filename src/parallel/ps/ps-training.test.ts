@@ -13,6 +13,7 @@ import { validateConfig } from '../../config/load.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { MetricsStream, type StepRecord } from '../../train/metrics.js';
 import { runDataParallel, trainOnCluster } from '../launch/index.js';
+import { resolveStrategy } from '../strategies.js';
 import { checkpointParams, relativeDifference, singleWorkerParams, smallDdpConfig, strategyConfig } from '../test-support/ddp-config.js';
 
 const built = existsSync(fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url)));
@@ -85,6 +86,25 @@ describe('parameter server', () => {
     }
   });
 
+  it('with delay compensation (DC-ASGD-a and -c) under SSP, learns', async () => {
+    for (const delayCompensation of [{ lambda: 2 }, { lambda: 0.04, adaptive: false }]) {
+      const dir = join(root, `dc-${delayCompensation.lambda}`);
+      const results = await runDataParallel({ config: psConfig(dir, { workers: 3, mode: 'virtual', steps: 60, strategy: { servers: 2, consistency: 'ssp', staleness: 2, delayCompensation } }), metrics: new MetricsStream() });
+      expect(results.slice(3).map((r) => r.steps)).toEqual([180, 180]);
+      expect(results[0]!.evaluation!.accuracy).toBeGreaterThan(0.8);
+    }
+  });
+
+  it('refuses more servers than a layer-wise optimizer has whole tensors for, before any rank starts', () => {
+    const config = (servers: number, optimizer: Record<string, unknown>) => psConfig(join(root, 'layer-wise'), { workers: 2, mode: 'virtual', steps: 2, strategy: { servers }, optimizer });
+    // The strategy's check alone (what runs before any worker starts): the MLP 12-16-16-4 has 6 tensors.
+    expect(() => resolveStrategy(config(7, { type: 'lars', lr: 0.1 }))).toThrow('config key strategy.servers = 7 is invalid: optimizer lars updates whole tensors and the model has 6');
+    expect(() => resolveStrategy(config(9, { type: 'lamb', lr: 0.01 }))).toThrow('config key strategy.servers = 9 is invalid: optimizer lamb updates whole tensors and the model has 6');
+    expect(resolveStrategy(config(6, { type: 'lamb', lr: 0.01 })).roles).toHaveLength(8);
+    // Element-wise optimizers cut anywhere.
+    expect(resolveStrategy(config(9, { type: 'adam', lr: 0.01 })).roles).toHaveLength(11);
+  });
+
   it('refuses bad options before any worker starts, naming the key and value', async () => {
     const refused = (strategy: Record<string, unknown>, mode = 'virtual', optimizer?: Record<string, unknown>) =>
       runDataParallel({ config: psConfig(join(root, 'refused'), { workers: 2, mode, steps: 2, strategy, ...(optimizer ? { optimizer } : {}) }), metrics: new MetricsStream() });
@@ -96,9 +116,10 @@ describe('parameter server', () => {
     await expect(refused({ consistency: 'asp', backupWorkers: 1 })).rejects.toThrow('config key strategy.backupWorkers = 1 is invalid: backup workers apply to consistency bsp only');
     await expect(refused({ gradientCoding: { scheme: 'fractional-repetition', s: 2 } }, 'virtual')).rejects.toThrow('strategy.gradientCoding.s = 2 stragglers cannot be tolerated by distributed.workers = 2 (s must be below the worker count)');
     await expect(refused({ backupWorkers: 2 })).rejects.toThrow('strategy.backupWorkers = 2 leaves no worker\'s gradient in a round of distributed.workers = 2');
-    await expect(refused({ servers: 7 }, 'virtual', { type: 'lars', lr: 0.1 })).rejects.toThrow(
-      'strategy.servers = 7: a layer-wise optimizer updates whole tensors, and the model has 6, so at most 6 servers',
+    await expect(refused({ consistency: 'bsp', delayCompensation: { lambda: 0.04 } })).rejects.toThrow(
+      'config key strategy.delayCompensation = {"lambda":0.04} is invalid: delay compensation applies to consistency asp or ssp',
     );
+    await expect(refused({ consistency: 'asp', delayCompensation: { lambda: 0 } })).rejects.toThrow(/^config key strategy.delayCompensation.lambda = 0 is invalid/);
     await expect(runDataParallel({ config: validateConfig({ ...smallDdpConfig(root), strategy: { type: 'gossip' } }), metrics: new MetricsStream() })).rejects.toThrow(
       'config key strategy.type = "gossip" is invalid: expected one of ddp, ps, local-sgd',
     );

@@ -7,13 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { Communicator, VirtualWorld } from '../../comm/index.js';
 import { createOptimizer } from '../../optim/index.js';
 import { DONE, PULL_HEADER, SEND_STATE, TAG } from './protocol.js';
+import type { DelayCompensationOptions } from './delay-compensation.js';
 import { ServerShard } from './server-shard.js';
 import { serveSsp } from './server-ssp.js';
 
 const P = 3;
 const limits = { timeoutMs: 5_000 };
 
-function world(staleness: number, delayThreshold?: number) {
+function world(staleness: number, delayThreshold?: number, delayCompensation?: DelayCompensationOptions) {
   const virtual = new VirtualWorld(3);
   const comms = [0, 1, 2].map((rank) => new Communicator(virtual.transport(rank), limits));
   const model = { params: new Float32Array(P), segments: [{ name: 'fc.weight', layer: 'fc', offset: 0, size: P, shape: [P] }] };
@@ -21,7 +22,7 @@ function world(staleness: number, delayThreshold?: number) {
   const shard = new ServerShard(comms[2]!, [0, P], model, createOptimizer(spec, { length: P }), spec, limits);
   // As runPsServer does: every worker first pulls the server's parameters.
   const served = Promise.all([0, 1].map((w) => shard.sendParams(w, [0, 0, 0, 0]))).then(() =>
-    serveSsp({ comm: comms[2]!, shard, workers: [0, 1], lr: () => 1, staleness, startClock: 0, ...(delayThreshold ? { delayThreshold } : {}) }),
+    serveSsp({ comm: comms[2]!, shard, workers: [0, 1], lr: () => 1, staleness, startClock: 0, ...(delayThreshold ? { delayThreshold } : {}), ...(delayCompensation ? { delayCompensation } : {}) }),
   );
   const events: string[] = [];
   const worker = (rank: number) => {
@@ -95,6 +96,20 @@ describe('SSP server', () => {
     await b.push(0, 1);
     expect(b.reply[2]).toBe(5);
     expect(b.params[0]).toBeCloseTo(-5 - 2 / 5, 6);
+    await Promise.all([a.done(), b.done()]);
+    await a.state();
+    await served;
+  });
+
+  it('with delay compensation, a stale push is corrected by lambda g² (w_now - w_pulled) on the mean gradient', async () => {
+    const { served, a, b } = world(Number.POSITIVE_INFINITY, undefined, { lambda: 0.05, adaptive: false, meanSquareDecay: 0.95 });
+    await Promise.all([a.pull(), b.pull()]);
+    // a pulls after each of its pushes: nothing moved since, nothing to compensate.
+    for (let step = 0; step < 5; step++) await a.push(step, 1);
+    expect(a.params[0]).toBe(-5);
+    // b pulled 0: mean gradient 2 x 1 (two workers), 2 + 0.05 x 4 x (-5 - 0) = 1, pushed back as 0.5.
+    await b.push(0, 1);
+    expect(Array.from(b.params)).toEqual([-5.5, -5.5, -5.5]);
     await Promise.all([a.done(), b.done()]);
     await a.state();
     await served;

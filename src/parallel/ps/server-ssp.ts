@@ -13,7 +13,11 @@
  * SGD Under Arbitrary Delays", NeurIPS 2022, whose step shrinks with a push's delay beyond a
  * threshold; their bound uses the smoothness constant, which a run does not know, so the base rate
  * stands in for it): a push tau updates stale takes lr x min(1, threshold / tau).
+ *
+ * Delay compensation (DC-ASGD, Zheng et al., ICML 2017; delay-compensation.ts): the server keeps
+ * the parameters each worker was last sent, and corrects each push's gradient for the move since.
  */
+import { DelayCompensation, type DelayCompensationOptions } from './delay-compensation.js';
 import { DONE, PUSH, PUSH_HEADER, SEND_STATE, TAG } from './protocol.js';
 import type { ServerLoopSetup } from './server-bsp.js';
 import type { ShardState } from './server-shard.js';
@@ -21,18 +25,23 @@ import type { ShardState } from './server-shard.js';
 export interface SspSetup extends ServerLoopSetup {
   /** Delay-adaptive steps: a push tau updates stale is applied at lr x min(1, threshold / tau). */
   readonly delayThreshold?: number;
+  /** Delay compensation (DC-ASGD) of every push's gradient before its step. */
+  readonly delayCompensation?: DelayCompensationOptions;
   /** Clocks a worker may run ahead of the slowest (Infinity: ASP). */
   readonly staleness: number;
   /** Every worker's clock at the start (the resumed step). */
   readonly startClock: number;
 }
 
-export async function serveSsp({ comm, shard, workers, lr, staleness, startClock, delayThreshold }: SspSetup): Promise<number> {
+export async function serveSsp({ comm, shard, workers, lr, staleness, startClock, delayThreshold, delayCompensation }: SspSetup): Promise<number> {
   const headers = workers.map(() => new Float32Array(PUSH_HEADER));
   const grads = workers.map(() => new Float32Array(shard.length));
   const clocks = workers.map(() => startClock);
   const done = workers.map(() => false);
   const pulledAt = workers.map(() => 0);
+  // Every worker starts from the parameters as they are now (runPsServer sent them). The pushes
+  // are weighted by 1/n of the global batch: the compensation works on n x that (the mean gradient).
+  const compensation = delayCompensation ? new DelayCompensation(delayCompensation, workers.length, shard.params, workers.length) : null;
   const replies = new Map<number, number[]>(); // held replies: worker index -> header
   let leadState: ShardState | null = null;
   let version = 0;
@@ -77,6 +86,7 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
         replies.delete(i);
         header[1] = stopping;
         pulledAt[i] = version;
+        compensation?.pulled(i, shard.params);
         pending.set(i, receivePush(i)); // its next push can only follow this reply
         // A reply that cannot reach its worker: the pending receive above reports the loss.
         await shard.sendParams(workers[i]!, header).catch((error: unknown) => lostOrThrow(i, error));
@@ -101,6 +111,7 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
       const clock = header[PUSH.clock]!;
       const stale = version - pulledAt[i]!;
       const damping = delayThreshold !== undefined && stale > delayThreshold ? delayThreshold / stale : 1;
+      compensation?.compensate(i, grads[i]!, shard.params);
       shard.optimizer.step(shard.params, grads[i]!, lr(clock) * damping);
       version++;
       clocks[i] = clock + 1;
