@@ -11,6 +11,7 @@ import type { DatasetSplit } from '../data/index.js';
 import type { Checkpoint } from '../train/checkpoint.js';
 import type { MetricRecord } from '../train/metrics.js';
 import type { TrainResult } from '../train/trainer.js';
+import type { WorldView } from './world-view.js';
 
 /** What the launcher of a rank provides, whatever the strategy. */
 export interface RankSetup {
@@ -31,6 +32,8 @@ export interface RankSetup {
    * an event-ordered strategy waits for the compute's end on the world's clock (`waitUntil`).
    */
   readonly computeSeconds?: (measuredSeconds: number, samples: number) => number;
+  /** Virtual mode: every rank's live parameters, for measurements at one simulated instant (world-view.ts). */
+  readonly world?: WorldView;
   /** Receives a function that asks the rank's loop to stop (at a step the strategy agrees on). */
   readonly onStart?: (stop: () => void) => void;
 }

@@ -7,10 +7,12 @@
  * gradient is then applied to the model as it is by then (the paper's stale x-hat). Nobody waits
  * for a slow rank but the one active that happens to average with it.
  *
- * On a simulated clock every action on a model is an event of the world's clock (waitUntil): a
- * passive's gradient lands at its compute's end and a request at its arrival, in time order, as a
- * communication thread would serve it; the run is deterministic by seed. On real clocks a rank has
- * one thread: a passive serves the requests that came in between two of its own steps.
+ * On a simulated clock every change to a model is an event of the world's clock (waitUntil): a
+ * gradient lands at its compute's end, a request and a reply at their arrival, in time order, as a
+ * communication thread would serve them; the run is deterministic by seed, and evaluations during
+ * the run are of the ranks' average model at that instant (world-view.ts). On real clocks a rank
+ * has one thread: a passive serves the requests that came in between two of its own steps, and the
+ * lead evaluates its own model during the run.
  *
  * The job's length is counted in worker steps (the same samples as every synchronous strategy:
  * epochs x steps per epoch x workers); each rank learns the others' counts from the vectors its
@@ -22,6 +24,7 @@ import { StepKit, yieldToEventLoop } from '../../train/step-kit.js';
 import { publishEvaluation, runResult, type TrainResult } from '../../train/trainer.js';
 import { LoomError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
+import { HeldModel } from '../held-model.js';
 import { gatherRankStates } from '../rank-states.js';
 import { transferOptions, type RankContext } from '../strategy.js';
 import { prepareRankRun, startFromRankZero } from '../sync-rank.js';
@@ -59,6 +62,9 @@ class AdpsgdRank {
   private lastLoss = Number.NaN;
   /** Set when one of this rank's loops failed: the others stop at their next step instead of running on alone. */
   private failed = false;
+  /** The average model, evaluated in virtual mode (allocated on first use). */
+  private mean: Float32Array | undefined;
+  private readonly held = new HeldModel();
 
   constructor(
     private readonly ctx: RankContext,
@@ -79,6 +85,7 @@ class AdpsgdRank {
     this.now = transport.now ?? (() => performance.now() / 1000);
     if (this.lead && ctx.report) kit.metrics.on('record', ctx.report);
     if (this.lead) ctx.onStart?.(() => this.progress.requestStop());
+    ctx.world?.share(ctx.rank, kit.model.params);
   }
 
   async run(): Promise<TrainResult> {
@@ -158,7 +165,9 @@ class AdpsgdRank {
       windowSteps++;
       if (!this.lead) continue;
       const step = Math.floor(progress.globalSteps);
-      const logged = step >= nextLog || step >= kit.stopAt;
+      const evaluates = kit.hasTest && step >= nextEval && step < kit.stopAt;
+      const evaluated = evaluates ? await this.evaluateDuringRun() : null;
+      const logged = step >= nextLog || step >= kit.stopAt || evaluates;
       const traffic = ctx.comm.stats.snapshot();
       const t = this.now();
       kit.publishStep(
@@ -169,6 +178,7 @@ class AdpsgdRank {
           samplesPerSec: (windowSteps * samples.length * this.size) / Math.max(t - windowStart, 1e-9),
           elapsedSec: t - started,
           timing: { workers: this.size, computeSec, commSec, waitSec: 0, bytesSent: traffic.bytesSent - trafficBefore.bytesSent, bytesReceived: traffic.bytesReceived - trafficBefore.bytesReceived, simulated: this.simulated },
+          ...evaluated?.measured,
         },
         logged,
       );
@@ -177,9 +187,8 @@ class AdpsgdRank {
         windowStart = t;
         windowSteps = 0;
       }
-      // Evaluations during the run are of this rank's own model (an average would stop everyone).
-      if (kit.hasTest && step >= nextEval && step < kit.stopAt) {
-        publishEvaluation(kit, step, evaluationOf(kit.evalSums()), t - started);
+      if (evaluated) {
+        publishEvaluation(kit, step, evaluated.evaluation, t - started);
         nextEval = nextMultiple(step, kit.evalEvery);
       }
     }
@@ -199,9 +208,47 @@ class AdpsgdRank {
     out[DONE_FLAG_SLOT] = 0;
     out.set(this.progress.values, 1);
     out.set(params, this.header);
-    await Promise.all([comm.send(peer, out, this.options(REQUEST_TAG)), comm.recv(peer, this.incoming, this.options(REPLY_TAG))]);
+    await Promise.all([comm.send(peer, out, this.options(REQUEST_TAG)), this.receiveAtArrival(peer, this.incoming, REPLY_TAG)]);
     this.progress.merge(this.incoming.subarray(1, this.header));
     params.set(this.incoming.subarray(this.header));
+  }
+
+  /**
+   * A message from `peer`; on a simulated clock, handled at the event of its arrival, so every
+   * change to a model is an event of the world's clock (and the world view sees no model mid-change).
+   */
+  private async receiveAtArrival(peer: number, into: Float32Array, tag: number): Promise<void> {
+    const { comm } = this.ctx;
+    if (!this.simulated) {
+      await comm.recv(peer, into, this.options(tag));
+      return;
+    }
+    let arrival = 0;
+    await comm.recv(peer, into, { ...this.options(tag), deferClock: (t: number) => (arrival = t) });
+    await comm.transport.waitUntil!(arrival);
+  }
+
+  /**
+   * An evaluation during the run. In virtual mode, of the ranks' average model at this simulated
+   * instant (seen through the world view, with their consensus distance); on real clocks, of this
+   * rank's own model (an exact average would stop every rank).
+   */
+  private async evaluateDuringRun(): Promise<{ evaluation: Evaluation; measured: { consensusDistance?: number } }> {
+    const { ctx, kit } = this;
+    const params = kit.model.params;
+    if (this.simulated && ctx.world) {
+      await ctx.comm.transport.waitUntil!(this.now());
+      const mean = (this.mean ??= new Float32Array(params.length));
+      const measured = ctx.world.average(mean);
+      if (measured) {
+        this.held.hold(params);
+        params.set(mean);
+        const evaluation = evaluationOf(kit.evalSums());
+        this.held.restore(params);
+        return { evaluation, measured };
+      }
+    }
+    return { evaluation: evaluationOf(kit.evalSums()), measured: {} };
   }
 
   /** A passive's answers to one active neighbour, each at its arrival, until the active is done. */
@@ -211,10 +258,7 @@ class AdpsgdRank {
     const request = new Float32Array(this.incoming.length);
     const reply = new Float32Array(this.outgoing.length);
     for (;;) {
-      let arrival = 0;
-      const deferred = this.simulated ? { deferClock: (t: number) => (arrival = t) } : {};
-      await comm.recv(peer, request, { ...this.options(REQUEST_TAG), ...deferred });
-      if (this.simulated) await comm.transport.waitUntil!(arrival);
+      await this.receiveAtArrival(peer, request, REQUEST_TAG);
       this.progress.merge(request.subarray(1, this.header));
       if (request[DONE_FLAG_SLOT]! > 0) return;
       const theirs = request.subarray(this.header);

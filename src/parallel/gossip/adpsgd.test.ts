@@ -1,7 +1,8 @@
 /**
  * AD-PSGD on the real runtime: with one of 4 virtual workers 3x slower it trains, the fast ranks
  * take more of the job's steps, and it ends at least 2x sooner than D-PSGD on the same ring;
- * virtual runs are deterministic (the world's event clock orders every averaging); threads mode
+ * virtual runs are deterministic (the world's event clock orders every averaging) and evaluate the
+ * ranks' average model, with its consensus distance, during the run; threads mode
  * trains; bad options are refused before any worker starts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,13 +30,19 @@ describe('AD-PSGD', () => {
   it('with one rank 3x slower trains at least 2x sooner than D-PSGD, deterministically (virtual, 4 workers)', async () => {
     const run = async (name: string, strategy: Record<string, unknown>) => {
       const dir = join(root, name);
-      const results = await runDataParallel({ config: slowRankConfig(dir, strategy), metrics: new MetricsStream() });
-      return { results, params: checkpointParams(dir) };
+      const metrics = new MetricsStream();
+      const distances: number[] = [];
+      metrics.on('step', (r) => r.consensusDistance !== undefined && distances.push(r.consensusDistance));
+      const results = await runDataParallel({ config: slowRankConfig(dir, strategy), metrics });
+      return { results, params: checkpointParams(dir), distances };
     };
     const ad = await run('ad', { type: 'ad-psgd' });
     const again = await run('ad-again', { type: 'ad-psgd' });
     const sync = await run('sync', { type: 'd-psgd', topology: 'ring' });
     expect(again.params).toEqual(ad.params);
+    // The average model is evaluated at step 20 (seen at one simulated instant) and at the end (exact).
+    expect(ad.distances).toHaveLength(2);
+    for (const d of ad.distances) expect(d).toBeGreaterThan(0);
     expect(ad.results.map((r) => r.role)).toEqual(['active', 'passive', 'active', 'passive']);
     const own = ad.results.map((r) => r.timing.steps);
     // The job's 160 worker steps (40 steps x 4 workers), give or take what the ranks had not yet heard of.

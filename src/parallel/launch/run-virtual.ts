@@ -18,6 +18,7 @@ import { buildModel } from '../../train/run.js';
 import { setMaxListeners } from 'node:events';
 import type { TrainResult } from '../../train/trainer.js';
 import { worldSize } from '../strategies.js';
+import { WorldView } from '../world-view.js';
 import { runRank } from './run-rank.js';
 import type { DriverOptions } from './driver-options.js';
 
@@ -47,6 +48,7 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
   let stop: (() => void) | null = null;
   const onStop = (): void => stop?.();
   options.stopSignal?.addEventListener('abort', onStop, { once: true });
+  const view = new WorldView(size);
   const failure = new AbortController();
   setMaxListeners(0, failure.signal); // every rank's every collective listens to it
   try {
@@ -57,6 +59,7 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
         signal: failure.signal,
         ...(options.resume ? { resume: options.resume } : {}),
         computeSeconds,
+        world: view,
         ...(rank === 0 ? { report: (record, persist) => metrics.publish(record, persist), onStart: (request) => (stop = request) } : {}),
       }).catch((error: unknown) => {
         failure.abort(error); // the other ranks would wait for this one until their timeout
