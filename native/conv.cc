@@ -157,6 +157,7 @@ void conv2d_backprop_input(const ConvGeometry& g, const float* dy, const float* 
   const int64_t input_floats = g.n * g.h * g.w * g.ci;
   if (input_floats == 0) return;
   const bool pointwise = is_pointwise(g);
+  if (Q > 0 && g.co > 0 && !pointwise && conv2d_direct_backprop_input(g, dy, w, dx)) return;
   if (!pointwise || g.co == 0) std::fill(dx, dx + input_floats, 0.0f);
   if (Q == 0 || g.co == 0) return;
   const int64_t rows = chunk_rows(g);

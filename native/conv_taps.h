@@ -61,6 +61,12 @@ constexpr int64_t kDirectMaxChannels = 32;
 void conv2d_direct_forward(const ConvGeometry& g, const float* x, const float* w, const float* bias, bool relu, float* y);
 void conv2d_direct_backprop_filter(const ConvGeometry& g, const float* x, const float* dy, float* dw);
 
+// conv2d_backprop_input of a stride-1 convolution with at most kDirectMaxChannels input channels
+// and padding of at most dilation * (filter - 1) before the first row and column, as a direct
+// forward convolution of dy with the flipped filter (conv_direct_input.cc); false (nothing
+// written) where the geometry does not qualify.
+bool conv2d_direct_backprop_input(const ConvGeometry& g, const float* dy, const float* w, float* dx);
+
 }  // namespace loom
 
 #endif  // LOOM_NATIVE_CONV_TAPS_H_

@@ -8,6 +8,8 @@ export type { PeakGflops } from './peak.js';
 export { registerWasmKernels } from './kernels/index.js';
 export type { KernelReplacement } from './kernels/index.js';
 export { dense } from './ops/dense.js';
+export { affineNorm } from './ops/affine-norm.js';
+export type { AffineNormOptions } from './ops/affine-norm.js';
 export { readInto } from './read-into.js';
 export type { DenseActivation } from './ops/dense.js';
 export { softmaxCrossEntropyLoss } from './ops/softmax-cross-entropy.js';

@@ -88,6 +88,17 @@ export interface NativeBinding {
   rowAverage(inputs: readonly Float32Array[], out: Float32Array): void;
   /** Absent from builds that predate native/peak.cc; loading does not require it (only benches use it). */
   peakFma?(iterations: number, kernel: string): number;
+  /** Absent from builds that predate native/norm.cc; loading does not require them (the composed ops run instead). */
+  affineNorm?(
+    memory: ArrayBuffer | ArrayBufferView, xOffset: number, gainOffset: number, biasOffset: number, residualOffset: number,
+    yOffset: number, meanOffset: number, rstdOffset: number, samples: number, positions: number, channels: number, groups: number,
+    eps: number, relu: boolean,
+  ): void;
+  affineNormGrad?(
+    memory: ArrayBuffer | ArrayBufferView, dyOffset: number, xOffset: number, meanOffset: number, rstdOffset: number,
+    gainOffset: number, yOffset: number, dxOffset: number, dgainOffset: number, dbiasOffset: number, dzOffset: number,
+    samples: number, positions: number, channels: number, groups: number,
+  ): void;
   info(): { kernel: NativeKernelName; simd: string; available: NativeKernelName[] };
   setKernel(name: string): NativeKernelName;
 }
@@ -121,6 +132,19 @@ function geometryArgs(g: ConvGeometry): number[] {
     g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels, g.filterHeight, g.filterWidth,
     g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
   ];
+}
+
+/**
+ * The layout of a group (or layer) normalisation: x is [samples, positions, channels] row-major,
+ * the channels split into `groups` contiguous groups; statistics per (sample, group) over the
+ * positions x channels of the group (NHWC GroupNorm: positions = H*W; LayerNorm: positions = 1,
+ * groups = 1). Gain and bias hold one value per channel.
+ */
+export interface NormShape {
+  readonly samples: number;
+  readonly positions: number;
+  readonly channels: number;
+  readonly groups: number;
 }
 
 /** A 2-D pooling window walk over NHWC tensors: window (oy, ox) covers rows oy*strideH - padTop + [0, FH). */
@@ -214,6 +238,25 @@ export interface NativeKernels {
    * floating-point operations done, for the caller to time. Null in an addon built before it.
    */
   readonly peakFma: ((iterations: number, kernel: NativeKernelName) => number) | null;
+  /**
+   * GroupNorm / LayerNorm forward (native/norm.cc; Wu & He 2018): y = act(xhat * gain + bias [+ residual]),
+   * act ReLU when `relu`; writes mean and rstd ([samples, groups]) for the backward. Byte offsets.
+   * Null in an addon built before it.
+   */
+  readonly affineNorm:
+    | ((memory: NativeMemory, s: NormShape, o: {
+      x: number; gain: number; bias: number; residual?: number; y: number; mean: number; rstd: number; eps: number; relu: boolean;
+    }) => void)
+    | null;
+  /**
+   * Its backward: with `y` the ReLU's mask is applied to dy first (and stored to `dz` when given:
+   * the residual's gradient); then dx, dgain, dbias. Byte offsets. Null in an addon built before it.
+   */
+  readonly affineNormGrad:
+    | ((memory: NativeMemory, s: NormShape, o: {
+      dy: number; x: number; mean: number; rstd: number; gain: number; y?: number; dx: number; dgain: number; dbias: number; dz?: number;
+    }) => void)
+    | null;
   /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
   setKernel(name: NativeKernelName): NativeKernelName;
   /** The binding itself: positional arguments, no defaults. */
@@ -274,6 +317,8 @@ function asBindingMemory(memory: NativeMemory): ArrayBuffer | ArrayBufferView {
 
 function wrap(binding: NativeBinding, path: string): NativeKernels {
   const current = () => binding.info();
+  const norm = binding.affineNorm?.bind(binding);
+  const normGrad = binding.affineNormGrad?.bind(binding);
   return {
     get kernel() {
       return current().kernel;
@@ -311,6 +356,16 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     weiszfeldStep: (inputs, weights, z, squared) => binding.weiszfeldStep(inputs, weights, z, squared),
     rowAverage: (inputs, out) => binding.rowAverage(inputs, out),
     peakFma: binding.peakFma?.bind(binding) ?? null,
+    affineNorm: norm === undefined ? null : (memory, s, o) =>
+      norm(
+        asBindingMemory(memory), o.x, o.gain, o.bias, o.residual ?? -1, o.y, o.mean, o.rstd,
+        s.samples, s.positions, s.channels, s.groups, o.eps, o.relu,
+      ),
+    affineNormGrad: normGrad === undefined ? null : (memory, s, o) =>
+      normGrad(
+        asBindingMemory(memory), o.dy, o.x, o.mean, o.rstd, o.gain, o.y ?? -1, o.dx, o.dgain, o.dbias, o.dz ?? -1,
+        s.samples, s.positions, s.channels, s.groups,
+      ),
     sgemm(o: SgemmOptions): void {
       const transA = o.transA ?? false;
       const transB = o.transB ?? false;

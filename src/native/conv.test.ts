@@ -1,7 +1,9 @@
 /**
  * The native convolutions against a float64 reference: forward (with and without bias and ReLU),
  * input gradient and filter gradient, over geometries that take both paths (direct for <= 32
- * output channels, im2col + GEMM above), odd sizes, strides, dilations, padding on every side,
+ * output channels, im2col + GEMM above; the input gradient of a stride-1 convolution with <= 32
+ * input channels as a direct convolution of dy with the flipped filter, or by GEMM where its
+ * padding exceeds the filter's reach), odd sizes, strides, dilations, padding on every side,
  * 1x1 pointwise, a batch of 1 and empty tensors; bytes outside the output stay untouched; then
  * argument validation. Skipped, with the loader's reason, where the addon is not built.
  */
@@ -97,6 +99,8 @@ const CASES: Spec[] = [
   { n: 1, h: 5, w: 4, ci: 257, co: 2, fh: 2, fw: 2, s: [3, 3] },                 // long patch rows
   { n: 2, h: 6, w: 6, ci: 3, co: 4, fh: 7, fw: 7, pad: [3, 3, 3, 3] },           // filter larger than the input
   { n: 0, h: 5, w: 5, ci: 2, co: 3, fh: 3, fw: 3 },                             // empty batch
+  { n: 2, h: 12, w: 10, ci: 16, co: 16, fh: 3, fw: 3, pad: [1, 1, 1, 1] },       // ResNet block: direct input gradient
+  { n: 1, h: 5, w: 6, ci: 3, co: 4, fh: 2, fw: 2, pad: [2, 0, 0, 2] },           // padding past the filter: input gradient by GEMM
 ];
 
 describe.skipIf(native === null)('native conv2d kernels', () => {

@@ -16,6 +16,7 @@ import { maxPoolGradKernel } from './max-pool-grad.js';
 import { powKernel } from './pow.js';
 import { installWasmKernel, type KernelReplacement, type LoomWasmKernel } from './registry.js';
 import { installReluGradient, reluGradKernel } from './relu-grad.js';
+import { affineNormGradKernel, affineNormKernel, installAffineNormGradient } from '../ops/affine-norm.js';
 import { denseGradKernel, denseKernel, installDenseGradient } from '../ops/dense.js';
 import {
   installSoftmaxCrossEntropyGradient, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
@@ -52,6 +53,8 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
   denseGradKernel,
   softmaxCrossEntropyKernel,
   softmaxCrossEntropyGradKernel,
+  affineNormKernel,
+  affineNormGradKernel,
   cpuFallbackKernel('Einsum', 'missing on wasm'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropInput', 'missing on wasm (depthwise conv gradient)'),
   cpuFallbackKernel('DepthwiseConv2dNativeBackpropFilter', 'missing on wasm (depthwise conv gradient)'),
@@ -61,5 +64,6 @@ export const WASM_KERNELS: readonly LoomWasmKernel[] = [
 export function registerWasmKernels(): KernelReplacement[] {
   installDenseGradient();
   installSoftmaxCrossEntropyGradient();
+  installAffineNormGradient();
   return [...WASM_KERNELS.map(installWasmKernel), installReluGradient()];
 }

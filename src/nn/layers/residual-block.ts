@@ -38,6 +38,16 @@ function conv(x: tf.Tensor, w: tf.Tensor, stride: number): tf.Tensor {
   return tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, (k - 1) / 2);
 }
 
+/**
+ * act(GroupNorm(x) [+ residual]): with ReLU, the residual add and the ReLU are fused into the
+ * norm (one native kernel each way on wasm); other activations run after it.
+ */
+function normAct(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, o: ConvNormOptions, residual?: tf.Tensor): tf.Tensor {
+  if (o.activation === 'relu') return groupNorm(x, gain, bias, o.groups, { relu: true, ...(residual ? { residual } : {}) });
+  const y = groupNorm(x, gain, bias, o.groups);
+  return activate(residual ? tf.add(y, residual) : y, o.activation);
+}
+
 /** Stem: conv3x3 (no bias) -> GroupNorm -> activation. */
 export function convNorm(o: ConvNormOptions): LayerDef {
   return (inputShape) => {
@@ -49,8 +59,7 @@ export function convNorm(o: ConvNormOptions): LayerDef {
       outputShape: [h, w, o.filters],
       params: [convSpec('conv.weight', 3, inC, o.filters), ...normSpecs('norm', o.filters)],
       forwardFlops: 2 * h * w * o.filters * 9 * inC,
-      apply: (p, x) =>
-        activate(groupNorm(conv(x, p['conv.weight'], 1), p['norm.weight'], p['norm.bias'], o.groups), o.activation),
+      apply: (p, x) => normAct(conv(x, p['conv.weight'], 1), p['norm.weight'], p['norm.bias'], o),
     };
     return layer;
   };
@@ -83,13 +92,11 @@ export function residualBlock(o: ResidualBlockOptions): LayerDef {
       params,
       forwardFlops: 2 * pixels * f * (9 * inC + 9 * f + (project ? inC : 0)),
       apply(p, x) {
-        let y = conv(x, p['conv1.weight'], o.stride);
-        y = activate(groupNorm(y, p['norm1.weight'], p['norm1.bias'], o.groups), o.activation);
-        y = groupNorm(conv(y, p['conv2.weight'], 1), p['norm2.weight'], p['norm2.bias'], o.groups);
+        const y = normAct(conv(x, p['conv1.weight'], o.stride), p['norm1.weight'], p['norm1.bias'], o);
         const shortcut = project
           ? groupNorm(conv(x, p['proj.weight'], o.stride), p['proj_norm.weight'], p['proj_norm.bias'], o.groups)
           : x;
-        return activate(tf.add(y, shortcut), o.activation);
+        return normAct(conv(y, p['conv2.weight'], 1), p['norm2.weight'], p['norm2.bias'], o, shortcut);
       },
     };
     return layer;
