@@ -36,13 +36,13 @@ describe('loom grid', () => {
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/blobs-strategies: 4 cells x 1 seeds = 4 runs, 2 at a time/);
-    expect(first.stdout).toMatch(/\| cell \| seeds \| final test accuracy \| steps to 0\.5 \| sim s to 0\.5 \| MB sent to 0\.5 \|/);
+    expect(first.stdout).toMatch(/\| cell \| seeds \| final test accuracy \| sim s total \| MB sent total \| steps to 0\.5 \| sim s to 0\.5 \| MB sent to 0\.5 \|/);
     for (const name of ['results.json', 'summary.csv', 'report.md', 'report.html', 'accuracy-by-step.svg', 'accuracy-by-seconds.svg', 'accuracy-by-bytes.svg']) {
       expect(existsSync(join(out, name)), name).toBe(true);
     }
     expect(readdirSync(join(out, 'cells')).sort()).toEqual(['ddp_workers=2__s1.json', 'ddp_workers=4__s1.json', 'local-sgd_workers=2__s1.json', 'local-sgd_workers=4__s1.json']);
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('cell,seeds,final_accuracy_mean,diverged,target,reached,steps_to_target,sim_seconds_to_target,bytes_to_target');
+    expect(csv[0]).toBe('cell,seeds,final_accuracy_mean,diverged,sim_seconds_total,bytes_total,target,reached,steps_to_target,sim_seconds_to_target,bytes_to_target');
     expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(['ddp workers=2', 'ddp workers=4', 'local-sgd workers=2', 'local-sgd workers=4']);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { cell: string; accuracy: number; simulated: boolean; curve: { step: number; bytesSent: number; seconds: number }[] }[];
     for (const r of results) {
