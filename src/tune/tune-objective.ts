@@ -38,8 +38,6 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
   const base = typeof objective.config === 'string' ? readConfigFile(resolve(baseDir, objective.config)) : objective.config;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new LoomError(`objective.config: expected a training config (a mapping); got ${typeof base}`);
   const checkpointDir = objective.checkpoints ?? join('runs', 'tune', file.name);
-  // Refused now, in one line, rather than by the first trial's run.
-  ensureWritableDir(checkpointDir, 'tune checkpoint directory');
   const training = new TrainingObjective({
     spec: objective,
     base: base as Record<string, unknown>,
@@ -47,6 +45,9 @@ export function readyObjective(file: TuneFile, scheduler: Scheduler | undefined,
     maxBudget: scheduler ? scheduler.maxBudget : null,
     checkpointDir,
   });
+  // Refused now, in one line, rather than by the first trial's run; after the base config is known
+  // valid, so a refused config leaves no directory behind.
+  ensureWritableDir(checkpointDir, 'tune checkpoint directory');
   const data = training.baseData;
   if (data.name !== 'text') {
     // Loaded here once: a validation split the training set cannot spare is refused before any
