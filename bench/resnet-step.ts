@@ -12,8 +12,7 @@ import { parseArgs } from 'node:util';
 import { initBackend, tf } from '../src/compute/index.js';
 import { nativeStatus } from '../src/native/index.js';
 import { createModel } from '../src/nn/index.js';
-import { createOptimizer } from '../src/optim/index.js';
-import { Rng } from '../src/util/rng.js';
+import { randomImageBatch, timeSteps, trainStep } from './lib/train-step.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,24 +30,13 @@ const steps = Number(values.steps);
 
 await initBackend({ backend: 'wasm' });
 const model = createModel({ type: 'resnet' }, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
-const rng = new Rng(0);
-const batch = {
-  inputs: Float32Array.from({ length: batchSize * 784 }, () => rng.normal()),
-  targets: Int32Array.from({ length: batchSize }, () => rng.int(10)),
-  size: batchSize,
-};
-const grad = new Float32Array(model.params.length);
-const optimizer = createOptimizer({ type: 'sgd', momentum: 0.9 }, { length: model.params.length });
-let loss = 0;
+const training = trainStep(model, randomImageBatch(batchSize, [28, 28, 1], 10), { type: 'sgd', momentum: 0.9 }, 0.01);
+const timed = timeSteps(training, Number(values.warmup), steps);
+const { msPerStep } = timed;
+let loss = timed.loss;
 const step = (): void => {
-  loss = model.lossAndGrad(batch, grad);
-  optimizer.step(model.params, grad, 0.01);
+  loss = training.step();
 };
-
-for (let i = 0; i < Number(values.warmup); i++) step();
-const started = performance.now();
-for (let i = 0; i < steps; i++) step();
-const msPerStep = (performance.now() - started) / steps;
 
 if (values.profile) {
   const byKernel = new Map<string, { ms: number; calls: number }>();
