@@ -5,6 +5,8 @@
  * consensus distance through it at an event of the world's clock (when no model is mid-change),
  * where a real run could only evaluate one rank's own model without stopping everyone.
  */
+import { squaredDistance } from './consensus.js';
+
 export class WorldView {
   private readonly models: (Float32Array | undefined)[];
 
@@ -29,7 +31,7 @@ export class WorldView {
     for (const x of models) for (let e = 0; e < mean.length; e++) mean[e]! += x![e]!;
     for (let e = 0; e < mean.length; e++) mean[e]! /= n;
     let squared = 0;
-    for (const x of models) for (let e = 0; e < mean.length; e++) squared += (x![e]! - mean[e]!) ** 2;
+    for (const x of models) squared += squaredDistance(x!, mean);
     return { consensusDistance: squared / n };
   }
 }

@@ -24,6 +24,7 @@ import { StepKit, yieldToEventLoop } from '../../train/step-kit.js';
 import { publishEvaluation, runResult, type TrainResult } from '../../train/trainer.js';
 import { LoomError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
+import { consensusDistance } from '../consensus.js';
 import { HeldModel } from '../held-model.js';
 import { gatherRankStates } from '../rank-states.js';
 import { transferOptions, type RankContext } from '../strategy.js';
@@ -276,12 +277,9 @@ class AdpsgdRank {
     const mean = Float32Array.from(params);
     const sums = new Float64Array([this.progress.count(this.ctx.rank) - this.kit.startStep, 0]);
     await Promise.all([comm.allReduce(mean, { op: 'mean', ...this.limits() }), comm.allReduce(sums, { op: 'sum', ...this.limits() })]);
-    let squared = 0;
-    for (let e = 0; e < params.length; e++) squared += (params[e]! - mean[e]!) ** 2;
-    const distance = new Float64Array([squared]);
-    await comm.allReduce(distance, { op: 'sum', ...this.limits() });
+    const distance = await consensusDistance(comm, params, mean, this.limits());
     params.set(mean);
-    return { step: this.kit.startStep + Math.round(sums[0]! / this.size), consensusDistance: distance[0]! / this.size };
+    return { step: this.kit.startStep + Math.round(sums[0]! / this.size), consensusDistance: distance };
   }
 
   private limits(): { timeoutMs: number; signal?: AbortSignal } {

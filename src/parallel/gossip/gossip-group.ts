@@ -14,6 +14,7 @@ import type { Communicator } from '../../comm/index.js';
 import type { RankState } from '../../train/checkpoint.js';
 import type { StepMoment } from '../../train/worker-group.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
+import { consensusDistance } from '../consensus.js';
 import { HeldModel } from '../held-model.js';
 import { gatherRankStates } from '../rank-states.js';
 
@@ -40,7 +41,6 @@ export class GossipGroup extends CommGroup {
   private readonly mean: Float32Array;
   /** [w z, w] of a weighted average, allocated on first use. */
   private weighted: Float32Array | undefined;
-  private readonly distance = new Float32Array(1);
   private consensusDistance: number | undefined;
   /** This rank's own model while the average stands in for it during an evaluation. */
   private readonly held = new HeldModel();
@@ -95,11 +95,7 @@ export class GossipGroup extends CommGroup {
       const total = sums[params.length]!;
       for (let e = 0; e < params.length; e++) mean[e] = sums[e]! / total;
     }
-    let squared = 0;
-    for (let e = 0; e < mean.length; e++) squared += (params[e]! - mean[e]!) ** 2;
-    this.distance[0] = squared;
-    await this.comm.allReduce(this.distance, { op: 'sum', ...limits });
-    this.consensusDistance = this.distance[0]! / this.size;
+    this.consensusDistance = await consensusDistance(this.comm, params, mean, limits);
     params.set(mean);
   }
 }
