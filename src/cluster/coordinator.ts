@@ -42,6 +42,8 @@ interface Suspect {
   peer: WorkerPeer;
   cause: string;
   lost: boolean;
+  /** Its job failed only because a peer left: it is not blamed while a rank failed of its own accord. */
+  peerGone: boolean;
 }
 
 export class Coordinator extends EventEmitter<CoordinatorEvents> {
@@ -212,7 +214,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
         this.maybeFinish();
         return;
       case 'job-failed':
-        if (current) this.suspect(peer, `its job failed: ${message.message}`, false);
+        if (current) this.suspect(peer, `its job failed: ${message.message}`, false, message.peerGone === true);
         return;
       case 'rejoin':
         if (this.phase !== 'restarting' || message.generation !== this.generation || !this.survivors.includes(peer)) return;
@@ -265,7 +267,7 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /** A sign that `peer` failed; judged after the grace period (or at once while restarting). */
-  private suspect(peer: WorkerPeer, cause: string, lost: boolean): void {
+  private suspect(peer: WorkerPeer, cause: string, lost: boolean, peerGone = false): void {
     if (this.failed.has(peer)) return;
     if (this.phase === 'restarting') {
       // A survivor's job fails once the others abort theirs (its collective loses its peers): that
@@ -282,8 +284,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
     }
     if (this.phase !== 'failing') return;
     const known = this.suspects.find((suspect) => suspect.peer === peer);
-    if (!known) this.suspects.push({ peer, cause, lost });
-    else if (lost && !known.lost) Object.assign(known, { cause, lost });
+    if (!known) this.suspects.push({ peer, cause, lost, peerGone });
+    else if (lost && !known.lost) Object.assign(known, { cause, lost, peerGone: false });
     if (lost) peer.connection.destroy(cause);
   }
 
@@ -297,7 +299,8 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
       this.later(this.options.failureGraceMs * 4, () => this.judgeFailure());
       return;
     }
-    const culprits = lost.length > 0 ? lost : this.suspects;
+    const ownAccord = this.suspects.filter((suspect) => !suspect.peerGone);
+    const culprits = lost.length > 0 ? lost : ownAccord.length > 0 ? ownAccord : this.suspects;
     const records = culprits.map(({ peer, cause }) => this.declareFailed(peer, cause));
     const primary = records[0].message;
     const survivors = this.members.filter((peer) => !this.failed.has(peer) && !peer.connection.isClosed);

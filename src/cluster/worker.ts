@@ -9,7 +9,7 @@
 import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { connectTcpTransport, listenTcp, parseAddress, type TcpListener, type TcpTransport } from '../comm/index.js';
-import { LoomError, showValue } from '../util/errors.js';
+import { isPeerGone, LoomError, showValue } from '../util/errors.js';
 import { coordinatorProof, MIN_TOKEN_BYTES, newNonce, PRE_AUTH_MAX_FRAME_BYTES, proofsMatch, workerProof } from './auth.js';
 import { ControlConnection } from './control/connection.js';
 import { parseCoordinatorMessage, type CoordinatorMessage, type Received } from './control/messages.js';
@@ -197,8 +197,8 @@ class JoinedWorker {
     const controller = new AbortController();
     const generation: Generation = { generation: start.generation, controller, stop: new AbortController(), transport: null, settled: Promise.resolve() };
     const { signal } = controller;
-    const fail = (problem: string): void => {
-      if (!signal.aborted) this.connection.send({ type: 'job-failed', generation: start.generation, message: problem.slice(0, 4000) });
+    const fail = (problem: string, peerGone = false): void => {
+      if (!signal.aborted) this.connection.send({ type: 'job-failed', generation: start.generation, message: problem.slice(0, 4000), peerGone });
     };
     generation.settled = (async () => {
       const listener = this.listener;
@@ -230,7 +230,7 @@ class JoinedWorker {
       try {
         result = await this.options.job(context);
       } catch (error) {
-        return fail(error instanceof Error ? error.message : String(error));
+        return fail(error instanceof Error ? error.message : String(error), isPeerGone(error));
       }
       if (signal.aborted) return;
       try {

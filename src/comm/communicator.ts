@@ -239,14 +239,14 @@ export class Communicator {
     const traffic = this.stats.recorder(name);
     const ctx = new OpContext(name, this.transport, tag, controller.signal, traffic, this.clock);
     let interruption: LoomError | null = null;
-    const interrupt = (describe: string): void => {
+    const interrupt = (describe: string, cause?: unknown): void => {
       if (interruption) return;
       const waits = ctx.describeWaits();
-      interruption = new LoomError(`${name} on rank ${this.rank} ${describe}${waits ? ` waiting for ${waits}` : ''}`);
+      interruption = new LoomError(`${name} on rank ${this.rank} ${describe}${waits ? ` waiting for ${waits}` : ''}`, cause === undefined ? undefined : { cause });
       controller.abort(interruption);
     };
     const timer = setTimeout(() => interrupt(`timed out after ${timeoutMs} ms`), timeoutMs);
-    const onCancel = (): void => interrupt(`was cancelled${reasonText(options.signal?.reason)}`);
+    const onCancel = (): void => interrupt(`was cancelled${reasonText(options.signal?.reason)}`, options.signal?.reason);
     options.signal?.addEventListener('abort', onCancel, { once: true });
     if (options.signal?.aborted) onCancel();
     const started = this.clock();

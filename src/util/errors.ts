@@ -9,6 +9,27 @@ export class LoomError extends Error {
   }
 }
 
+/**
+ * A peer closed its end (it failed or finished first): what a rank sees when another rank's failure
+ * reaches it. Launchers report such a failure only when no rank failed of its own accord.
+ */
+export class PeerGoneError extends LoomError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PeerGoneError';
+  }
+}
+
+/** Whether `error`, or an error in its chain of causes, is a PeerGoneError (by name: it may have crossed a thread). */
+export function isPeerGone(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 16 && current instanceof Error; depth++) {
+    if (current.name === 'PeerGoneError') return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /** Short, single-line rendering of a user-supplied value for error messages. */
 export function showValue(value: unknown): string {
   let text: string;

@@ -44,7 +44,8 @@ const workerSchemas = {
   report: z.object({ type: z.literal('report'), generation: count, record: z.unknown() }),
   checkpoint: z.object({ type: z.literal('checkpoint'), generation: count, id: count, step: z.number().finite() }),
   done: z.object({ type: z.literal('done'), generation: count, result: z.unknown() }),
-  'job-failed': z.object({ type: z.literal('job-failed'), generation: count, message: text(4000) }),
+  // peerGone: the job failed because a peer left (a consequence of that peer's failure).
+  'job-failed': z.object({ type: z.literal('job-failed'), generation: count, message: text(4000), peerGone: z.boolean().optional() }),
   goodbye: z.object({ type: z.literal('goodbye') }),
 };
 

@@ -93,4 +93,10 @@ export function defineCollectiveSuite(createHarness: () => WorldHarness | Promis
     expect(rank0[2]).toMatch(/^LoomError: barrier on rank 0: communicator unusable after an earlier failure/);
     expect(rank0[3]).toMatch(/^LoomError: recv on rank 0 was cancelled: stop requested waiting for rank 2 \(recv of 16 bytes\)$/);
   });
+
+  it('a rank whose peer closed fails as a consequence (PeerGoneError), and a world reports the root cause', async () => {
+    expect(await harness.run<boolean>(3, 'runRootCauseScenario', { delayMs: 0, rethrow: false })).toEqual([true, true, true]);
+    // The others' consequential failures arrive first; the root cause 300 ms later is what the world reports.
+    await expect(harness.run(3, 'runRootCauseScenario', { delayMs: 300, rethrow: true })).rejects.toThrow(/root cause on rank 2/);
+  });
 }

@@ -9,7 +9,7 @@ import { createVirtualTransports } from '../transports/virtual/virtual-transport
 import type { Transport } from '../transport.js';
 import * as programs from './rank-program.js';
 
-export type ProgramName = 'runCollectiveCases' | 'runTypedCases' | 'runTimeoutScenario';
+export type ProgramName = 'runCollectiveCases' | 'runTypedCases' | 'runTimeoutScenario' | 'runRootCauseScenario';
 
 export interface WorldHarness {
   readonly name: string;

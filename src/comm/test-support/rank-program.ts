@@ -2,6 +2,7 @@
  * The program every rank runs in the shared suite, whatever the transport: in-process for
  * virtual and TCP, inside each worker thread for threads (ThreadPool imports this module).
  */
+import { isPeerGone } from '../../util/errors.js';
 import { Communicator } from '../communicator.js';
 import type { Transport } from '../transport.js';
 import { runCase, type CollectiveCase } from './collective-cases.js';
@@ -63,4 +64,27 @@ export async function runTimeoutScenario(transport: Transport, run: { timeoutMs:
   // Stay up until rank 0 is done: a rank that closes its transport early would fail rank 0's sends instead.
   await new Promise((resolve) => setTimeout(resolve, run.timeoutMs * 2));
   return messages;
+}
+
+/**
+ * A root cause that arrives late: the last rank closes its transport, waits `delayMs` and then
+ * fails with "root cause on rank N" (with `rethrow`); the others fail at once on a recv from it and
+ * rethrow (`rethrow`) or return whether their failure reads as a consequence (isPeerGone).
+ */
+export async function runRootCauseScenario(transport: Transport, run: { delayMs: number; rethrow: boolean }): Promise<boolean> {
+  const comm = new Communicator(transport, { timeoutMs: 20_000 });
+  const last = comm.size - 1;
+  if (comm.rank === last) {
+    await transport.close();
+    await new Promise((resolve) => setTimeout(resolve, run.delayMs));
+    if (run.rethrow) throw new Error(`root cause on rank ${last}`);
+    return true;
+  }
+  try {
+    await comm.recv(last, new Float32Array(4));
+  } catch (error) {
+    if (run.rethrow) throw error;
+    return isPeerGone(error);
+  }
+  return false;
 }

@@ -9,7 +9,8 @@
  * simulation is deterministic and ranks are not skewed by running one after another on one core.
  */
 import { alphaBetaCost, hierarchicalCost, VirtualWorld, type LinkModel, type MessageCost } from '../../comm/index.js';
-import { LoomError } from '../../util/errors.js';
+import { LoomError, PeerGoneError } from '../../util/errors.js';
+import { allOrRootFailure } from '../../util/root-failure.js';
 import { initBackend } from '../../compute/index.js';
 import type { DistributedConfig } from '../../config/schema.js';
 import { loadDataset, type DatasetSplit } from '../../data/index.js';
@@ -37,6 +38,9 @@ export function networkMessageCost(network: DistributedConfig['network']): Messa
   return hierarchicalCost(network.ranksPerNode, intra, networkCost(network.interNode));
 }
 
+/** How long a consequential failure waits for the failure that caused it (ranks share one thread: it comes soon). */
+const ROOT_CAUSE_GRACE_MS = 2_000;
+
 export async function trainVirtual(options: DriverOptions): Promise<TrainResult[]> {
   const { config, metrics } = options;
   const size = worldSize(config);
@@ -61,12 +65,12 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
         computeSeconds,
         world: view,
         ...(rank === 0 ? { report: (record, persist) => metrics.publish(record, persist), onStart: (request) => (stop = request) } : {}),
-      }).catch((error: unknown) => {
-        failure.abort(error); // the other ranks would wait for this one until their timeout
-        throw error;
       }),
     );
-    return await Promise.all(ranks);
+    // On the first failure abort the others (they would wait for the failed rank until their timeout).
+    // The abort's reason is a PeerGoneError, so their failures read as consequences of this one.
+    const abortOthers = (error: unknown): void => failure.abort(new PeerGoneError(`another rank failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    return await allOrRootFailure(ranks, ROOT_CAUSE_GRACE_MS, abortOthers);
   } finally {
     options.stopSignal?.removeEventListener('abort', onStop);
   }

@@ -8,7 +8,7 @@
  * fails this connection only: the socket is destroyed and receives from this peer reject.
  */
 import type { Socket } from 'node:net';
-import { LoomError } from '../../../util/errors.js';
+import { LoomError, PeerGoneError } from '../../../util/errors.js';
 import { abortError, type Inbox, type MessageSink } from '../inbox.js';
 import { encodeFrameHeader, FIRST_FRAME, FrameKind, LAST_FRAME, WHOLE_MESSAGE, type FrameHeader } from './frame.js';
 import { FrameReader } from './frame-reader.js';
@@ -266,7 +266,9 @@ export class TcpLink {
   private fail(problem: string, cause?: unknown): void {
     if (this.failure) return;
     const quiet = problem === 'connection closed locally' || problem === 'peer closed the connection';
-    this.failure = new LoomError(`rank ${this.options.localRank}: connection with ${this.name} failed: ${problem}`, { cause });
+    // A connection that closed (cleanly or inside a frame) most often means the peer failed first.
+    const Failure = problem === 'peer closed the connection' || problem.startsWith('connection closed in the middle') ? PeerGoneError : LoomError;
+    this.failure = new Failure(`rank ${this.options.localRank}: connection with ${this.name} failed: ${problem}`, { cause });
     this.socket.destroy();
     this.wake();
     this.incoming?.sink?.fail(this.failure);

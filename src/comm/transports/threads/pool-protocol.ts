@@ -20,4 +20,4 @@ export interface RunRequest {
 export type RunReply =
   | { id: number; event: unknown }
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; stack: string } };
+  | { id: number; ok: false; error: { name: string; message: string; stack: string; peerGone: boolean } };

@@ -8,11 +8,15 @@
  * compiled dist/ they load worker-main.js directly.
  */
 import type { Worker } from 'node:worker_threads';
-import { LoomError } from '../../../util/errors.js';
+import { LoomError, PeerGoneError } from '../../../util/errors.js';
+import { allOrRootFailure } from '../../../util/root-failure.js';
 import { isTypeScriptModule, startModuleWorker } from '../../../util/module-worker.js';
 import { siblingModule } from '../../../util/module-url.js';
 import { createThreadsDescriptor, type ThreadsWorldOptions } from './descriptor.js';
 import type { RunReply, RunRequest } from './pool-protocol.js';
+
+/** How long a rank that failed because another left waits for that other's own failure to arrive. */
+const ROOT_CAUSE_GRACE_MS = 2_000;
 
 export interface ProgramRef {
   /** Module URL (file: URL or string) that exports the program. */
@@ -61,7 +65,7 @@ export class ThreadPool {
       });
     });
     try {
-      return (await Promise.all(runs)) as R[];
+      return (await allOrRootFailure(runs, ROOT_CAUSE_GRACE_MS)) as R[];
     } catch (error) {
       // The other ranks may wait forever for the failed one: replace them all.
       await Promise.all(Array.from({ length: size }, (_, rank) => this.discard(rank)));
@@ -97,7 +101,8 @@ export class ThreadPool {
       if (reply.ok) pending.resolve(reply.value);
       else {
         const cause = Object.assign(new Error(reply.error.message), { name: reply.error.name, stack: reply.error.stack });
-        pending.reject(new LoomError(`rank ${rank} failed: ${reply.error.message}`, { cause }));
+        const Failure = reply.error.peerGone ? PeerGoneError : LoomError;
+        pending.reject(new Failure(`rank ${rank} failed: ${reply.error.message}`, { cause }));
       }
     });
     worker.on('error', fail);

@@ -6,7 +6,7 @@
  * stay 4-byte aligned. The producer publishes in chunks, so the consumer reduces chunk k while
  * chunk k+1 is being written: large messages are pipelined without any per-message copy.
  */
-import { LoomError } from '../../../util/errors.js';
+import { LoomError, PeerGoneError } from '../../../util/errors.js';
 import type { MessageSink } from '../inbox.js';
 import { waitForChange, type WaitControl } from './wait.js';
 
@@ -57,7 +57,7 @@ class RingView {
   protected watching(control: WaitControl, otherEnd: number): WaitControl {
     return {
       ...control,
-      stopped: () => control.stopped() ?? ((Atomics.load(this.control, FLAGS) & otherEnd) !== 0 ? new LoomError(`rank ${this.peer} closed its threads transport`) : null),
+      stopped: () => control.stopped() ?? ((Atomics.load(this.control, FLAGS) & otherEnd) !== 0 ? new PeerGoneError(`rank ${this.peer} closed its threads transport`) : null),
     };
   }
 }

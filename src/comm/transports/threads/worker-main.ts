@@ -5,6 +5,7 @@
  * the next run until the pool terminates it.
  */
 import { parentPort } from 'node:worker_threads';
+import { isPeerGone } from '../../../util/errors.js';
 import { attachThreadsTransport } from './threads-transport.js';
 import type { RunRequest, RunReply, ThreadProgram } from './pool-protocol.js';
 
@@ -26,7 +27,8 @@ async function runOne(request: RunRequest): Promise<RunReply> {
     return { id: request.id, ok: true, value };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    return { id: request.id, ok: false, error: { name: e.name, message: e.message, stack: e.stack ?? '' } };
+    // peerGone: the failure only followed another rank's (the pool then reports that one).
+    return { id: request.id, ok: false, error: { name: e.name, message: e.message, stack: e.stack ?? '', peerGone: isPeerGone(e) } };
   } finally {
     await transport.close();
   }

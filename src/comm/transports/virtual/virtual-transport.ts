@@ -5,7 +5,7 @@
  * before their receive are copied and the send resolves at once; larger ones wait for the receive
  * (rendezvous), as on the other transports.
  */
-import { LoomError } from '../../../util/errors.js';
+import { LoomError, PeerGoneError } from '../../../util/errors.js';
 import { bytesOf, type Payload, type RecvOptions, type TransferOptions, type Transport } from '../../transport.js';
 import { abortError, Inbox } from '../inbox.js';
 import { checkPeer, checkTag } from '../checks.js';
@@ -88,7 +88,7 @@ export class VirtualWorld {
   }
 
   close(rank: number): void {
-    const error = new LoomError(`virtual rank ${rank} closed its transport`);
+    const error = new PeerGoneError(`virtual rank ${rank} closed its transport`);
     for (let peer = 0; peer < this.size; peer++) {
       this.inboxes[rank][peer].failAll(error);
       this.inboxes[peer][rank].failAll(error);
