@@ -3,8 +3,10 @@
  * reductions read them as float32, float64, int32, uint8, or 16-bit floats stored as Uint16Array
  * (the `dtype` option says which: 'f16' IEEE binary16 or 'bf16' bfloat16).
  */
+import type { HalfFormat } from '../util/half-float.js';
+
+export type { HalfFormat };
 export type CommArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array;
-export type HalfFormat = 'f16' | 'bf16';
 export const HALF_FORMATS: readonly HalfFormat[] = ['f16', 'bf16'];
 
 /**

@@ -7,7 +7,7 @@ export { Communicator, type CommunicatorOptions, type CreateCommunicatorOptions 
 export type { AllReduceAlgorithm, AllReduceOptions, CustomReduce, OpOptions, PointToPointOptions, ReduceOp, ReduceOptions } from './options.js';
 export { ALL_REDUCE_ALGORITHMS, DEFAULT_TIMEOUT_MS, REDUCE_OPS } from './options.js';
 export { HALF_FORMATS, type CommArray, type ElementArray, type HalfFormat } from './element-types.js';
-export { decodeHalf, encodeHalf } from './kernels/half-float.js';
+export { decodeHalf, encodeHalf } from '../util/half-float.js';
 export { CommStats, type CommStatsSnapshot, type TrafficStats } from './stats.js';
 export { chooseAllReduceAlgorithm, DEFAULT_COST_MODEL, predictAllReduceSeconds, type CostModel } from './cost-model.js';
 export type { CalibrationOptions } from './calibrate.js';

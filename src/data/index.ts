@@ -61,6 +61,7 @@ export { unigramCrossEntropy } from './unigram.js';
 export * from './partition/index.js';
 export {
   loadDataset,
+  sampleShape,
   DATASET_NAMES,
   type DatasetSpec,
   type FashionMnistSpec,

@@ -6,7 +6,7 @@
 import { LoomError, showValue } from '../util/errors.js';
 import type { DatasetSplit } from './dataset.js';
 import { holdOutSplit } from './hold-out.js';
-import { loadFashionMnist, loadFashionMnistSubset, type FashionMnistOptions, type LoadOptions } from './fashion-mnist.js';
+import { FASHION_MNIST_CLASS_NAMES, loadFashionMnist, loadFashionMnistSubset, type FashionMnistOptions, type LoadOptions } from './fashion-mnist.js';
 import { makeBlobs, makeLinearRegression, type BlobsOptions, type LinearRegressionOptions } from './synthetic.js';
 import { loadShippedText, loadText, makeTextDatasets, type TextDatasetOptions, type TextDatasetSplit } from './text.js';
 
@@ -44,6 +44,25 @@ export const DATASET_NAMES: readonly DatasetSpec['name'][] = [
   'linear',
   'text',
 ];
+
+/**
+ * One sample's input shape and the class count a spec implies, without reading any data (to build
+ * a model before the data is loaded, e.g. to check options against its tensors). Text's
+ * vocabulary is only known once the text is read: 2 stands in for its class count.
+ */
+export function sampleShape(spec: DatasetSpec): { inputShape: number[]; numClasses: number } {
+  switch (spec.name) {
+    case 'fashion-mnist':
+    case 'fashion-mnist-subset':
+      return { inputShape: [28, 28, 1], numClasses: FASHION_MNIST_CLASS_NAMES.length };
+    case 'blobs':
+      return { inputShape: [spec.dims], numClasses: spec.classes };
+    case 'linear':
+      return { inputShape: [spec.dims], numClasses: 0 };
+    case 'text':
+      return { inputShape: [spec.context], numClasses: 2 };
+  }
+}
 
 /**
  * Loads the dataset a spec names. For text, `test` is the validation split and both carry

@@ -17,7 +17,7 @@
 import { LoomError, showValue } from '../../util/errors.js';
 import { arrayName, HALF_FORMATS, type CommArray, type HalfFormat } from '../element-types.js';
 import { REDUCE_OPS, type CustomReduce, type ReduceOp } from '../options.js';
-import { decodeTable, encodeHalf } from './half-float.js';
+import { decodeTable, encodeHalf } from '../../util/half-float.js';
 
 export interface Reducer<T> {
   combine: (into: T, from: T) => void;

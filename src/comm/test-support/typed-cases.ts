@@ -6,7 +6,7 @@
  */
 import type { Communicator } from '../communicator.js';
 import type { CommArray, HalfFormat } from '../element-types.js';
-import { decodeHalf, encodeHalf } from '../kernels/half-float.js';
+import { decodeHalf, encodeHalf } from '../../util/half-float.js';
 import type { AllReduceAlgorithm, CustomReduce, ReduceOp } from '../options.js';
 import { segmentLength, segmentStart } from '../segments.js';
 

@@ -1,11 +1,10 @@
 /** The options of the parameter server strategy, and which ranks serve which range. */
 import { z } from 'zod';
-import type { DataConfig, LoomConfig } from '../../config/schema.js';
-import { FASHION_MNIST_CLASS_NAMES } from '../../data/fashion-mnist.js';
-import { createModel, type ModelShape } from '../../nn/index.js';
+import type { LoomConfig } from '../../config/schema.js';
 import type { Model } from '../../nn/model.js';
 import { LoomError } from '../../util/errors.js';
 import { createGradientCode, type GradientCode } from '../coding/gradient-code.js';
+import { modelOutline } from '../model-outline.js';
 import { workersOnly } from '../strategy.js';
 import { planShards, type Shard } from './shards.js';
 
@@ -69,48 +68,9 @@ const LAYER_WISE = new Set(['lars', 'lamb']);
 export function checkServersForOptimizer(options: PsOptions, config: LoomConfig): void {
   const type = config.optimizer.type;
   if (!LAYER_WISE.has(type) || options.servers === 1) return;
-  const tensors = tensorCount(config);
-  if (tensors !== null && options.servers > tensors) {
+  const tensors = modelOutline(config)?.segments.filter((s) => s.size > 0).length;
+  if (tensors !== undefined && options.servers > tensors) {
     throw new LoomError(`config key strategy.servers = ${options.servers} is invalid: optimizer ${type} updates whole tensors and the model has ${tensors}`);
-  }
-}
-
-const tensorCounts = new WeakMap<LoomConfig, number | null>();
-
-/**
- * The model's parameter tensors (those planShards can cut after: non-empty), without reading any
- * data: the model is built (its parameters initialised, no backend needed) for the input shape and
- * classes the config's data section implies. Text's vocabulary is only known once the text is
- * read; no model's tensor count depends on its class count, so a stand-in serves. Null when the
- * model cannot be built for that shape: the ranks report why, with the data loaded.
- */
-function tensorCount(config: LoomConfig): number | null {
-  if (tensorCounts.has(config)) return tensorCounts.get(config)!;
-  let count: number | null;
-  try {
-    const model = createModel(config.model, { ...dataShape(config.data), seed: config.seed });
-    count = model.segments.filter((s) => s.size > 0).length;
-    model.dispose();
-  } catch (error) {
-    if (!(error instanceof LoomError)) throw error;
-    count = null;
-  }
-  tensorCounts.set(config, count);
-  return count;
-}
-
-/** One sample's input shape and the class count the data section gives (data/registry's datasets). */
-function dataShape(data: DataConfig): Omit<ModelShape, 'seed'> {
-  switch (data.name) {
-    case 'fashion-mnist':
-    case 'fashion-mnist-subset':
-      return { inputShape: [28, 28, 1], numClasses: FASHION_MNIST_CLASS_NAMES.length };
-    case 'blobs':
-      return { inputShape: [data.dims], numClasses: data.classes };
-    case 'linear':
-      return { inputShape: [data.dims], numClasses: 0 };
-    case 'text':
-      return { inputShape: [data.context], numClasses: 2 }; // the vocabulary's size stands in
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HalfFormat } from '../element-types.js';
+import type { HalfFormat } from './half-float.js';
 import { decodeHalf, encodeHalf } from './half-float.js';
 
 /** A second, independent decoder: the bits laid into a float64 (f16) or a float32 (bf16) by DataView. */

@@ -8,7 +8,8 @@
  * Decoded values are exact in float32, and the sum or product of two of them is exact in a JS
  * number (float64), so "decode, reduce, encode" is one correct rounding per step.
  */
-import type { HalfFormat } from '../element-types.js';
+/** Which 16-bit float a Uint16Array holds. */
+export type HalfFormat = 'f16' | 'bf16';
 
 interface Layout {
   fractionBits: number;
