@@ -13,8 +13,14 @@ import { robustGroup } from '../robust/robust-rank.js';
 import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
 import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
 import { CommGroup } from './comm-group.js';
+import { CompressedGroup } from '../compression/compressed-group.js';
+import { checkCompressionFor, compressionTarget } from '../compression/compression-check.js';
+import { compressionSchema } from '../../compress/index.js';
 
-const ddpOptions = z.strictObject({});
+const ddpOptions = z.strictObject({
+  /** Gradient compression (compress/): each rank's share is compressed before it is summed. */
+  compression: compressionSchema.optional(),
+});
 export type DdpOptions = z.infer<typeof ddpOptions>;
 
 export const ddpStrategy: Strategy<DdpOptions> = {
@@ -22,15 +28,17 @@ export const ddpStrategy: Strategy<DdpOptions> = {
   options: ddpOptions,
   robustAggregation: true,
   roles: workersOnly,
-  check: (_options, config: LoomConfig) => {
+  check: (options, config: LoomConfig) => {
     // A robust run's roles, rule and attack are checked here, before any worker starts.
     if (config.robust) planRobustRun(config);
+    if (options.compression) checkCompressionFor(options.compression, config);
   },
-  run: (ctx: RankContext) =>
-    runSynchronousRank(ctx, async (model, data) => {
+  run: (ctx: RankContext, ddp: DdpOptions) =>
+    runSynchronousRank(ctx, async (model, data, resumed) => {
       await startFromRankZero(ctx, model, false);
       const options = groupOptions(ctx, model);
       if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options);
+      if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed);
       return new CommGroup(ctx.comm, options);
     }),
 };

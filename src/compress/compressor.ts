@@ -1,0 +1,112 @@
+/**
+ * The Compressor seam. A compressor turns one rank's gradient contribution into an encoding that is
+ * cheaper to send, and back. Strategies (parallel/) decide how encodings travel; compressors know
+ * nothing of communication.
+ *
+ * The contract every compressor keeps:
+ * - `encode(input, step)` reads `input` (this rank's contribution; the ranks' contributions sum to
+ *   the quantity the strategy wants) and returns an Encoding whose parts are exactly what goes on
+ *   the wire: `payloadBytes` counts values, indices and metadata (scales, norms) byte for byte.
+ * - `decode(encoding, out)` overwrites `out` (the input's length) with the decoded vector.
+ * - aggregation 'sum': the element-wise sum of the ranks' parts (each part summed in its own
+ *   element type, `half` parts as IEEE half or bfloat16) decodes to the sum of the decoded
+ *   vectors: the encoding rides inside an all-reduce. Such an encoding's layout is the same on
+ *   every rank at a step (random-k draws the same indices everywhere).
+ * - aggregation 'gather': encodings are all-gathered and combined by `combine` (default: the sum
+ *   of the decoded vectors; a majority vote combines otherwise).
+ * - Randomness is drawn from `Rng.derive(seed, rank, step)`, so a step's encoding is a function of
+ *   (input, state, step): deterministic by seed and resumable without saving a generator.
+ * - State that carries across steps (error residuals, momentum, PowerSGD's Q) is saved and loaded
+ *   as one flat Float32Array so that a checkpoint resumes exactly.
+ */
+import type { ParamSegment } from '../nn/model.js';
+import { LoomError } from '../util/errors.js';
+
+/** An element array that can go on the wire. */
+export type WireArray = Float32Array | Int32Array | Uint8Array | Uint16Array;
+
+export interface WirePart {
+  readonly data: WireArray;
+  /** For Uint16Array parts: which 16-bit float they hold (sums are taken in that format). */
+  readonly half?: 'f16' | 'bf16';
+}
+
+export interface Encoding {
+  readonly parts: readonly WirePart[];
+}
+
+export type Aggregation = 'sum' | 'gather';
+
+/** What a compressor is built for: the vector it compresses, and who is compressing it. */
+export interface CompressionTarget {
+  /** Elements of the vector (e.g. the model's parameter count). */
+  readonly length: number;
+  /** The tensors inside the vector (PowerSGD compresses each matrix on its own). */
+  readonly segments: readonly Pick<ParamSegment, 'name' | 'offset' | 'shape' | 'size'>[];
+  readonly rank: number;
+  readonly size: number;
+  readonly seed: number;
+}
+
+export interface Compressor {
+  /** The method, as configured (e.g. "topk(0.01)+ef"). */
+  readonly name: string;
+  readonly aggregation: Aggregation;
+  encode(input: Float32Array, step: number): Encoding;
+  decode(encoding: Encoding, out: Float32Array): void;
+  /** 'gather' only: combines every rank's encoding (rank order) into `out`; default: sum of decodes. */
+  combine?(encodings: readonly Encoding[], out: Float32Array): void;
+  /** State carried across steps, flat; null when the compressor has none. */
+  saveState(): Float32Array | null;
+  /** Restores what saveState returned; a one-line LoomError if its length does not fit. */
+  loadState(state: Float32Array): void;
+}
+
+/**
+ * A compression that takes several all-reduce rounds with computation between them (PowerSGD:
+ * all-reduce P, orthogonalize, all-reduce Q). It cannot ride in an all-gather or go to a server,
+ * so only strategies that sum by all-reduce accept it.
+ */
+export interface RoundCompressor {
+  readonly name: string;
+  readonly aggregation: 'rounds';
+  /**
+   * Writes into `out` an estimate of the sum over ranks of their `input`s, summing each buffer it
+   * sends with `allReduceSum` (a sum all-reduce over the same ranks); resolves with the payload
+   * bytes this rank contributed (what allReduceSum was given, byte for byte).
+   */
+  reduce(input: Float32Array, out: Float32Array, step: number, allReduceSum: (buf: Float32Array) => Promise<void>): Promise<number>;
+  saveState(): Float32Array | null;
+  loadState(state: Float32Array): void;
+}
+
+/** Any compression a `compression:` section can name. */
+export type CompressionMethod = Compressor | RoundCompressor;
+
+/** Bytes of an encoding on the wire: the sum of its parts. */
+export function payloadBytes(encoding: Encoding): number {
+  let bytes = 0;
+  for (const part of encoding.parts) bytes += part.data.byteLength;
+  return bytes;
+}
+
+/** The default `combine` of a gather compressor: out = sum over ranks of decode(encoding). */
+export function sumOfDecoded(compressor: Pick<Compressor, 'decode'>, encodings: readonly Encoding[], out: Float32Array): void {
+  out.fill(0);
+  const scratch = new Float32Array(out.length);
+  for (const encoding of encodings) {
+    compressor.decode(encoding, scratch);
+    for (let i = 0; i < out.length; i++) out[i] += scratch[i];
+  }
+}
+
+/** saveState/loadState of a compressor that carries nothing across steps. */
+export const STATELESS: Pick<Compressor, 'saveState' | 'loadState'> = {
+  saveState: () => null,
+  loadState: (state: Float32Array) => checkStateLength('a stateless compressor', state, 0),
+};
+
+/** A one-line error when a saved state does not fit the compressor loading it. */
+export function checkStateLength(what: string, state: Float32Array, expected: number): void {
+  if (state.length !== expected) throw new LoomError(`${what}: saved compressor state has ${state.length} values, expected ${expected} (was it saved by another compressor or model?)`);
+}

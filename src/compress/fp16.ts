@@ -1,0 +1,45 @@
+/**
+ * 16-bit floats on the wire: IEEE half (as PyTorch DDP's fp16_compress_hook) or bfloat16 (its
+ * bf16_compress_hook; Kalamkar et al., "A Study of BFLOAT16 for Deep Learning Training", 2019).
+ * Halves the bytes; the sum is taken in the 16-bit format inside the all-reduce, so it is summable.
+ * Round to nearest even; half overflows to infinity beyond 65504, as the hardware format does.
+ */
+import { z } from 'zod';
+import { STATELESS, type Compressor, type Encoding } from './compressor.js';
+import { decodeTable, encodeHalf } from '../util/half-float.js';
+import type { CompressorPlugin } from './plugin.js';
+
+export class HalfPrecision implements Compressor {
+  readonly name: string;
+  readonly aggregation = 'sum' as const;
+  readonly saveState = STATELESS.saveState;
+  readonly loadState = STATELESS.loadState;
+
+  constructor(private readonly format: 'f16' | 'bf16') {
+    this.name = format === 'f16' ? 'fp16' : 'bf16';
+  }
+
+  encode(input: Float32Array): Encoding {
+    const data = new Uint16Array(input.length);
+    for (let i = 0; i < input.length; i++) data[i] = encodeHalf(input[i], this.format);
+    return { parts: [{ data, half: this.format }] };
+  }
+
+  decode(encoding: Encoding, out: Float32Array): void {
+    const data = encoding.parts[0].data as Uint16Array;
+    const table = decodeTable(this.format);
+    for (let i = 0; i < out.length; i++) out[i] = table[data[i]];
+  }
+}
+
+export const fp16Plugin: CompressorPlugin<Record<string, never>> = {
+  type: 'fp16',
+  options: z.strictObject({}),
+  create: () => new HalfPrecision('f16'),
+};
+
+export const bf16Plugin: CompressorPlugin<Record<string, never>> = {
+  type: 'bf16',
+  options: z.strictObject({}),
+  create: () => new HalfPrecision('bf16'),
+};

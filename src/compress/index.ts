@@ -1,0 +1,17 @@
+export { checkStateLength, payloadBytes, STATELESS, sumOfDecoded, type Aggregation, type CompressionTarget, type CompressionMethod, type Compressor, type Encoding, type RoundCompressor, type WireArray, type WirePart } from './compressor.js';
+export { ErrorFeedback } from './error-feedback.js';
+export { packedIntBytes, packInts, unpackInts } from './packed-ints.js';
+export { PowerSgd, type PowerSgdOptions } from './powersgd.js';
+export { Qsgd } from './qsgd.js';
+export { RandomK } from './random-k.js';
+export { tensorGroups, type TensorGroups, type TensorRun } from './tensor-groups.js';
+export { TernGrad } from './terngrad.js';
+export { Threshold } from './threshold.js';
+export { Dgc, type DgcOptions } from './dgc.js';
+export { OneBitQuantizer, OneBitSgd } from './onebit-sgd.js';
+export { isNegative, packSigns, signBytes, unpackSigns } from './sign-bits.js';
+export { SignSgd } from './signsgd.js';
+export { Signum } from './signum.js';
+export { packedBytes, packEncoding, unpackEncoding } from './wire.js';
+export { checkCompression, COMPRESSOR_TYPES, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
+export type { CompressorPlugin } from './plugin.js';

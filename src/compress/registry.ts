@@ -1,0 +1,87 @@
+/**
+ * Every compressor by type, the config schema of a `compression:` section, and building a
+ * compressor from a checked spec (wrapped in error feedback when asked).
+ *
+ *   compression: { type: topk, ratio: 0.01, errorFeedback: true }
+ */
+import { z } from 'zod';
+import { LoomError, showValue } from '../util/errors.js';
+import type { CompressionMethod, CompressionTarget } from './compressor.js';
+import { ErrorFeedback } from './error-feedback.js';
+import { bf16Plugin, fp16Plugin } from './fp16.js';
+import type { CompressorPlugin } from './plugin.js';
+import { topkPlugin } from './topk.js';
+import { qsgdPlugin } from './qsgd.js';
+import { randomkPlugin } from './random-k.js';
+import { terngradPlugin } from './terngrad.js';
+import { thresholdPlugin } from './threshold.js';
+import { dgcPlugin } from './dgc.js';
+import { onebitPlugin } from './onebit-sgd.js';
+import { efSignsgdPlugin, signsgdPlugin } from './signsgd.js';
+import { signumPlugin } from './signum.js';
+import { powerSgdPlugin } from './powersgd.js';
+
+// Each entry validates its own options; the registry passes them back only to the plugin that parsed them.
+const PLUGINS: readonly CompressorPlugin<never>[] = [fp16Plugin, bf16Plugin, topkPlugin, signsgdPlugin, efSignsgdPlugin, signumPlugin, onebitPlugin, dgcPlugin, randomkPlugin, thresholdPlugin, qsgdPlugin, terngradPlugin, powerSgdPlugin] as unknown as CompressorPlugin<never>[];
+
+export const COMPRESSOR_TYPES: readonly string[] = PLUGINS.map((plugin) => plugin.type);
+
+function pluginFor(type: unknown): CompressorPlugin<never> {
+  const plugin = PLUGINS.find((candidate) => candidate.type === type);
+  if (!plugin) throw new LoomError(`compression type ${showValue(type)} is unknown (known: ${COMPRESSOR_TYPES.join(', ')})`);
+  return plugin;
+}
+
+/**
+ * A `compression:` section: `type` (one of COMPRESSOR_TYPES), `errorFeedback` (default false), and
+ * the named compressor's own options, checked by its schema.
+ */
+export const compressionSchema = z
+  .object({ type: z.string(), errorFeedback: z.boolean().default(false) })
+  .catchall(z.unknown())
+  .superRefine((spec, ctx) => {
+    const plugin = PLUGINS.find((candidate) => candidate.type === spec.type);
+    if (!plugin) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `unknown compressor (known: ${COMPRESSOR_TYPES.join(', ')})` });
+      return;
+    }
+    const { type: _type, errorFeedback: _ef, ...options } = spec;
+    const parsed = plugin.options.safeParse(options);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue(issue as never);
+  });
+
+export type CompressionSpec = z.infer<typeof compressionSchema>;
+
+function pluginOptions(spec: CompressionSpec): { plugin: CompressorPlugin<never>; options: never } {
+  const plugin = pluginFor(spec.type);
+  const { type: _type, errorFeedback: _ef, ...rest } = spec;
+  const parsed = plugin.options.safeParse(rest);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.join('.') || '(options)';
+    throw new LoomError(`${spec.type} compressor option ${key}=${showValue((rest as Record<string, unknown>)[String(issue.path[0])])} is invalid: ${issue.message}`);
+  }
+  return { plugin, options: parsed.data };
+}
+
+/**
+ * Checks a spec against the vector it will compress and the optimizer that applies the result
+ * (before any worker starts); a one-line LoomError names what does not fit.
+ */
+export function checkCompression(spec: CompressionSpec, target: CompressionTarget, optimizer?: { type: string; momentum?: number }): void {
+  const { plugin, options } = pluginOptions(spec);
+  plugin.check?.(options, target);
+  if (plugin.ownMomentum && optimizer && (optimizer.type !== 'sgd' || (optimizer.momentum ?? 0) !== 0)) {
+    const given = optimizer.type !== 'sgd' ? `optimizer ${optimizer.type}` : `sgd with momentum ${optimizer.momentum}`;
+    throw new LoomError(`compression ${spec.type} keeps its own momentum, so the optimizer must be sgd with momentum 0, got ${given}`);
+  }
+}
+
+export function createCompressor(spec: CompressionSpec, target: CompressionTarget): CompressionMethod {
+  const { plugin, options } = pluginOptions(spec);
+  plugin.check?.(options, target);
+  const compressor = plugin.create(options, target, spec.errorFeedback);
+  if (!spec.errorFeedback || plugin.ownErrorFeedback) return compressor;
+  if (compressor.aggregation === 'rounds') throw new LoomError(`${spec.type} compressor option errorFeedback=true is invalid: it has no error feedback`);
+  return new ErrorFeedback(compressor, target.length);
+}

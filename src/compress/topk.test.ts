@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { payloadBytes } from './compressor.js';
+import { ErrorFeedback } from './error-feedback.js';
+import { topKIndices } from './select.js';
+import { TopK, topkPlugin } from './topk.js';
+
+describe('topKIndices', () => {
+  it('picks the largest magnitudes, ties by lower index, in index order', () => {
+    const values = Float32Array.from([0.5, -3, 2, 0, -2, 1, 3]);
+    expect([...topKIndices(values, 3)]).toEqual([1, 2, 6]);
+    expect([...topKIndices(values, 4)]).toEqual([1, 2, 4, 6]);
+    expect([...topKIndices(values, 0)]).toEqual([]);
+    expect([...topKIndices(values, 9)]).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect([...topKIndices(new Float32Array(5), 2)]).toEqual([0, 1]);
+  });
+
+  it('agrees with a full sort on random vectors', () => {
+    let state = 12345;
+    const next = (): number => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    for (const n of [1, 7, 100, 1000]) {
+      const values = Float32Array.from({ length: n }, () => Math.round(next() * 20) / 4); // many ties
+      for (const k of [1, Math.ceil(n / 10), n - 1]) {
+        const sorted = [...values.keys()].sort((a, b) => Math.abs(values[b]) - Math.abs(values[a]) || a - b).slice(0, k).sort((a, b) => a - b);
+        expect([...topKIndices(values, k)]).toEqual(sorted);
+      }
+    }
+  });
+});
+
+describe('TopK', () => {
+  it('sends k = ceil(ratio n) (index, value) pairs and decodes to a sparse vector', () => {
+    const topk = new TopK(0.3, 7);
+    expect(topk.k).toBe(3);
+    const encoding = topk.encode(Float32Array.from([0.5, -3, 2, 0, -2, 1, 3]));
+    expect([...(encoding.parts[0].data as Int32Array)]).toEqual([1, 2, 6]);
+    expect([...(encoding.parts[1].data as Float32Array)]).toEqual([-3, 2, 3]);
+    expect(payloadBytes(encoding)).toBe(3 * 4 + 3 * 4);
+    const out = new Float32Array(7).fill(9);
+    topk.decode(encoding, out);
+    expect([...out]).toEqual([0, -3, 2, 0, 0, 0, 3]);
+  });
+
+  it('top-k 1% all-gathered saves 25x against a dense ring all-reduce at 4 workers and 12.5x at 8', () => {
+    const n = 235_146;
+    const bytes = payloadBytes(new TopK(0.01, n).encode(Float32Array.from({ length: n }, (_, i) => Math.sin(i))));
+    expect(bytes).toBe(Math.ceil(0.01 * n) * 8);
+    // Per rank: a ring all-reduce sends 2(N-1)/N of the dense vector; an all-gather sends (N-1) encodings.
+    const ratio = (workers: number): number => ((2 * (workers - 1)) / workers) * (n * 4) / ((workers - 1) * bytes);
+    expect(ratio(4)).toBeCloseTo(25, 1);
+    expect(ratio(8)).toBeCloseTo(12.5, 1);
+  });
+
+  it('with error feedback, sum(sent) + residual = sum(inputs) exactly', () => {
+    const n = 16;
+    const ef = new ErrorFeedback(new TopK(0.25, n), n);
+    const sentSum = new Float32Array(n);
+    const inputSum = new Float32Array(n);
+    const decoded = new Float32Array(n);
+    for (let step = 0; step < 6; step++) {
+      const input = Float32Array.from({ length: n }, (_, i) => (((i * 7 + step * 5) % 13) - 6) / 64);
+      for (let i = 0; i < n; i++) inputSum[i] += input[i];
+      ef.decode(ef.encode(input, step), decoded);
+      for (let i = 0; i < n; i++) sentSum[i] += decoded[i];
+      const residual = ef.pending();
+      for (let i = 0; i < n; i++) expect(sentSum[i] + residual[i]).toBe(inputSum[i]);
+    }
+    // The residual is the state: it round-trips through saveState/loadState.
+    const copy = new ErrorFeedback(new TopK(0.25, n), n);
+    copy.loadState(ef.saveState());
+    const input = Float32Array.from({ length: n }, (_, i) => i / 64);
+    expect(copy.encode(input, 9)).toEqual(ef.encode(input, 9));
+    expect(() => copy.loadState(new Float32Array(3))).toThrow(/saved compressor state has 3 values, expected 16/);
+  });
+
+  it('refuses a ratio outside (0, 1]', () => {
+    for (const ratio of [0, -0.1, 1.5, Number.NaN]) expect(topkPlugin.options.safeParse({ ratio }).success).toBe(false);
+    expect(topkPlugin.options.safeParse({ ratio: 1 }).success).toBe(true);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * DDP with gradient compression: each rank's gradient share is compressed and the shares are
+ * summed by the collective the compressor allows (compressed-sum.ts); the step's scalars go
+ * uncompressed beside it. A compressor's state (error residuals, PowerSGD's Q, DGC's momentum)
+ * differs from rank to rank, so every rank's goes into the checkpoint and comes back on resume.
+ */
+import type { Communicator } from '../../comm/index.js';
+import { createCompressor, type CompressionSpec, type CompressionTarget } from '../../compress/index.js';
+import type { RankState } from '../../train/checkpoint.js';
+import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
+import { gatherRankStates } from '../rank-states.js';
+import { CompressedSum } from './compressed-sum.js';
+
+const STATE_KEY = 'compressor';
+
+export class CompressedGroup extends CommGroup {
+  private readonly compressed: CompressedSum;
+  private step = 0;
+
+  constructor(comm: Communicator, options: CommGroupOptions, spec: CompressionSpec, target: Omit<CompressionTarget, 'rank' | 'size'>, resumed: RankState | null) {
+    super(comm, options);
+    const method = createCompressor(spec, { ...target, rank: comm.rank, size: comm.size });
+    const saved = resumed?.strategy?.[STATE_KEY];
+    if (saved) method.loadState(saved);
+    this.compressed = new CompressedSum(comm, method, () => this.limits());
+  }
+
+  beforeStep(_params: Float32Array, step: number): void {
+    this.step = step;
+  }
+
+  override async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {
+    await Promise.all([this.compressed.sum(grad, grad, this.step), this.comm.allReduce(scalars, { op: 'sum', ...this.limits() })]);
+  }
+
+  gatherStates(own: RankState): Promise<RankState[] | null> {
+    const state = this.compressed.method.saveState();
+    return gatherRankStates(this.comm, state ? { ...own, strategy: { [STATE_KEY]: state } } : own, this.limits());
+  }
+
+  /** Payload bytes this rank's compressor produced so far (the traffic adds headers and the collective's forwarding). */
+  payloadBytes(): number {
+    return this.compressed.payloadBytes;
+  }
+}
