@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { STATELESS, type Compressor, type Encoding } from './compressor.js';
-import { decodeTable, encodeHalf } from '../util/half-float.js';
+import { decodeTable, encodeHalfArray } from '../util/half-float.js';
 import type { CompressorPlugin } from './plugin.js';
 
 export class HalfPrecision implements Compressor {
@@ -21,7 +21,7 @@ export class HalfPrecision implements Compressor {
 
   encode(input: Float32Array): Encoding {
     const data = new Uint16Array(input.length);
-    for (let i = 0; i < input.length; i++) data[i] = encodeHalf(input[i], this.format);
+    encodeHalfArray(input, data, this.format);
     return { parts: [{ data, half: this.format }] };
   }
 

@@ -117,3 +117,23 @@ it('bf16 encoding of float32 values matches the round-to-nearest-even bit trick 
     if (encodeHalf(value, 'bf16') !== want) throw new Error(`${value} (${state.toString(16)}): got ${encodeHalf(value, 'bf16').toString(16)}, expected ${want.toString(16)}`);
   }
 });
+
+describe('halfFromFloat32Bits (the array fast path)', () => {
+  it('equals the arithmetic rounding on every float32 class: zeros, subnormal ties, normals, overflow, NaN, and a random sweep', async () => {
+    const { encodeHalfArray, roundToHalf } = await import('./half-float.js');
+    const bits = new Uint32Array(200_000);
+    let state = 7;
+    for (let i = 0; i < bits.length; i++) bits[i] = state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const edges = [0, 0x80000000, 0x33000000, 0x33000001, 0x337fffff, 0x33800000, 0x38800000, 0x387fffff, 0x38000000, 0x477fefff, 0x477ff000, 0x7f7fffff, 0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0x3f800000, 0x3f801000, 0x3f803000, 0x3f808000, 0x3f818000];
+    bits.set(edges);
+    for (let e = 0; e < 256; e++) for (let m = 0; m < 32; m++) bits[1000 + e * 32 + m] = (e << 23) | (m << 18) | (m & 1 ? 0x1000 : 0);
+    const values = new Float32Array(bits.buffer);
+    for (const format of ['f16', 'bf16'] as const) {
+      const out = new Uint16Array(values.length);
+      encodeHalfArray(values, out, format);
+      for (let i = 0; i < values.length; i++) {
+        if (out[i] !== roundToHalf(values[i], format)) throw new Error(`${format}: bits 0x${bits[i].toString(16)} (${values[i]}): ${out[i]} != ${roundToHalf(values[i], format)}`);
+      }
+    }
+  });
+});

@@ -51,6 +51,15 @@ export function decodeHalf(bits: number, format: HalfFormat): number {
 
 /** The 16-bit pattern nearest to `value` (ties to even). */
 export function encodeHalf(value: number, format: HalfFormat): number {
+  if (Math.fround(value) === value) {
+    single[0] = value; // exact in float32: the integer path on its bits
+    return halfFromFloat32Bits(singleBits[0], format);
+  }
+  return roundToHalf(value, format);
+}
+
+/** encodeHalf by arithmetic on the value (any JS number; the reference the bit path is tested against). */
+export function roundToHalf(value: number, format: HalfFormat): number {
   const { fractionBits, bias, infinity, quietNaN, sign, overflow } = LAYOUTS[format];
   if (Number.isNaN(value)) return quietNaN;
   const signBit = value < 0 || Object.is(value, -0) ? sign : 0;
@@ -66,6 +75,9 @@ export function encodeHalf(value: number, format: HalfFormat): number {
   // A significand that rounded up to 2^(p+1) carries into the exponent by this addition.
   return signBit | (((exponent + bias) << fractionBits) + significand - 2 ** fractionBits);
 }
+
+const single = new Float32Array(1);
+const singleBits = new Uint32Array(single.buffer);
 
 // floor(log2(a)) for a normal float64, read from its exponent field (exact, unlike Math.log2).
 const word = new Float64Array(1);
@@ -95,4 +107,39 @@ export function decodeTable(format: HalfFormat): Float64Array {
     tables[format] = table;
   }
   return table;
+}
+
+/**
+ * The 16-bit pattern nearest to the float32 whose bits are `bits` (ties to even), by integer
+ * arithmetic on the bits: the fast path for whole arrays, equal to encodeHalf on every float32.
+ */
+export function halfFromFloat32Bits(bits: number, format: HalfFormat): number {
+  const sign = (bits >>> 16) & 0x8000;
+  const a = bits & 0x7fffffff;
+  if (format === 'bf16') {
+    if (a > 0x7f800000) return 0x7fc0; // NaN: the quiet NaN, as encodeHalf
+    return sign | ((a + 0x7fff + ((a >>> 16) & 1)) >>> 16); // a carry past 0x7f7f gives infinity, as it should
+  }
+  if (a > 0x7f800000) return 0x7e00; // NaN: the quiet NaN, as encodeHalf
+  if (a === 0x7f800000) return sign | 0x7c00;
+  if (a >= 0x477ff000) return sign | 0x7c00; // 65520 and above round to infinity
+  if (a >= 0x38800000) {
+    const rebiased = a - 0x38000000; // exponent 127 bias to 15
+    return sign | ((rebiased + 0x0fff + ((rebiased >>> 13) & 1)) >>> 13);
+  }
+  if (a < 0x33000000) return sign; // below 2^-25: zero
+  // Subnormal: the value in units of 2^-24, rounded to nearest even (24 bits of significand, shift 14..24).
+  const shift = 126 - (a >>> 23);
+  const significand = (a & 0x7fffff) | 0x800000;
+  let units = significand >>> shift;
+  const rest = significand & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  if (rest > half || (rest === half && (units & 1) === 1)) units++;
+  return sign | units;
+}
+
+/** `out[i]` = the 16-bit pattern nearest to `input[i]` (ties to even), for every i. */
+export function encodeHalfArray(input: Float32Array, out: Uint16Array, format: HalfFormat): void {
+  const bits = new Uint32Array(input.buffer, input.byteOffset, input.length);
+  for (let i = 0; i < bits.length; i++) out[i] = halfFromFloat32Bits(bits[i], format);
 }
