@@ -13,5 +13,5 @@ export { isNegative, packSigns, signBytes, unpackSigns } from './sign-bits.js';
 export { SignSgd } from './signsgd.js';
 export { Signum } from './signum.js';
 export { packedBytes, packEncoding, unpackEncoding } from './wire.js';
-export { checkCompression, COMPRESSOR_TYPES, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
+export { checkCompression, needsAllReduce, COMPRESSOR_TYPES, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
 export type { CompressorPlugin } from './plugin.js';

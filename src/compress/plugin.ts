@@ -23,6 +23,12 @@ export interface CompressorPlugin<O> {
    * applies its result must be plain SGD without momentum: the strategy refuses anything else.
    */
   readonly ownMomentum?: boolean;
+  /**
+   * Its encodings mean something only summed inside an all-reduce (random-k's positions, shared by
+   * every rank and never sent; PowerSGD's rounds): strategies that decode each rank's encoding on
+   * its own (a parameter server) refuse it.
+   */
+  readonly needsAllReduce?: boolean;
   /** The method keeps its own residual (PowerSGD, DGC, 1-bit SGD): the registry does not wrap it. */
   readonly ownErrorFeedback?: boolean;
 }

@@ -358,5 +358,6 @@ export const powerSgdPlugin: CompressorPlugin<z.infer<typeof powerSgdOptions>> =
   options: powerSgdOptions,
   ownErrorFeedback: true,
   check: (options, target) => checkRank(options.rank, target),
+  needsAllReduce: true,
   create: (options, target, errorFeedback) => new PowerSgd(options, target, errorFeedback),
 };

@@ -105,5 +105,6 @@ const randomkOptions = z.strictObject({ ratio: keepRatio, scale: z.boolean().def
 export const randomkPlugin: CompressorPlugin<z.infer<typeof randomkOptions>> = {
   type: 'randomk',
   options: randomkOptions,
+  needsAllReduce: true,
   create: (options, target) => new RandomK(options.ratio, target.length, target.seed, options.scale),
 };

@@ -77,6 +77,11 @@ export function checkCompression(spec: CompressionSpec, target: CompressionTarge
   }
 }
 
+/** Whether the spec's compressor works only inside an all-reduce (CompressorPlugin.needsAllReduce). */
+export function needsAllReduce(spec: CompressionSpec): boolean {
+  return pluginFor(spec.type).needsAllReduce === true;
+}
+
 export function createCompressor(spec: CompressionSpec, target: CompressionTarget): CompressionMethod {
   const { plugin, options } = pluginOptions(spec);
   plugin.check?.(options, target);

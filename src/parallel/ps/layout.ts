@@ -4,6 +4,7 @@ import type { LoomConfig } from '../../config/schema.js';
 import type { Model } from '../../nn/model.js';
 import { LoomError } from '../../util/errors.js';
 import { createGradientCode, type GradientCode } from '../coding/gradient-code.js';
+import { compressionSchema } from '../../compress/index.js';
 import { modelOutline } from '../model-outline.js';
 import { workersOnly } from '../strategy.js';
 import { planShards, type Shard } from './shards.js';
@@ -38,6 +39,8 @@ export const psOptions = z
         meanSquareDecay: z.number().gt(0).lt(1).default(0.95),
       })
       .optional(),
+    /** Compressed pushes (compress/): each worker compresses its slice for each server; the server decodes each push. */
+    compression: compressionSchema.optional(),
   })
   .refine((o) => o.consistency !== 'bsp' || o.delayCompensation === undefined, { message: 'delay compensation applies to consistency asp or ssp', path: ['delayCompensation'] })
   .refine((o) => o.consistency !== 'bsp' || o.delayAdaptive === undefined, { message: 'delay-adaptive steps apply to consistency asp or ssp', path: ['delayAdaptive'] })

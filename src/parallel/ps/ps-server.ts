@@ -5,6 +5,7 @@ import type { RankContext } from '../strategy.js';
 import { psLayout, type PsOptions } from './layout.js';
 import { serveBsp } from './server-bsp.js';
 import { ServerShard } from './server-shard.js';
+import { PushDecoding } from './compressed-push.js';
 import { serveSsp } from './server-ssp.js';
 
 export async function runPsServer(ctx: RankContext, options: PsOptions): Promise<TrainResult> {
@@ -13,7 +14,8 @@ export async function runPsServer(ctx: RankContext, options: PsOptions): Promise
   try {
     const layout = psLayout(ctx.roles, options, run.model, ctx.config);
     const index = layout.servers.indexOf(ctx.rank);
-    const shard = new ServerShard(ctx.comm, layout.shards[index]!, run.model, run.optimizer, optimizerSpec(ctx.config), ctx);
+    const decoding = options.compression ? new PushDecoding(options.compression, layout.shards[index]!, run.model.segments, ctx.config.seed, layout.workers.length) : null;
+    const shard = new ServerShard(ctx.comm, layout.shards[index]!, run.model, run.optimizer, optimizerSpec(ctx.config), ctx, decoding);
     const setup = { comm: ctx.comm, shard, workers: layout.workers, lr: (step: number) => run.kit.lr(step) };
     // Every worker starts from the servers' parameters.
     await Promise.all(layout.workers.map((w) => shard.sendParams(w, [0, 0, 0, 0])));

@@ -13,6 +13,7 @@ import { checkGradientCode } from '../coding/gradient-code.js';
 import { checkServersForOptimizer, psOptions, psRoles, type PsOptions } from './layout.js';
 import { runPsServer } from './ps-server.js';
 import { runPsWorker } from './ps-worker.js';
+import { checkPushCompression } from './compressed-push.js';
 
 export const parameterServerStrategy: Strategy<PsOptions> = {
   name: 'ps',
@@ -23,6 +24,7 @@ export const parameterServerStrategy: Strategy<PsOptions> = {
       throw new LoomError(`strategy.backupWorkers = ${options.backupWorkers} leaves no worker's gradient in a round of distributed.workers = ${config.distributed.workers}`);
     }
     checkServersForOptimizer(options, config);
+    if (options.compression) checkPushCompression(options.compression, config);
     if (options.gradientCoding) checkGradientCode(options.gradientCoding.scheme, config.distributed.workers, options.gradientCoding.s);
     const { batchSize, accumulationSteps } = config.train;
     const parts = config.distributed.workers * accumulationSteps;

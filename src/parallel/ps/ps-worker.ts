@@ -15,11 +15,13 @@ import type { RankContext } from '../strategy.js';
 import { prepareRankRun } from '../sync-rank.js';
 import { DONE, PULL, PULL_HEADER, PUSH_HEADER, SEND_STATE, TAG, transferOptions } from './protocol.js';
 import { psLayout, type PsLayout, type PsOptions } from './layout.js';
+import { PushCompression } from './compressed-push.js';
+import type { CompressionSpec } from '../../compress/index.js';
 
 export async function runPsWorker(ctx: RankContext, options: PsOptions): Promise<TrainResult> {
   const run = await prepareRankRun(ctx);
   try {
-    return await new PsWorker(ctx, psLayout(ctx.roles, options, run.model, ctx.config), run.kit, options.consistency === 'bsp').run();
+    return await new PsWorker(ctx, psLayout(ctx.roles, options, run.model, ctx.config), run.kit, options.consistency === 'bsp', options.compression).run();
   } finally {
     run.model.dispose();
   }
@@ -32,6 +34,8 @@ class PsWorker {
   private readonly grad: Float32Array;
   private readonly header = new Float32Array(PUSH_HEADER);
   private readonly replies: Float32Array[];
+  /** Compresses the pushes, when the strategy asks for it. */
+  private readonly compression: PushCompression | null;
   /** One partition's gradient, under a gradient code. */
   private partial: Float32Array | null = null;
 
@@ -41,11 +45,13 @@ class PsWorker {
     private readonly kit: StepKit,
     /** BSP replies carry the round's loss over every worker; SSP and ASP replies echo the pusher's own. */
     private readonly roundLoss: boolean,
+    compression: CompressionSpec | undefined,
   ) {
     this.index = layout.workers.indexOf(ctx.rank);
     this.lead = this.index === 0;
     this.grad = new Float32Array(kit.model.params.length);
     this.replies = layout.servers.map(() => new Float32Array(PULL_HEADER));
+    this.compression = compression ? new PushCompression(compression, layout.shards, kit.model.segments, ctx.config.seed, ctx.rank, layout.workers.length) : null;
     if (this.lead && ctx.report) kit.metrics.on('record', ctx.report);
     ctx.onStart?.(() => (this.stopRequested = true));
   }
@@ -90,7 +96,7 @@ class PsWorker {
       const wantState = this.lead && kit.checkpointDue(step + 1);
       this.header.set([loss, this.stopRequested ? 1 : 0, step, wantState ? SEND_STATE : 0]);
       const syncStarted = now();
-      await this.pushAndPull();
+      await this.pushAndPull(step);
       const syncSec = now() - syncStarted;
       const reply = this.replies[0]!;
       lastLoss = this.roundLoss ? reply[PULL.loss]! : loss / weight;
@@ -200,11 +206,13 @@ class PsWorker {
     );
   }
 
-  private async pushAndPull(): Promise<void> {
+  private async pushAndPull(step: number): Promise<void> {
     const { comm } = this.ctx;
     const pushes = this.layout.servers.flatMap((server, i) => {
       const [start, end] = this.layout.shards[i]!;
-      return [comm.send(server, this.header, this.opts(TAG.pushHeader)), comm.send(server, this.grad.subarray(start, end), this.opts(TAG.pushGradient))];
+      const slice = this.grad.subarray(start, end);
+      const payload = this.compression ? this.compression.pack(i, slice, step) : slice;
+      return [comm.send(server, this.header, this.opts(TAG.pushHeader)), comm.send(server, payload, this.opts(TAG.pushGradient))];
     });
     await Promise.all([...pushes, this.pull()]);
   }

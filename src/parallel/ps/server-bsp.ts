@@ -119,7 +119,7 @@ function allPushes({ comm, shard, workers }: BspSetup, grads: Float32Array[]): (
     const clock = headers[0]![PUSH.clock]!;
     const behind = headers.findIndex((h) => h[PUSH.clock] !== clock);
     if (behind >= 0) throw new LoomError(`parameter server (BSP): worker rank ${workers[behind]} pushed step ${headers[behind]![PUSH.clock]} in the round of step ${clock}`);
-    await Promise.all(workers.map((w, i) => comm.recv(w, grads[i]!, shard.opts(TAG.pushGradient))));
+    await Promise.all(workers.map((w, i) => shard.receiveGradient(w, i, grads[i]!, shard.opts(TAG.pushGradient))));
     return summarize(headers, workers.map((_, i) => i), clock, wantsState(headers[0]!));
   };
 }
@@ -132,7 +132,7 @@ function firstBySimulatedArrival({ comm, shard, workers }: BspSetup, grads: Floa
   return async () => {
     await Promise.all(workers.map((w, i) => comm.recv(w, headers[i]!, { ...shard.opts(TAG.pushHeader), deferClock: ignore })));
     if (headers.every(isDone)) return null;
-    await Promise.all(workers.map((w, i) => comm.recv(w, grads[i]!, { ...shard.opts(TAG.pushGradient), deferClock: (t: number) => (arrivals[i] = t) })));
+    await Promise.all(workers.map((w, i) => shard.receiveGradient(w, i, grads[i]!, { ...shard.opts(TAG.pushGradient), deferClock: (t: number) => (arrivals[i] = t) })));
     const accepted = workers.map((_, i) => i).sort((a, b) => arrivals[a]! - arrivals[b]! || a - b).slice(0, take);
     comm.transport.advanceClock!(arrivals[accepted.at(-1)!]!);
     return summarize(headers, accepted, headers[0]![PUSH.clock]!, wantsState(headers[0]!));
@@ -155,7 +155,7 @@ function firstToArrive({ comm, shard, workers, startClock }: BspSetup, grads: Fl
       pending.delete(i);
       const header = headers[i]!;
       if (isDone(header)) continue;
-      await comm.recv(workers[i]!, grads[i]!, shard.opts(TAG.pushGradient));
+      await shard.receiveGradient(workers[i]!, i, grads[i]!, shard.opts(TAG.pushGradient));
       if (i === 0 && wantsState(header)) sendState = true;
       const pushed = header[PUSH.clock]!;
       if (pushed > clock) throw new LoomError(`parameter server (BSP): worker rank ${workers[i]} pushed step ${pushed} before the round of step ${clock} closed`);

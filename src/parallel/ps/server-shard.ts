@@ -5,7 +5,8 @@
  * every consistency model shares: replying to a worker's push, and shipping its state to the lead
  * worker for a checkpoint.
  */
-import type { Communicator } from '../../comm/index.js';
+import type { Communicator, PointToPointOptions } from '../../comm/index.js';
+import type { PushDecoding } from './compressed-push.js';
 import { createOptimizer, layoutForRange, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import type { Model } from '../../nn/model.js';
 import { TAG, transferOptions, type TransferLimits } from './protocol.js';
@@ -35,6 +36,8 @@ export class ServerShard {
     whole: Optimizer,
     spec: OptimizerSpec,
     private readonly limits: ServerLimits,
+    /** Decodes compressed pushes; null: pushes are dense float32. */
+    private readonly decoding: PushDecoding | null = null,
   ) {
     const [start, end] = shard;
     this.length = end - start;
@@ -50,6 +53,12 @@ export class ServerShard {
   async sendParams(worker: number, header: readonly number[], params: Float32Array = this.params): Promise<void> {
     const reply = Float32Array.from(header);
     await Promise.all([this.comm.send(worker, params, this.opts(TAG.pullParams)), this.comm.send(worker, reply, this.opts(TAG.pullHeader))]);
+  }
+
+  /** Worker `index`'s (rank `worker`) pushed gradient slice, into `into` (decoded when pushes are compressed). */
+  async receiveGradient(worker: number, index: number, into: Float32Array, options: PointToPointOptions): Promise<void> {
+    if (this.decoding) await this.decoding.receive(this.comm, worker, index, into, options);
+    else await this.comm.recv(worker, into, options);
   }
 
   snapshot(): ShardState {

@@ -64,7 +64,7 @@ export async function serveSsp({ comm, shard, workers, lr, staleness, startClock
     const defer = simulated ? { deferClock: (t: number) => (arrival = Math.max(arrival, t)) } : {};
     try {
       await comm.recv(workers[i]!, headers[i]!, { ...shard.opts(TAG.pushHeader), ...defer });
-      if ((headers[i]![PUSH.flags]! & DONE) === 0) await comm.recv(workers[i]!, grads[i]!, { ...shard.opts(TAG.pushGradient), ...defer });
+      if ((headers[i]![PUSH.flags]! & DONE) === 0) await shard.receiveGradient(workers[i]!, i, grads[i]!, { ...shard.opts(TAG.pushGradient), ...defer });
     } catch (error) {
       return lostOrThrow(i, error);
     }
