@@ -5,6 +5,7 @@ import { Dgc, dgcPlugin, type DgcOptions } from './dgc.js';
 import { largestMagnitudes } from './largest-magnitudes.js';
 import { compressionSchema, createCompressor } from './registry.js';
 import { topKIndices } from './select.js';
+import { checkErrorFeedbackInvariant } from './test-support/error-feedback-invariant.js';
 
 const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
 const dgc = (options: Partial<DgcOptions>, length: number, size = 2) =>
@@ -122,19 +123,7 @@ describe('Dgc', () => {
   it('momentum 0: sum(sent) + residual = sum(inputs) exactly over several steps', () => {
     const n = 16;
     const compressor = dgc({ ratio: 0.25, momentum: 0 }, n);
-    const sent = new Float64Array(n);
-    const inputs = new Float64Array(n);
-    const decoded = new Float32Array(n);
-    for (let step = 0; step < 8; step++) {
-      const x = Float32Array.from({ length: n }, (_, i) => (((i * 7 + step * 5) % 13) - 6) / 64);
-      compressor.decode(compressor.encode(x, step), decoded);
-      for (let i = 0; i < n; i++) {
-        sent[i] += decoded[i];
-        inputs[i] += x[i];
-      }
-      const residual = compressor.pending();
-      expect([...sent].map((s, i) => s + residual[i])).toEqual([...inputs]);
-    }
+    checkErrorFeedbackInvariant(compressor, n, 8);
   });
 
   it('with momentum: sum(sent) + v = sum of the corrected velocities u exactly', () => {

@@ -3,6 +3,7 @@ import { LoomError } from '../util/errors.js';
 import { payloadBytes, sumOfDecoded } from './compressor.js';
 import { OneBitQuantizer, OneBitSgd, onebitPlugin } from './onebit-sgd.js';
 import { compressionSchema, createCompressor } from './registry.js';
+import { checkErrorFeedbackInvariant } from './test-support/error-feedback-invariant.js';
 
 const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
 const segment = (name: string, offset: number, shape: number[]) => ({ name, offset, shape, size: shape.reduce((a, b) => a * b, 1) });
@@ -82,22 +83,8 @@ describe('OneBitSgd', () => {
     // W [2, 3] at 0..5, b [2] at 7..8, outside {6, 9}.
     const n = 10;
     const onebit = new OneBitSgd({ length: n, segments: [segment('W', 0, [2, 3]), segment('b', 7, [2])] });
-    const sent = new Float64Array(n);
-    const inputs = new Float64Array(n);
-    const decoded = new Float32Array(n);
-    let nonZero = 0;
-    for (let step = 0; step < 8; step++) {
-      const x = Float32Array.from({ length: n }, (_, i) => (((i * 7 + step * 5) % 13) - 6) / 64);
-      onebit.decode(onebit.encode(x, step), decoded);
-      for (let i = 0; i < n; i++) {
-        sent[i] += decoded[i];
-        inputs[i] += x[i];
-      }
-      const residual = onebit.pending();
-      expect([...sent].map((s, i) => s + residual[i])).toEqual([...inputs]);
-      if (residual.some((r) => r !== 0)) nonZero++;
-    }
-    expect(nonZero).toBeGreaterThan(4);
+    const residuals = checkErrorFeedbackInvariant(onebit, n, 8);
+    expect(residuals.filter((residual) => residual.some((r) => r !== 0)).length).toBeGreaterThan(4);
   });
 
   it('is deterministic, and saveState/loadState resumes with identical encodings', () => {

@@ -3,6 +3,7 @@ import { payloadBytes } from './compressor.js';
 import { ErrorFeedback } from './error-feedback.js';
 import { RandomK, randomkPlugin } from './random-k.js';
 import { COMPRESSOR_TYPES, createCompressor } from './registry.js';
+import { checkErrorFeedbackInvariant } from './test-support/error-feedback-invariant.js';
 
 const target = (length: number, rank = 0, seed = 7) => ({ length, segments: [], rank, size: 2, seed });
 
@@ -115,17 +116,7 @@ describe('RandomK', () => {
       // ratio 1/4: n / k = 4, so the scaled values stay exact.
       const ef = new ErrorFeedback(new RandomK(0.25, n, 3, scale), n);
       expect(ef.aggregation).toBe('sum');
-      const sentSum = new Float32Array(n);
-      const inputSum = new Float32Array(n);
-      const decoded = new Float32Array(n);
-      for (let step = 0; step < 8; step++) {
-        const input = Float32Array.from({ length: n }, (_, i) => (((i * 7 + step * 5) % 13) - 6) / 64);
-        for (let i = 0; i < n; i++) inputSum[i] += input[i];
-        ef.decode(ef.encode(input, step), decoded);
-        for (let i = 0; i < n; i++) sentSum[i] += decoded[i];
-        const residual = ef.pending();
-        for (let i = 0; i < n; i++) expect(sentSum[i] + residual[i]).toBe(inputSum[i]);
-      }
+      checkErrorFeedbackInvariant(ef, n, 8);
     }
   });
 

@@ -3,6 +3,7 @@ import { payloadBytes, sumOfDecoded, type Encoding } from './compressor.js';
 import { ErrorFeedback } from './error-feedback.js';
 import { createCompressor, compressionSchema } from './registry.js';
 import { efSignsgdPlugin, SignSgd, signsgdPlugin } from './signsgd.js';
+import { checkErrorFeedbackInvariant } from './test-support/error-feedback-invariant.js';
 
 const target = (length: number) => ({ length, segments: [], rank: 0, size: 2, seed: 1 });
 const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
@@ -92,19 +93,7 @@ describe('EF-signSGD', () => {
   it('sum(sent) + residual = sum(inputs) exactly over several steps', () => {
     for (const n of [4, 8]) {
       const ef = new ErrorFeedback(new SignSgd(n), n);
-      const sent = new Float64Array(n);
-      const inputs = new Float64Array(n);
-      const decoded = new Float32Array(n);
-      for (let step = 0; step < 6; step++) {
-        const input = Float32Array.from({ length: n }, (_, i) => (((i * 5 + step * 3) % 11) - 5) / 64);
-        ef.decode(ef.encode(input, step), decoded);
-        for (let i = 0; i < n; i++) {
-          sent[i] += decoded[i];
-          inputs[i] += input[i];
-        }
-        const residual = ef.pending();
-        expect([...sent].map((s, i) => s + residual[i])).toEqual([...inputs]);
-      }
+      checkErrorFeedbackInvariant(ef, n, 6, (n, step) => Float32Array.from({ length: n }, (_, i) => (((i * 5 + step * 3) % 11) - 5) / 64));
     }
   });
 

@@ -4,6 +4,7 @@ import { ErrorFeedback } from './error-feedback.js';
 import { COMPRESSOR_TYPES, createCompressor } from './registry.js';
 import { Threshold, thresholdPlugin } from './threshold.js';
 import { packEncoding, unpackEncoding } from './wire.js';
+import { checkErrorFeedbackInvariant } from './test-support/error-feedback-invariant.js';
 
 describe('Threshold', () => {
   it('sends every entry with |x| >= threshold (the bound included) as index, value pairs', () => {
@@ -54,20 +55,8 @@ describe('Threshold', () => {
   it('with error feedback, small entries accumulate until they cross the threshold; sum(sent) + residual = sum(inputs) exactly', () => {
     const n = 12;
     const ef = new ErrorFeedback(new Threshold(3 / 64, n), n);
-    const sentSum = new Float32Array(n);
-    const inputSum = new Float32Array(n);
-    const decoded = new Float32Array(n);
-    for (let step = 0; step < 10; step++) {
-      const input = Float32Array.from({ length: n }, (_, i) => (((i * 5 + step * 3) % 7) - 3) / 64);
-      for (let i = 0; i < n; i++) inputSum[i] += input[i];
-      ef.decode(ef.encode(input, step), decoded);
-      for (let i = 0; i < n; i++) sentSum[i] += decoded[i];
-      const residual = ef.pending();
-      for (let i = 0; i < n; i++) {
-        expect(sentSum[i] + residual[i]).toBe(inputSum[i]);
-        expect(Math.abs(residual[i])).toBeLessThan(3 / 64);
-      }
-    }
+    const residuals = checkErrorFeedbackInvariant(ef, n, 10, (n, step) => Float32Array.from({ length: n }, (_, i) => (((i * 5 + step * 3) % 7) - 3) / 64));
+    for (const residual of residuals) for (const r of residual) expect(Math.abs(r)).toBeLessThan(3 / 64);
     // 1/64 per step is sent on the third step, as 3/64.
     const slow = new ErrorFeedback(new Threshold(3 / 64, 1), 1);
     const sent = [0, 1, 2].map((step) => payloadBytes(slow.encode(Float32Array.of(1 / 64), step)));

@@ -3,6 +3,7 @@ import { payloadBytes } from './compressor.js';
 import { ErrorFeedback } from './error-feedback.js';
 import { topKIndices } from './select.js';
 import { TopK, topkPlugin } from './topk.js';
+import { checkErrorFeedbackInvariant } from './test-support/error-feedback-invariant.js';
 
 describe('topKIndices', () => {
   it('picks the largest magnitudes, ties by lower index, in index order', () => {
@@ -53,17 +54,7 @@ describe('TopK', () => {
   it('with error feedback, sum(sent) + residual = sum(inputs) exactly', () => {
     const n = 16;
     const ef = new ErrorFeedback(new TopK(0.25, n), n);
-    const sentSum = new Float32Array(n);
-    const inputSum = new Float32Array(n);
-    const decoded = new Float32Array(n);
-    for (let step = 0; step < 6; step++) {
-      const input = Float32Array.from({ length: n }, (_, i) => (((i * 7 + step * 5) % 13) - 6) / 64);
-      for (let i = 0; i < n; i++) inputSum[i] += input[i];
-      ef.decode(ef.encode(input, step), decoded);
-      for (let i = 0; i < n; i++) sentSum[i] += decoded[i];
-      const residual = ef.pending();
-      for (let i = 0; i < n; i++) expect(sentSum[i] + residual[i]).toBe(inputSum[i]);
-    }
+    checkErrorFeedbackInvariant(ef, n, 6);
     // The residual is the state: it round-trips through saveState/loadState.
     const copy = new ErrorFeedback(new TopK(0.25, n), n);
     copy.loadState(ef.saveState());
