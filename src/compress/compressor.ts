@@ -90,10 +90,12 @@ export function payloadBytes(encoding: Encoding): number {
   return bytes;
 }
 
-/** The default `combine` of a gather compressor: out = sum over ranks of decode(encoding). */
-export function sumOfDecoded(compressor: Pick<Compressor, 'decode'>, encodings: readonly Encoding[], out: Float32Array): void {
+/**
+ * The default `combine` of a gather compressor: out = sum over ranks of decode(encoding).
+ * `scratch` (out's length) spares an allocation per call.
+ */
+export function sumOfDecoded(compressor: Pick<Compressor, 'decode'>, encodings: readonly Encoding[], out: Float32Array, scratch: Float32Array = new Float32Array(out.length)): void {
   out.fill(0);
-  const scratch = new Float32Array(out.length);
   for (const encoding of encodings) {
     compressor.decode(encoding, scratch);
     for (let i = 0; i < out.length; i++) out[i] += scratch[i];

@@ -37,20 +37,18 @@ export function packSigns(values: Float32Array, out: Uint8Array = new Uint8Array
   return out;
 }
 
-/** out[i] = -scale where bit i is set, +scale elsewhere (out.length elements). */
-export function unpackSigns(bits: Uint8Array, out: Float32Array, scale = 1): void {
-  const n = out.length;
-  checkBits(bits, n);
+/** out[i] = -scale where bit i is set, +scale elsewhere, for i in [start, end) (default: all of out). */
+export function unpackSigns(bits: Uint8Array, out: Float32Array, scale = 1, start = 0, end = out.length): void {
+  checkBits(bits, out.length);
   const negative = -scale;
-  for (let i = 0; i < n; i++) out[i] = (bits[i >>> 3] >>> (i & 7)) & 1 ? negative : scale;
+  for (let i = start; i < end; i++) out[i] = (bits[i >>> 3] >>> (i & 7)) & 1 ? negative : scale;
 }
 
-/** out[i] += -scale where bit i is set, +scale elsewhere (out.length elements). */
-export function addSigns(bits: Uint8Array, out: Float32Array, scale = 1): void {
-  const n = out.length;
-  checkBits(bits, n);
+/** out[i] += -scale where bit i is set, +scale elsewhere, for i in [start, end) (default: all of out). */
+export function addSigns(bits: Uint8Array, out: Float32Array, scale = 1, start = 0, end = out.length): void {
+  checkBits(bits, out.length);
   const negative = -scale;
-  for (let i = 0; i < n; i++) out[i] += (bits[i >>> 3] >>> (i & 7)) & 1 ? negative : scale;
+  for (let i = start; i < end; i++) out[i] += (bits[i >>> 3] >>> (i & 7)) & 1 ? negative : scale;
 }
 
 /** Whether element i's sign bit is set (it is negative). */

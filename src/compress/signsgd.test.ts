@@ -1,3 +1,4 @@
+import { tensorGroups } from './tensor-groups.js';
 import { describe, expect, it } from 'vitest';
 import { payloadBytes, sumOfDecoded, type Encoding } from './compressor.js';
 import { ErrorFeedback } from './error-feedback.js';
@@ -55,7 +56,7 @@ describe('SignSgd', () => {
 
   it('refuses a malformed encoding in one line', () => {
     const bad: Encoding = { parts: [{ data: new Uint8Array(1) }, { data: new Float32Array(2) }] };
-    expect(() => new SignSgd(5).decode(bad, new Float32Array(5))).toThrow(/one float32 scale/);
+    expect(() => new SignSgd(5).decode(bad, new Float32Array(5))).toThrow(/expected 1 float32 scales/);
     expect(() => new SignSgd(9).decode(new SignSgd(5).encode(new Float32Array(5)), new Float32Array(9))).toThrow(/cannot hold/);
   });
 
@@ -77,8 +78,21 @@ describe('EF-signSGD', () => {
     expect(createCompressor(spec('ef-signsgd', false), target(4))).toBeInstanceOf(ErrorFeedback);
   });
 
+  it('scales tensor by tensor: one L1 mean per tensor, 4 bytes each', () => {
+    const groups = tensorGroups({ length: 6, segments: [{ name: 'a', offset: 0, shape: [2], size: 2 }, { name: 'b', offset: 2, shape: [3], size: 3 }] });
+    const sign = new SignSgd(6, groups); // entry 5 lies outside both tensors: a third group
+    const encoding = sign.encode(f32(1, -3, 0.5, -0.25, 0.75, -8));
+    expect([...(encoding.parts[1].data as Float32Array)]).toEqual([2, 0.5, 8]);
+    expect(payloadBytes(encoding)).toBe(1 + 3 * 4);
+    const out = new Float32Array(6);
+    sign.decode(encoding, out);
+    expect([...out]).toEqual([2, -2, 0.5, -0.5, 0.5, -8]);
+    sign.combine([encoding, encoding], out);
+    expect([...out]).toEqual([4, -4, 1, -1, 1, -16]);
+  });
+
   it('hand-computed first two steps', () => {
-    const ef = efSignsgdPlugin.create({}, target(4), false) as ErrorFeedback;
+    const ef = efSignsgdPlugin.create({ scale: 'tensor' }, target(4), false) as ErrorFeedback;
     // step 0: scale (1 + 0.5 + 0.25 + 0.25) / 4 = 0.5; residual x - [0.5, -0.5, 0.5, -0.5]
     const e0 = ef.encode(f32(1, -0.5, 0.25, -0.25), 0);
     expect([...(e0.parts[1].data as Float32Array)]).toEqual([0.5]);
@@ -100,9 +114,9 @@ describe('EF-signSGD', () => {
   it('saveState/loadState resumes with identical encodings', () => {
     const n = 13;
     const input = (step: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + step));
-    const a = efSignsgdPlugin.create({}, target(n), false) as ErrorFeedback;
+    const a = efSignsgdPlugin.create({ scale: 'tensor' }, target(n), false) as ErrorFeedback;
     for (let step = 0; step < 3; step++) a.encode(input(step), step);
-    const b = efSignsgdPlugin.create({}, target(n), false) as ErrorFeedback;
+    const b = efSignsgdPlugin.create({ scale: 'tensor' }, target(n), false) as ErrorFeedback;
     b.loadState(a.saveState());
     for (let step = 3; step < 6; step++) expect(b.encode(input(step), step)).toEqual(a.encode(input(step), step));
     expect(b.saveState()).toEqual(a.saveState());

@@ -11,6 +11,8 @@ import { packEncoding, payloadBytes, unpackEncoding, sumOfDecoded, type Compress
 export class CompressedSum {
   /** Payload bytes this rank has contributed so far: what the compressor produced, byte for byte. */
   payloadBytes = 0;
+  /** A decoded encoding, before it is added (kept between steps). */
+  private scratch: Float32Array | null = null;
 
   constructor(
     private readonly comm: Communicator,
@@ -50,6 +52,9 @@ export class CompressedSum {
       offset += counts[rank];
     }
     if (method.combine) method.combine(encodings, out);
-    else sumOfDecoded(method, encodings, out);
+    else {
+      if (this.scratch?.length !== out.length) this.scratch = new Float32Array(out.length);
+      sumOfDecoded(method, encodings, out, this.scratch);
+    }
   }
 }
