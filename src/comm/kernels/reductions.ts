@@ -17,7 +17,7 @@
 import { LoomError, showValue } from '../../util/errors.js';
 import { arrayName, HALF_FORMATS, type CommArray, type HalfFormat } from '../element-types.js';
 import { REDUCE_OPS, type CustomReduce, type ReduceOp } from '../options.js';
-import { decodeTable, encodeHalf } from '../../util/half-float.js';
+import { decodeTable, encodeHalf, halfFromFloat32Bits } from '../../util/half-float.js';
 
 export interface Reducer<T> {
   combine: (into: T, from: T) => void;
@@ -68,7 +68,28 @@ const NUMBER_OPS: Readonly<Record<Builtin, (a: number, b: number) => number>> = 
   prod: (a, b) => a * b,
 };
 
+/**
+ * Sum of two 16-bit floats, rounded once: the sum is taken in float32 and its bits rounded to 16
+ * bits. That equals rounding the exact sum: when the two exponents differ by at most 13 the float32
+ * sum is exact (11 + 13 significand bits fit in 24); otherwise the smaller term is below 2^-13 of
+ * the larger, too small to reach a 16-bit rounding boundary (2^-11 relative) after float32 rounds.
+ * Chunks through a float32 scratch so the rounding reads integer bits (half-float.ts).
+ */
+function halfSum(format: HalfFormat): Combine {
+  const decode = decodeTable(format);
+  const scratch = new Float32Array(4096);
+  const bits = new Uint32Array(scratch.buffer);
+  return (into, from) => {
+    for (let start = 0; start < into.length; start += scratch.length) {
+      const count = Math.min(scratch.length, into.length - start);
+      for (let j = 0; j < count; j++) scratch[j] = decode[into[start + j]] + decode[from[start + j]];
+      for (let j = 0; j < count; j++) into[start + j] = halfFromFloat32Bits(bits[j], format);
+    }
+  };
+}
+
 function halfCombine(op: Builtin, format: HalfFormat): Combine {
+  if (op === 'sum') return halfSum(format);
   const decode = decodeTable(format);
   const apply = NUMBER_OPS[op];
   return (into, from) => {
