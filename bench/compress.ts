@@ -16,6 +16,7 @@ import { validateConfig } from '../src/config/load.js';
 import { runDataParallel } from '../src/parallel/index.js';
 import { MetricsStream, type StepRecord } from '../src/train/metrics.js';
 import { checkPeerAvailable, runPeer } from './lib/peer.js';
+import { BENCH_MODELS } from './lib/models.js';
 import { finish, median, printTable, round3 } from './lib/report.js';
 
 const { values } = parseArgs({
@@ -33,7 +34,6 @@ const model = values.model === 'cnn' ? 'cnn' : 'mlp';
 const WORKERS = 2;
 /** Steps before timing starts, as the peer's. */
 const WARMUP_STEPS = 20;
-const MODELS = { mlp: { type: 'mlp', hidden: [256, 256] }, cnn: { type: 'cnn', channels: [6, 16], hidden: [120, 84] } } as const;
 
 type Method = 'dense' | 'fp16' | 'powersgd';
 const COMPRESSION: Record<Method, Record<string, unknown> | null> = {
@@ -49,7 +49,7 @@ async function loomRun(method: Method): Promise<{ samplesPerSec: number; bytesPe
     seed: 1,
     backend: 'wasm',
     data: { name: 'fashion-mnist-subset' },
-    model: MODELS[model],
+    model: BENCH_MODELS[model],
     optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 },
     train: { steps: WARMUP_STEPS + steps, batchSize: perWorker * WORKERS, logEvery: 1_000_000, evalEvery: 1_000_000 },
     distributed: { workers: WORKERS, mode: 'procs' },

@@ -14,6 +14,7 @@ import { validateConfig } from '../src/config/load.js';
 import { trainOnThreads } from '../src/parallel/index.js';
 import { MetricsStream, type StepRecord } from '../src/train/metrics.js';
 import { checkPeerAvailable, runPeer } from './lib/peer.js';
+import { BENCH_MODELS } from './lib/models.js';
 import { finish, median, printTable, round3 } from './lib/report.js';
 
 const { values } = parseArgs({
@@ -30,7 +31,6 @@ const perWorker = Number(values.batch);
 const WARMUP_SECONDS = 1.5;
 
 type ModelName = 'mlp' | 'cnn';
-const MODELS = { mlp: { type: 'mlp', hidden: [256, 256] }, cnn: { type: 'cnn', channels: [6, 16], hidden: [120, 84] } } as const;
 /** Rough single-worker samples/s, to size a run to about `seconds`. */
 const GUESS = { mlp: 30_000, cnn: 6_000 };
 
@@ -42,7 +42,7 @@ async function loomSamplesPerSec(name: ModelName, workers: number, estimate: num
     seed: 1,
     backend: 'wasm',
     data: { name: 'fashion-mnist-subset' },
-    model: MODELS[name],
+    model: BENCH_MODELS[name],
     optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 },
     train: { steps, batchSize: perWorker * workers, logEvery: 1_000_000, evalEvery: 1_000_000 },
     distributed: { workers, mode: 'threads' },
