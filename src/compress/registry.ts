@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { LoomError, showValue } from '../util/errors.js';
 import type { CompressionMethod, CompressionTarget } from './compressor.js';
 import { ErrorFeedback } from './error-feedback.js';
+import { MomentumCorrection } from './momentum-correction.js';
 import { bf16Plugin, fp16Plugin } from './fp16.js';
 import type { CompressorPlugin } from './plugin.js';
 import { topkPlugin } from './topk.js';
@@ -37,7 +38,12 @@ function pluginFor(type: unknown): CompressorPlugin<never> {
  * the named compressor's own options, checked by its schema.
  */
 export const compressionSchema = z
-  .object({ type: z.string(), errorFeedback: z.boolean().default(false) })
+  .object({
+    type: z.string(),
+    errorFeedback: z.boolean().default(false),
+    /** Momentum correction (momentum-correction.ts): the momentum m moves into the compressor; the optimizer must be plain SGD. */
+    momentumCorrection: z.number().min(0, 'expected a momentum in [0, 1)').lt(1, 'expected a momentum in [0, 1)').optional(),
+  })
   .catchall(z.unknown())
   .superRefine((spec, ctx) => {
     const plugin = PLUGINS.find((candidate) => candidate.type === spec.type);
@@ -45,7 +51,7 @@ export const compressionSchema = z
       ctx.addIssue({ code: 'custom', path: ['type'], message: `unknown compressor (known: ${COMPRESSOR_TYPES.join(', ')})` });
       return;
     }
-    const { type: _type, errorFeedback: _ef, ...options } = spec;
+    const { type: _type, errorFeedback: _ef, momentumCorrection: _mc, ...options } = spec;
     const parsed = plugin.options.safeParse(options);
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue(issue as never);
   });
@@ -54,7 +60,7 @@ export type CompressionSpec = z.infer<typeof compressionSchema>;
 
 function pluginOptions(spec: CompressionSpec): { plugin: CompressorPlugin<never>; options: never } {
   const plugin = pluginFor(spec.type);
-  const { type: _type, errorFeedback: _ef, ...rest } = spec;
+  const { type: _type, errorFeedback: _ef, momentumCorrection: _mc, ...rest } = spec;
   const parsed = plugin.options.safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -71,9 +77,11 @@ function pluginOptions(spec: CompressionSpec): { plugin: CompressorPlugin<never>
 export function checkCompression(spec: CompressionSpec, target: CompressionTarget, optimizer?: { type: string; momentum?: number }): void {
   const { plugin, options } = pluginOptions(spec);
   plugin.check?.(options, target);
-  if (plugin.ownMomentum && optimizer && (optimizer.type !== 'sgd' || (optimizer.momentum ?? 0) !== 0)) {
+  if (spec.momentumCorrection !== undefined) checkMomentumCorrection(spec, plugin);
+  if ((plugin.ownMomentum || spec.momentumCorrection !== undefined) && optimizer && (optimizer.type !== 'sgd' || (optimizer.momentum ?? 0) !== 0)) {
     const given = optimizer.type !== 'sgd' ? `optimizer ${optimizer.type}` : `sgd with momentum ${optimizer.momentum}`;
-    throw new LoomError(`compression ${spec.type} keeps its own momentum, so the optimizer must be sgd with momentum 0, got ${given}`);
+    const what = plugin.ownMomentum ? `compression ${spec.type} keeps its own momentum` : 'compression with momentumCorrection keeps the momentum';
+    throw new LoomError(`${what}, so the optimizer must be sgd with momentum 0, got ${given}`);
   }
 }
 
@@ -82,9 +90,21 @@ export function needsAllReduce(spec: CompressionSpec): boolean {
   return pluginFor(spec.type).needsAllReduce === true;
 }
 
+/** Momentum correction keeps its own residual and momentum: it wraps a plain encode/decode compressor only. */
+function checkMomentumCorrection(spec: CompressionSpec, plugin: CompressorPlugin<never>): void {
+  const clash = spec.errorFeedback ? 'errorFeedback (its accumulated velocity is the residual)' : plugin.ownErrorFeedback || plugin.ownMomentum || plugin.needsAllReduce ? `${spec.type}, which keeps its own residual, momentum or rounds` : null;
+  if (clash) throw new LoomError(`compression option momentumCorrection=${spec.momentumCorrection} cannot be combined with ${clash}`);
+}
+
 export function createCompressor(spec: CompressionSpec, target: CompressionTarget): CompressionMethod {
   const { plugin, options } = pluginOptions(spec);
   plugin.check?.(options, target);
+  if (spec.momentumCorrection !== undefined) {
+    checkMomentumCorrection(spec, plugin);
+    const inner = plugin.create(options, target, false);
+    if (inner.aggregation === 'rounds') throw new LoomError(`compression option momentumCorrection cannot wrap ${spec.type}`);
+    return new MomentumCorrection(inner, spec.momentumCorrection, target.length);
+  }
   const compressor = plugin.create(options, target, spec.errorFeedback);
   if (!spec.errorFeedback || plugin.ownErrorFeedback) return compressor;
   if (compressor.aggregation === 'rounds') throw new LoomError(`${spec.type} compressor option errorFeedback=true is invalid: it has no error feedback`);
