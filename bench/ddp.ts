@@ -4,6 +4,11 @@
  * per step, next to PyTorch DistributedDataParallel over gloo (../shared/peers/torch_ddp.py) in
  * the same run. Rounds alternate Loom and the peer; medians are compared.
  *
+ * The scaling limit on this machine is measured in the same run: two independent one-worker
+ * trainings at once (two threads; the two cores share arithmetic units, so their sum can fall
+ * well short of twice one). `mlp_vs_limit_2w` / `cnn_vs_limit_2w` = 2-worker DDP samples/s over
+ * that sum.
+ *
  * Usage: npm run bench:ddp [-- --rounds 3 --seconds 4]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
   checkPeerAvailable('torch_ddp.py', 'torch');
   type Row = { loom: number[]; torch: number[] };
   const results: Record<string, Row> = {};
+  const independent: Record<ModelName, number[]> = { mlp: [], cnn: [] };
   for (const name of ['mlp', 'cnn'] as const) {
     for (const workers of [1, 2]) {
       const row: Row = (results[`${name}_${workers}w`] = { loom: [], torch: [] });
@@ -73,9 +79,15 @@ async function main(): Promise<void> {
         const steps = String(Math.max(20, Math.round((seconds * median(row.loom)) / (perWorker * workers))));
         const [peer] = runPeer<{ samples_per_s: number }>('torch_ddp.py', ['--world', String(workers), '--model', name, '--batch', String(perWorker), '--steps', steps]);
         row.torch.push(peer.samples_per_s);
+        if (workers === 2) {
+          const alone = median(results[`${name}_1w`].loom);
+          const pair = await Promise.all([loomSamplesPerSec(name, 1, alone), loomSamplesPerSec(name, 1, alone)]);
+          independent[name].push(pair[0] + pair[1]);
+        }
       }
     }
   }
+  const limit = (name: ModelName): number => median(independent[name]);
   const m = (key: string, who: 'loom' | 'torch'): number => median(results[key][who]);
   const rows = (['mlp', 'cnn'] as const).flatMap((name) =>
     [1, 2].map((w) => [name, w, perWorker * w, m(`${name}_${w}w`, 'loom'), m(`${name}_${w}w`, 'torch'), m(`${name}_${w}w`, 'loom') / m(`${name}_${w}w`, 'torch')] as const),
@@ -87,10 +99,16 @@ async function main(): Promise<void> {
     `speedup 1 -> 2 workers: Loom MLP ${speedup('mlp', 'loom').toFixed(2)}x, CNN ${speedup('cnn', 'loom').toFixed(2)}x; ` +
       `PyTorch DDP MLP ${speedup('mlp', 'torch').toFixed(2)}x, CNN ${speedup('cnn', 'torch').toFixed(2)}x\n`,
   );
+  process.stdout.write(
+    `two independent one-worker trainings at once: MLP ${Math.round(limit('mlp'))} samples/s (${(limit('mlp') / m('mlp_1w', 'loom')).toFixed(2)}x one), ` +
+      `CNN ${Math.round(limit('cnn'))} (${(limit('cnn') / m('cnn_1w', 'loom')).toFixed(2)}x); 2-worker DDP over that limit: MLP ${(m('mlp_2w', 'loom') / limit('mlp')).toFixed(3)}, CNN ${(m('cnn_2w', 'loom') / limit('cnn')).toFixed(3)}\n`,
+  );
   finish(
     'ddp',
     {
       bench: 'ddp',
+      mlp_vs_limit_2w: round3(m('mlp_2w', 'loom') / limit('mlp')),
+      cnn_vs_limit_2w: round3(m('cnn_2w', 'loom') / limit('cnn')),
       mlp_speedup_2w: round3(speedup('mlp', 'loom')),
       cnn_speedup_2w: round3(speedup('cnn', 'loom')),
       mlp_vs_torch_ddp_2w: round3(m('mlp_2w', 'loom') / m('mlp_2w', 'torch')),
@@ -98,7 +116,7 @@ async function main(): Promise<void> {
       torch_mlp_speedup_2w: round3(speedup('mlp', 'torch')),
       torch_cnn_speedup_2w: round3(speedup('cnn', 'torch')),
     },
-    results,
+    { ...results, independent },
   );
 }
 
