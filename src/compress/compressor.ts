@@ -108,6 +108,35 @@ export const STATELESS: Pick<Compressor, 'saveState' | 'loadState'> = {
   loadState: (state: Float32Array) => checkStateLength('a stateless compressor', state, 0),
 };
 
+/** A compressor's own buffers, then (if any) its inner compressor's state, as one flat state. */
+export function joinState(buffers: readonly Float32Array[], inner: Float32Array | null = null): Float32Array {
+  let length = inner?.length ?? 0;
+  for (const buffer of buffers) length += buffer.length;
+  const state = new Float32Array(length);
+  let at = 0;
+  for (const part of inner ? [...buffers, inner] : buffers) {
+    state.set(part, at);
+    at += part.length;
+  }
+  return state;
+}
+
+/**
+ * Loads what joinState wrote back into `buffers`; returns what follows them (the inner
+ * compressor's state), or, with `inner` false, checks that nothing does.
+ */
+export function splitState(what: string, state: Float32Array, buffers: readonly Float32Array[], inner: boolean): Float32Array {
+  let own = 0;
+  for (const buffer of buffers) own += buffer.length;
+  if (inner ? state.length < own : state.length !== own) checkStateLength(what, state, own);
+  let at = 0;
+  for (const buffer of buffers) {
+    buffer.set(state.subarray(at, at + buffer.length));
+    at += buffer.length;
+  }
+  return state.subarray(own);
+}
+
 /** A one-line error when a saved state does not fit the compressor loading it. */
 export function checkStateLength(what: string, state: Float32Array, expected: number): void {
   if (state.length !== expected) throw new LoomError(`${what}: saved compressor state has ${state.length} values, expected ${expected} (was it saved by another compressor or model?)`);

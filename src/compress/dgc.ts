@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import { LoomError } from '../util/errors.js';
-import { checkStateLength, type CompressionTarget, type Compressor, type Encoding } from './compressor.js';
+import { joinState, splitState, type CompressionTarget, type Compressor, type Encoding } from './compressor.js';
 import type { CompressorPlugin } from './plugin.js';
 import { largestMagnitudes } from './largest-magnitudes.js';
 import { scatterSparse } from './sparse.js';
@@ -128,16 +128,11 @@ export class Dgc implements Compressor {
 
   /** [u, v]. */
   saveState(): Float32Array {
-    const state = new Float32Array(2 * this.u.length);
-    state.set(this.u);
-    state.set(this.v, this.u.length);
-    return state;
+    return joinState([this.u, this.v]);
   }
 
   loadState(state: Float32Array): void {
-    checkStateLength(this.name, state, 2 * this.u.length);
-    this.u.set(state.subarray(0, this.u.length));
-    this.v.set(state.subarray(this.u.length));
+    splitState(this.name, state, [this.u, this.v], false);
   }
 }
 

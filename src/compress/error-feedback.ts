@@ -10,7 +10,7 @@
  * Invariant: after steps 1..t, sum(sent) + residual = sum(inputs). The residual is in float32, as
  * the gradient is; on inputs whose sums are exact in float32 the invariant holds exactly.
  */
-import { checkStateLength, type Compressor, type Encoding } from './compressor.js';
+import { joinState, splitState, type Compressor, type Encoding } from './compressor.js';
 
 export class ErrorFeedback implements Compressor {
   readonly name: string;
@@ -50,16 +50,10 @@ export class ErrorFeedback implements Compressor {
 
   /** [residual, then the inner compressor's state]. */
   saveState(): Float32Array {
-    const inner = this.inner.saveState();
-    const state = new Float32Array(this.residual.length + (inner?.length ?? 0));
-    state.set(this.residual);
-    if (inner) state.set(inner, this.residual.length);
-    return state;
+    return joinState([this.residual], this.inner.saveState());
   }
 
   loadState(state: Float32Array): void {
-    if (state.length < this.residual.length) checkStateLength(this.name, state, this.residual.length);
-    this.residual.set(state.subarray(0, this.residual.length));
-    this.inner.loadState(state.subarray(this.residual.length));
+    this.inner.loadState(splitState(this.name, state, [this.residual], true));
   }
 }

@@ -11,7 +11,7 @@
  * optimizer's momentum instead feeds the residual through the momentum a second time, which
  * diverges for compressors whose scale follows their input (scaled sign, random-k).
  */
-import { checkStateLength, type Compressor, type Encoding } from './compressor.js';
+import { joinState, splitState, type Compressor, type Encoding } from './compressor.js';
 
 export class MomentumCorrection implements Compressor {
   readonly name: string;
@@ -53,20 +53,10 @@ export class MomentumCorrection implements Compressor {
 
   /** [u, v, then the inner compressor's state]. */
   saveState(): Float32Array {
-    const inner = this.inner.saveState();
-    const n = this.velocity.length;
-    const state = new Float32Array(2 * n + (inner?.length ?? 0));
-    state.set(this.velocity);
-    state.set(this.accumulated, n);
-    if (inner) state.set(inner, 2 * n);
-    return state;
+    return joinState([this.velocity, this.accumulated], this.inner.saveState());
   }
 
   loadState(state: Float32Array): void {
-    const n = this.velocity.length;
-    if (state.length < 2 * n) checkStateLength(this.name, state, 2 * n);
-    this.velocity.set(state.subarray(0, n));
-    this.accumulated.set(state.subarray(n, 2 * n));
-    this.inner.loadState(state.subarray(2 * n));
+    this.inner.loadState(splitState(this.name, state, [this.velocity, this.accumulated], true));
   }
 }

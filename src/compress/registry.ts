@@ -78,7 +78,13 @@ export function checkCompression(spec: CompressionSpec, target: CompressionTarge
   const { plugin, options } = pluginOptions(spec);
   plugin.check?.(options, target);
   if (spec.momentumCorrection !== undefined) checkMomentumCorrection(spec, plugin);
-  if ((plugin.ownMomentum || spec.momentumCorrection !== undefined) && optimizer && (optimizer.type !== 'sgd' || (optimizer.momentum ?? 0) !== 0)) {
+  if (optimizer) checkOptimizerFor(spec, optimizer);
+}
+
+/** The optimizer that applies the result: plain SGD where the compression keeps the momentum itself. */
+export function checkOptimizerFor(spec: CompressionSpec, optimizer: { type: string; momentum?: number }): void {
+  const plugin = pluginFor(spec.type);
+  if ((plugin.ownMomentum || spec.momentumCorrection !== undefined) && (optimizer.type !== 'sgd' || (optimizer.momentum ?? 0) !== 0)) {
     const given = optimizer.type !== 'sgd' ? `optimizer ${optimizer.type}` : `sgd with momentum ${optimizer.momentum}`;
     const what = plugin.ownMomentum ? `compression ${spec.type} keeps its own momentum` : 'compression with momentumCorrection keeps the momentum';
     throw new LoomError(`${what}, so the optimizer must be sgd with momentum 0, got ${given}`);

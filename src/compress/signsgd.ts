@@ -27,24 +27,26 @@ export class SignSgd implements Compressor {
   readonly loadState = STATELESS.loadState;
   private readonly groups: TensorGroups;
   private readonly sums: Float64Array;
+  /** Entries of each group (fixed by the groups). */
+  private readonly counts: Float64Array;
 
   /** `groups`: one scale per group of entries (per tensor); default one scale for the whole vector. */
   constructor(readonly length: number, groups?: TensorGroups) {
     this.groups = groups ?? tensorGroups({ length, segments: [] });
     this.sums = new Float64Array(this.groups.count);
+    this.counts = new Float64Array(this.groups.count);
+    for (const { group, start, end } of this.groups.runs) this.counts[group] += end - start;
   }
 
   encode(input: Float32Array): Encoding {
     const n = this.length;
     if (input.length !== n) throw new LoomError(`signsgd: input has ${input.length} elements, expected ${n}`);
-    const { sums } = this;
-    const counts = new Float64Array(this.groups.count);
+    const { sums, counts } = this;
     sums.fill(0);
     for (const { group, start, end } of this.groups.runs) {
       let l1 = 0;
       for (let i = start; i < end; i++) l1 += Math.abs(input[i]);
       sums[group] += l1;
-      counts[group] += end - start;
     }
     const scales = Float32Array.from(sums, (sum, g) => (counts[g] === 0 ? 0 : sum / counts[g]));
     return { parts: [{ data: packSigns(input) }, { data: scales }] };

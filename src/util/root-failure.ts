@@ -5,13 +5,16 @@
  */
 import { isPeerGone } from './errors.js';
 
+/** How long a consequential failure waits, by default, for the failure that caused it. */
+export const ROOT_CAUSE_GRACE_MS = 2_000;
+
 /**
  * Resolves with every value, or rejects with the first failure that is not a consequence of
  * another rank's (isPeerGone). A consequence alone waits up to `graceMs` for its root cause, then
  * is reported itself. `onFirstFailure` runs once, at the first failure of any kind (e.g. to abort
  * the other ranks).
  */
-export function allOrRootFailure<T>(runs: readonly Promise<T>[], graceMs: number, onFirstFailure?: (error: unknown) => void): Promise<T[]> {
+export function allOrRootFailure<T>(runs: readonly Promise<T>[], graceMs = ROOT_CAUSE_GRACE_MS, onFirstFailure?: (error: unknown) => void): Promise<T[]> {
   return new Promise<T[]>((resolve, reject) => {
     const values = new Array<T>(runs.length);
     const failures: unknown[] = [];

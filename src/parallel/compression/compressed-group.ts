@@ -30,7 +30,7 @@ export class CompressedGroup extends CommGroup {
   }
 
   override async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {
-    await Promise.all([this.compressed.sum(grad, grad, this.step), this.comm.allReduce(scalars, { op: 'sum', ...this.limits() })]);
+    await Promise.all([this.compressed.sum(grad, grad, this.step), this.sumScalars(scalars)]);
   }
 
   gatherStates(own: RankState): Promise<RankState[] | null> {

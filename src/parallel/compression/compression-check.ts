@@ -1,5 +1,5 @@
 /** A strategy's `compression` section checked against the model before any worker starts, and the target each rank compresses. */
-import { checkCompression, type CompressionSpec, type CompressionTarget } from '../../compress/index.js';
+import { checkCompression, checkOptimizerFor, type CompressionSpec, type CompressionTarget } from '../../compress/index.js';
 import type { LoomConfig } from '../../config/schema.js';
 import type { Model } from '../../nn/model.js';
 import { modelOutline } from '../model-outline.js';
@@ -11,7 +11,9 @@ export function compressionTarget(model: Pick<Model, 'params' | 'segments'>, con
 
 /** Throws the compressor's one-line error if its options do not fit the model (e.g. a PowerSGD rank above a matrix's side). */
 export function checkCompressionFor(spec: CompressionSpec, config: LoomConfig): void {
+  const optimizer = config.optimizer as { type: string; momentum?: number };
   const outline = modelOutline(config);
-  if (!outline) return; // the ranks report why the model cannot be built
-  checkCompression(spec, { length: outline.length, segments: outline.segments, seed: config.seed, rank: 0, size: config.distributed.workers }, config.optimizer as { type: string; momentum?: number });
+  // Without an outline the ranks report why the model cannot be built; the optimizer is checked regardless.
+  if (!outline) return checkOptimizerFor(spec, optimizer);
+  checkCompression(spec, { length: outline.length, segments: outline.segments, seed: config.seed, rank: 0, size: config.distributed.workers }, optimizer);
 }

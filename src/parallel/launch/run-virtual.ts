@@ -38,9 +38,6 @@ export function networkMessageCost(network: DistributedConfig['network']): Messa
   return hierarchicalCost(network.ranksPerNode, intra, networkCost(network.interNode));
 }
 
-/** How long a consequential failure waits for the failure that caused it (ranks share one thread: it comes soon). */
-const ROOT_CAUSE_GRACE_MS = 2_000;
-
 export async function trainVirtual(options: DriverOptions): Promise<TrainResult[]> {
   const { config, metrics } = options;
   const size = worldSize(config);
@@ -70,7 +67,7 @@ export async function trainVirtual(options: DriverOptions): Promise<TrainResult[
     // On the first failure abort the others (they would wait for the failed rank until their timeout).
     // The abort's reason is a PeerGoneError, so their failures read as consequences of this one.
     const abortOthers = (error: unknown): void => failure.abort(new PeerGoneError(`another rank failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-    return await allOrRootFailure(ranks, ROOT_CAUSE_GRACE_MS, abortOthers);
+    return await allOrRootFailure(ranks, undefined, abortOthers);
   } finally {
     options.stopSignal?.removeEventListener('abort', onStop);
   }

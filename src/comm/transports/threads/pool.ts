@@ -15,9 +15,6 @@ import { siblingModule } from '../../../util/module-url.js';
 import { createThreadsDescriptor, type ThreadsWorldOptions } from './descriptor.js';
 import type { RunReply, RunRequest } from './pool-protocol.js';
 
-/** How long a rank that failed because another left waits for that other's own failure to arrive. */
-const ROOT_CAUSE_GRACE_MS = 2_000;
-
 export interface ProgramRef {
   /** Module URL (file: URL or string) that exports the program. */
   module: string | URL;
@@ -65,7 +62,7 @@ export class ThreadPool {
       });
     });
     try {
-      return (await allOrRootFailure(runs, ROOT_CAUSE_GRACE_MS)) as R[];
+      return (await allOrRootFailure(runs)) as R[];
     } catch (error) {
       // The other ranks may wait forever for the failed one: replace them all.
       await Promise.all(Array.from({ length: size }, (_, rank) => this.discard(rank)));
