@@ -7,6 +7,9 @@
  * replaces every rank's model, so it is what is kept. Momentum buffers stay local
  * (Lin et al.); a checkpoint holds every rank's own state. With slow momentum (SlowMo,
  * slow-momentum.ts) every average over all ranks after the switch is followed by its outer step.
+ * With compression, the scheduled averages over all ranks go through the compressor
+ * (compressed-average.ts: each rank's delta since the last average is compressed); the synchronous
+ * phase, the node averages of hierarchical local SGD and the exact averages evaluated stay dense.
  */
 import type { Communicator } from '../../comm/index.js';
 import type { RankState } from '../../train/checkpoint.js';
@@ -14,6 +17,8 @@ import type { GroupTraffic, StepMoment } from '../../train/worker-group.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
 import { HeldModel } from '../held-model.js';
 import { gatherRankStates } from '../rank-states.js';
+import type { CompressionSpec, CompressionTarget } from '../../compress/index.js';
+import { CompressedAverage } from '../compression/compressed-average.js';
 import { SlowMomentum, type SlowMomentumOptions } from './slow-momentum.js';
 
 export interface LocalSgdSchedule {
@@ -43,9 +48,18 @@ export class LocalSgdGroup extends CommGroup {
   private readonly slow: SlowMomentum | null;
   private readonly held = new HeldModel();
 
-  /** `start`: the common starting model; `resumed`: the strategy buffers of a resumed rank. */
-  constructor(comm: Communicator, options: CommGroupOptions, private readonly schedule: LocalSgdSchedule, start: Float32Array, resumed: Readonly<Record<string, Float32Array>> | null) {
+  private readonly compressed: CompressedAverage | null;
+  /** `start`: the common starting model; `resumed`: the strategy buffers of a resumed rank; `compression`: the scheduled averages' compressor. */
+  constructor(
+    comm: Communicator,
+    options: CommGroupOptions,
+    private readonly schedule: LocalSgdSchedule,
+    start: Float32Array,
+    resumed: Readonly<Record<string, Float32Array>> | null,
+    compression: { spec: CompressionSpec; target: Omit<CompressionTarget, 'rank' | 'size'> } | null = null,
+  ) {
     super(comm, options);
+    this.compressed = compression ? new CompressedAverage(comm, compression.spec, compression.target, start, resumed, () => this.limits()) : null;
     this.slow = schedule.slowMomentum ? new SlowMomentum(schedule.slowMomentum, start, resumed) : null;
     const size = schedule.nodeSize;
     if (size === undefined || size >= comm.size) this.node = null;
@@ -61,15 +75,21 @@ export class LocalSgdGroup extends CommGroup {
 
   async afterStep(params: Float32Array, step: number, scalars: Float32Array, at: StepMoment): Promise<boolean> {
     if (step <= this.schedule.switchStep) {
-      if (step === this.schedule.switchStep) this.slow?.restart(params); // the synchronous phase ends: outer steps start here
+      if (step === this.schedule.switchStep) {
+        // The synchronous phase ends: outer steps and compressed deltas start from here.
+        this.slow?.restart(params);
+        this.compressed?.restart(params);
+      }
       return false;
     }
     const scheduled = averagingAfter(this.schedule, step);
     const limits = this.limits();
     if (scheduled === 'node' && this.node) await this.node.allReduce(params, { op: 'mean', ...limits });
     else if (scheduled !== 'none') {
-      await this.averageAll(params, scalars);
+      if (!this.compressed) await this.averageAll(params, scalars);
+      else await Promise.all([this.compressed.average(params, step, this.size), this.sumScalars(scalars)]);
       this.slow?.step(params, at.lr);
+      if (this.slow) this.compressed?.restart(params);
       return true;
     }
     if (!at.evaluates && !at.last) return false;
@@ -90,7 +110,8 @@ export class LocalSgdGroup extends CommGroup {
   }
 
   gatherStates(own: RankState): Promise<RankState[] | null> {
-    return gatherRankStates(this.comm, this.slow ? { ...own, strategy: this.slow.state() } : own, this.limits());
+    const strategy = { ...this.slow?.state(), ...this.compressed?.state() };
+    return gatherRankStates(this.comm, Object.keys(strategy).length > 0 ? { ...own, strategy } : own, this.limits());
   }
 
   override traffic(): GroupTraffic {

@@ -71,10 +71,40 @@ describe('local SGD', () => {
     expect(results[0]!.evaluation!.accuracy).toBeGreaterThan(0.8);
   });
 
+  it('compressed averages: lossless top-k equals dense local SGD; top-k 1% sends >10x fewer bytes per average', async () => {
+    const run = async (name: string, compression: Record<string, unknown> | null, steps = 16) => {
+      const dir = join(root, name);
+      const metrics = new MetricsStream();
+      const records: StepRecord[] = [];
+      metrics.on('step', (r) => records.push(r));
+      const strategy = { period: 4, ...(compression ? { compression } : {}) };
+      await runDataParallel({ config: localConfig(dir, 4, 'virtual', steps, strategy, { train: { steps, batchSize: 24, logEvery: 1, evalEvery: 1000 } }), metrics });
+      // Bytes of the averages before the last step (whose exact average is dense either way).
+      const sent = records.filter((r) => r.step < steps && r.step % 4 === 0).reduce((sum, r) => sum + r.timing!.bytesSent, 0);
+      return { params: params(dir), sent };
+    };
+    const dense = await run('avg-dense', null);
+    const lossless = await run('avg-topk1', { type: 'topk', ratio: 1 });
+    expect(relativeDifference(lossless.params, dense.params)).toBeLessThan(1e-5);
+    const sparse = await run('avg-topk001', { type: 'topk', ratio: 0.01, errorFeedback: true });
+    expect(dense.sent / sparse.sent).toBeGreaterThan(10); // 25x in payload; message headers and the scalars weigh on the small test model
+    expect(relativeDifference(sparse.params, dense.params)).toBeGreaterThan(1e-3); // it did compress
+  });
+
+  it('compressed averages checkpoint the anchor and every rank residual and resume exactly', async () => {
+    const config = (dir: string) => localConfig(dir, 3, 'virtual', 20, { period: 4, compression: { type: 'topk', ratio: 0.05, errorFeedback: true } }, { output: { dir, checkpointEvery: 10 } });
+    const { saved, whole, resumed } = await resumeFromMiddle(root, 'h4-topk', config, 10);
+    const strategy = saved.ranks![1]!.strategy!;
+    expect(strategy.compressor!.some((v) => v !== 0)).toBe(true);
+    expect(strategy.averageAnchor).toEqual(saved.ranks![0]!.strategy!.averageAnchor);
+    expect(resumed).toEqual(whole);
+  });
+
   it('refuses options it cannot run, naming the key', async () => {
     const refused = (strategy: Record<string, unknown>) => runDataParallel({ config: localConfig(join(root, 'bad'), 4, 'virtual', 4, strategy), metrics: new MetricsStream() });
     await expect(refused({ nodeSize: 3 })).rejects.toThrow('strategy.nodeSize = 3 must divide distributed.workers = 4');
     await expect(refused({ period: 4, nodeSize: 2, globalPeriod: 6 })).rejects.toThrow('config key strategy.globalPeriod = 6 is invalid: globalPeriod must be a multiple of period');
     await expect(refused({ period: 0 })).rejects.toThrow(/^config key strategy.period = 0 is invalid/);
+    await expect(refused({ compression: { type: 'topk', ratio: 0 } })).rejects.toThrow('config key strategy.compression.ratio = 0 is invalid: expected a ratio in (0, 1]');
   });
 });
