@@ -8,6 +8,7 @@ import { validateWith } from '../config/load.js';
 import { LoomError, showValue } from '../util/errors.js';
 import { ddpStrategy } from './ddp/ddp-strategy.js';
 import { adpsgdStrategy } from './gossip/adpsgd-strategy.js';
+import { chocoStrategy } from './gossip/choco-strategy.js';
 import { dpsgdStrategy } from './gossip/dpsgd-strategy.js';
 import { gossipGradStrategy } from './gossip/gossipgrad-strategy.js';
 import { sgpStrategy } from './gossip/sgp-strategy.js';
@@ -26,6 +27,7 @@ const STRATEGIES: Readonly<Record<string, Strategy<never>>> = {
   'ad-psgd': adpsgdStrategy as Strategy<never>,
   sgp: sgpStrategy as Strategy<never>,
   gossipgrad: gossipGradStrategy as Strategy<never>,
+  'choco-sgd': chocoStrategy as Strategy<never>,
 };
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES);

@@ -14,19 +14,27 @@ import { DpsgdGroup } from './dpsgd-group.js';
 import { checkMixingMatrix, metropolisHastings, type MixingMatrix } from './mixing.js';
 import { neighbours, TOPOLOGIES } from './topology.js';
 
-const dpsgdOptions = z
-  .strictObject({
-    /** The communication graph, with Metropolis-Hastings weights (default ring). */
-    topology: z.enum(TOPOLOGIES).optional(),
-    /** A mixing matrix W (workers x workers, doubly stochastic); its nonzero off-diagonal entries are the graph. */
-    mixing: z.array(z.array(z.number().nonnegative())).optional(),
-  })
-  .refine((o) => o.topology === undefined || o.mixing === undefined, { message: 'give topology or mixing, not both', path: ['mixing'] });
+/** The options that name a gossip graph, shared by the strategies that mix over a fixed one. */
+export const graphFields = {
+  /** The communication graph, with Metropolis-Hastings weights (default ring). */
+  topology: z.enum(TOPOLOGIES).optional(),
+  /** A mixing matrix W (workers x workers, doubly stochastic); its nonzero off-diagonal entries are the graph. */
+  mixing: z.array(z.array(z.number().nonnegative())).optional(),
+};
 
+/** A graph is named once: by topology or by mixing matrix. */
+export const oneGraph: [(o: GraphOptions) => boolean, { message: string; path: string[] }] = [
+  (o) => o.topology === undefined || o.mixing === undefined,
+  { message: 'give topology or mixing, not both', path: ['mixing'] },
+];
+
+const dpsgdOptions = z.strictObject(graphFields).refine(...oneGraph);
+
+export type GraphOptions = { topology?: (typeof TOPOLOGIES)[number] | undefined; mixing?: number[][] | undefined };
 export type DpsgdOptions = z.infer<typeof dpsgdOptions>;
 
 /** The mixing matrix of a job of `workers` ranks: the given one, checked, or Metropolis-Hastings over the topology. */
-export function mixingMatrix(options: DpsgdOptions, workers: number): MixingMatrix {
+export function mixingMatrix(options: GraphOptions, workers: number): MixingMatrix {
   if (options.mixing === undefined) return metropolisHastings(neighbours(options.topology ?? 'ring', workers));
   checkMixingMatrix(options.mixing, workers);
   return options.mixing;

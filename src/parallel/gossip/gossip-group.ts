@@ -35,6 +35,8 @@ export interface Gossip {
    * absent, every rank weighs the same.
    */
   weight?(): number;
+  /** Buffers this rank's checkpoint keeps beside its model (CHOCO-SGD's public copies); absent, none. */
+  state?(): Record<string, Float32Array>;
 }
 
 export class GossipGroup extends CommGroup {
@@ -76,7 +78,8 @@ export class GossipGroup extends CommGroup {
   }
 
   gatherStates(own: RankState): Promise<RankState[] | null> {
-    return gatherRankStates(this.comm, own, this.limits());
+    const strategy = this.gossip.state?.();
+    return gatherRankStates(this.comm, strategy ? { ...own, strategy } : own, this.limits());
   }
 
   /** The exact average of all ranks' models in `params` (and the sums of the scalars), after measuring how far apart they were. */
