@@ -9,10 +9,11 @@ export { tensorGroups, type TensorGroups, type TensorRun } from './tensor-groups
 export { TernGrad } from './terngrad.js';
 export { Threshold } from './threshold.js';
 export { Dgc, type DgcOptions } from './dgc.js';
+export { OneBitAdam, type OneBitAdamOptions } from './onebit-adam.js';
 export { OneBitQuantizer, OneBitSgd } from './onebit-sgd.js';
 export { isNegative, packSigns, signBytes, unpackSigns } from './sign-bits.js';
 export { SignSgd } from './signsgd.js';
 export { Signum } from './signum.js';
 export { packedBytes, packEncoding, unpackEncoding } from './wire.js';
-export { checkCompression, checkOptimizerFor, needsAllReduce, COMPRESSOR_TYPES, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
+export { checkCompression, checkOptimizerFor, checkPlainCompressor, needsAllReduce, COMPRESSOR_TYPES, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
 export type { CompressorPlugin } from './plugin.js';

@@ -21,9 +21,10 @@ import { onebitPlugin } from './onebit-sgd.js';
 import { efSignsgdPlugin, signsgdPlugin } from './signsgd.js';
 import { signumPlugin } from './signum.js';
 import { powerSgdPlugin } from './powersgd.js';
+import { onebitAdamPlugin } from './onebit-adam.js';
 
 // Each entry validates its own options; the registry passes them back only to the plugin that parsed them.
-const PLUGINS: readonly CompressorPlugin<never>[] = [fp16Plugin, bf16Plugin, topkPlugin, signsgdPlugin, efSignsgdPlugin, signumPlugin, onebitPlugin, dgcPlugin, randomkPlugin, thresholdPlugin, qsgdPlugin, terngradPlugin, powerSgdPlugin] as unknown as CompressorPlugin<never>[];
+const PLUGINS: readonly CompressorPlugin<never>[] = [fp16Plugin, bf16Plugin, topkPlugin, signsgdPlugin, efSignsgdPlugin, signumPlugin, onebitPlugin, dgcPlugin, randomkPlugin, thresholdPlugin, qsgdPlugin, terngradPlugin, powerSgdPlugin, onebitAdamPlugin] as unknown as CompressorPlugin<never>[];
 
 export const COMPRESSOR_TYPES: readonly string[] = PLUGINS.map((plugin) => plugin.type);
 
@@ -76,7 +77,7 @@ function pluginOptions(spec: CompressionSpec): { plugin: CompressorPlugin<never>
  */
 export function checkCompression(spec: CompressionSpec, target: CompressionTarget, optimizer?: { type: string; momentum?: number }): void {
   const { plugin, options } = pluginOptions(spec);
-  plugin.check?.(options, target);
+  plugin.check?.(options, target, spec.errorFeedback);
   if (spec.momentumCorrection !== undefined) checkMomentumCorrection(spec, plugin);
   if (optimizer) checkOptimizerFor(spec, optimizer);
 }
@@ -96,6 +97,23 @@ export function needsAllReduce(spec: CompressionSpec): boolean {
   return pluginFor(spec.type).needsAllReduce === true;
 }
 
+/**
+ * Refuses a compressor that does more than encode and decode what it is given: one with its own
+ * residual, momentum or all-reduce rounds, or wrapped in error feedback or momentum correction.
+ * `user` says what would run it and why (e.g. CHOCO-SGD, whose public copies keep the error).
+ */
+export function checkPlainCompressor(spec: CompressionSpec, user: string): void {
+  const plugin = pluginFor(spec.type);
+  const clash = spec.errorFeedback
+    ? 'errorFeedback'
+    : spec.momentumCorrection !== undefined
+      ? 'momentumCorrection'
+      : plugin.needsAllReduce || plugin.ownErrorFeedback || plugin.ownMomentum
+        ? `${spec.type}, which keeps its own residual, momentum or all-reduce rounds,`
+        : null;
+  if (clash) throw new LoomError(`compression ${clash} cannot run under ${user}`);
+}
+
 /** Momentum correction keeps its own residual and momentum: it wraps a plain encode/decode compressor only. */
 function checkMomentumCorrection(spec: CompressionSpec, plugin: CompressorPlugin<never>): void {
   const clash = spec.errorFeedback ? 'errorFeedback (its accumulated velocity is the residual)' : plugin.ownErrorFeedback || plugin.ownMomentum || plugin.needsAllReduce ? `${spec.type}, which keeps its own residual, momentum or rounds` : null;
@@ -104,7 +122,7 @@ function checkMomentumCorrection(spec: CompressionSpec, plugin: CompressorPlugin
 
 export function createCompressor(spec: CompressionSpec, target: CompressionTarget): CompressionMethod {
   const { plugin, options } = pluginOptions(spec);
-  plugin.check?.(options, target);
+  plugin.check?.(options, target, spec.errorFeedback);
   if (spec.momentumCorrection !== undefined) {
     checkMomentumCorrection(spec, plugin);
     const inner = plugin.create(options, target, false);
