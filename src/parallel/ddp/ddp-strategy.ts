@@ -4,11 +4,12 @@
  * (broadcast, as DDP does at construction), computes the gradient of its slice of every global
  * batch, and the slices' gradients are summed by bucketed all-reduces; every rank applies the same
  * step. With a `robust` section the sum is replaced by a Byzantine-robust aggregating server
- * (parallel/robust), or by DRACO's redundant groups.
+ * (parallel/robust), or by DRACO's redundant groups; `compression` then compresses what each
+ * worker sends to that server, which decodes every vector before its rule sees it.
  */
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
-import { planRobustRun } from '../robust/robust-plan.js';
+import { checkRobustCompression, planRobustRun } from '../robust/robust-plan.js';
 import { robustGroup } from '../robust/robust-rank.js';
 import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
 import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
@@ -31,13 +32,16 @@ export const ddpStrategy: Strategy<DdpOptions> = {
   check: (options, config: LoomConfig) => {
     // A robust run's roles, rule and attack are checked here, before any worker starts.
     if (config.robust) planRobustRun(config);
-    if (options.compression) checkCompressionFor(options.compression, config);
+    if (options.compression) {
+      if (config.robust) checkRobustCompression(options.compression, config);
+      checkCompressionFor(options.compression, config);
+    }
   },
   run: (ctx: RankContext, ddp: DdpOptions) =>
     runSynchronousRank(ctx, async (model, data, resumed) => {
       await startFromRankZero(ctx, model, false);
       const options = groupOptions(ctx, model);
-      if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options);
+      if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options, ddp.compression ?? null, resumed);
       if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed);
       return new CommGroup(ctx.comm, options);
     }),

@@ -5,7 +5,7 @@ import type { RankContext } from '../strategy.js';
 import { psLayout, type PsOptions } from './layout.js';
 import { serveBsp } from './server-bsp.js';
 import { ServerShard } from './server-shard.js';
-import { PushDecoding } from './compressed-push.js';
+import { PushDecoding } from '../compression/compressed-push.js';
 import { serveSsp } from './server-ssp.js';
 
 export async function runPsServer(ctx: RankContext, options: PsOptions): Promise<TrainResult> {

@@ -13,7 +13,7 @@ import { checkGradientCode } from '../coding/gradient-code.js';
 import { checkServersForOptimizer, psOptions, psRoles, type PsOptions } from './layout.js';
 import { runPsServer } from './ps-server.js';
 import { runPsWorker } from './ps-worker.js';
-import { checkPushCompression } from './compressed-push.js';
+import { checkPushCompression } from './push-compression-check.js';
 
 export const parameterServerStrategy: Strategy<PsOptions> = {
   name: 'ps',

@@ -15,7 +15,7 @@ import type { RankContext } from '../strategy.js';
 import { prepareRankRun } from '../sync-rank.js';
 import { DONE, PULL, PULL_HEADER, PUSH_HEADER, SEND_STATE, TAG, transferOptions } from './protocol.js';
 import { psLayout, type PsLayout, type PsOptions } from './layout.js';
-import { PushCompression } from './compressed-push.js';
+import { PushCompression } from '../compression/compressed-push.js';
 import type { CompressionSpec } from '../../compress/index.js';
 
 export async function runPsWorker(ctx: RankContext, options: PsOptions): Promise<TrainResult> {

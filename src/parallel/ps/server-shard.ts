@@ -6,7 +6,7 @@
  * worker for a checkpoint.
  */
 import type { Communicator, PointToPointOptions } from '../../comm/index.js';
-import type { PushDecoding } from './compressed-push.js';
+import type { PushDecoding } from '../compression/compressed-push.js';
 import { createOptimizer, layoutForRange, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import type { Model } from '../../nn/model.js';
 import { TAG, transferOptions, type TransferLimits } from './protocol.js';

@@ -9,11 +9,22 @@
  * Byzantine workers' own gradients), forges the f vectors and sends them to the server in place
  * of the Byzantine workers'. A vector shorter than the gradient from a worker is replaced by NaNs,
  * which every robust rule treats as the farthest input, instead of failing the job.
+ *
+ * With compression, every worker (the server's own included) sends the packed encoding of its
+ * vector from a compressor of its own, and the server decodes each one before the rule sees it; a
+ * malformed encoding becomes NaNs like a short vector. The attackers forge dense vectors and
+ * encode them with compressors of their own, so the server sees only what the wire can carry
+ * (without error feedback: an attack forges afresh what the server should see; a compressor with
+ * inherent state, such as DGC's momentum, keeps it across steps but not across a resume).
  */
 import type { Communicator } from '../../comm/index.js';
 import type { Batch } from '../../data/index.js';
 import { dracoDecode, type Aggregator, type Attack } from '../../robust/index.js';
+import type { RankState } from '../../train/checkpoint.js';
+import { LoomError } from '../../util/errors.js';
+import type { PushCompression, PushDecoding } from '../compression/compressed-push.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
+import { gatherRankStates } from '../rank-states.js';
 import type { LocalSamples } from './local-samples.js';
 import type { RobustPlan } from './robust-plan.js';
 
@@ -31,18 +42,39 @@ export interface RobustGroupOptions extends Omit<CommGroupOptions, 'buckets'> {
   readonly samples: LocalSamples;
   /** Classes of the dataset, for data-level attacks. */
   readonly classes: number;
+  /** Compressed vectors: this rank's compressor, the leader's one per Byzantine rank, the server's decoder. */
+  readonly compression: RobustCompression | null;
 }
+
+export interface RobustCompression {
+  readonly own: PushCompression;
+  /** The leader only: a compressor for each Byzantine rank's forged vector (in plan.byzantine's order). */
+  readonly forgers: readonly PushCompression[];
+  /** Rank 0 only. */
+  readonly decoding: PushDecoding | null;
+}
+
+const STATE_KEY = 'compressor';
 
 export class RobustGroup extends CommGroup {
   private readonly plan: RobustPlan;
   private readonly isByzantine: boolean;
   private vectors: Float32Array[] = [];
   private own = new Float32Array(0);
+  private step = 0;
 
-  constructor(comm: Communicator, private readonly robust: RobustGroupOptions) {
+  /** Present when the compressors keep state (residuals differ from rank to rank): every rank's goes into a checkpoint. */
+  readonly gatherStates?: (own: RankState) => Promise<RankState[] | null>;
+
+  /** `resumed`: this rank's state in the checkpoint a run resumes from. */
+  constructor(comm: Communicator, private readonly robust: RobustGroupOptions, resumed: RankState | null = null) {
     super(comm, { ...robust, buckets: [] });
     this.plan = robust.plan;
     this.isByzantine = this.plan.byzantine.includes(this.rank);
+    const own = robust.compression?.own;
+    const saved = resumed?.strategy?.[STATE_KEY];
+    if (own && saved) own.loadState(saved);
+    if (own?.saveState()) this.gatherStates = (state) => gatherRankStates(this.comm, { ...state, strategy: { [STATE_KEY]: own.saveState()! } }, this.limits());
   }
 
   localSamples(step: number, globalBatch: Int32Array): Int32Array {
@@ -55,6 +87,10 @@ export class RobustGroup extends CommGroup {
     return { ...batch, targets: relabel(batch.targets as Int32Array, this.robust.classes) };
   }
 
+  beforeStep(_params: Float32Array, step: number): void {
+    this.step = step;
+  }
+
   override async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {
     // The trainer weighs each worker's gradient by its share of the global batch; a robust rule
     // compares the workers' own mean gradients, so undo it (DRACO sums its groups and keeps it).
@@ -62,7 +98,7 @@ export class RobustGroup extends CommGroup {
     const own = this.ownVector(grad, weight);
     const { plan } = this;
     if (this.rank === 0) await this.serve(own, grad);
-    else if (!this.isByzantine) await this.comm.send(0, own, this.tagged(GRADIENT_TAG));
+    else if (!this.isByzantine) await this.comm.send(0, this.compression ? this.compression.own.pack(0, own, this.step) : own, this.tagged(GRADIENT_TAG));
     else if (this.rank === plan.leader) await this.leadAttack(own);
     else if (!plan.omniscient) await this.comm.send(plan.leader!, own, this.tagged(OWN_TAG));
     await this.comm.broadcast(grad, 0, this.limits());
@@ -89,7 +125,9 @@ export class RobustGroup extends CommGroup {
     const d = grad.length;
     if (this.vectors.length !== this.size) this.vectors = Array.from({ length: this.size }, () => new Float32Array(d));
     const vectors = this.vectors;
-    vectors[0]!.set(own);
+    const compression = this.compression;
+    if (compression) this.decodeOrNaN(compression.own.pack(0, own, this.step), 0, vectors[0]!);
+    else vectors[0]!.set(own);
     const honestPeers = plan.honest.filter((r) => r !== 0);
     await Promise.all(honestPeers.map((r) => this.receiveVector(r, GRADIENT_TAG, vectors[r]!)));
     if (plan.leader !== null) {
@@ -122,13 +160,34 @@ export class RobustGroup extends CommGroup {
       observed = [own, ...theirs];
     }
     const forged = this.robust.attack!.forge(observed, plan.byzantine.length);
-    for (const v of forged) await this.comm.send(0, v, this.tagged(FORGED_TAG));
+    const forgers = this.compression?.forgers;
+    for (const [i, v] of forged.entries()) await this.comm.send(0, forgers ? forgers[i]!.pack(0, v, this.step) : v, this.tagged(FORGED_TAG));
   }
 
   private async receiveVector(from: number, tag: number, into: Float32Array): Promise<void> {
+    const decoding = this.compression?.decoding;
+    if (decoding) {
+      this.decodeOrNaN(await decoding.receiveBytes(this.comm, from, from, this.tagged(tag)), from, into);
+      return;
+    }
     const received = await this.comm.recv(from, into, this.tagged(tag));
     if (received !== into.length) into.fill(NaN);
   }
+
+  /** The server: a worker's packed vector decoded into `into`, or NaNs (the farthest input of every rule) if it is malformed. */
+  private decodeOrNaN(bytes: Uint8Array, from: number, into: Float32Array): void {
+    try {
+      this.compression!.decoding!.decode(bytes, from, into);
+    } catch (error) {
+      if (!(error instanceof LoomError)) throw error;
+      into.fill(NaN);
+    }
+  }
+
+  private get compression(): RobustCompression | null {
+    return this.robust.compression;
+  }
+
 
   private tagged(tag: number) {
     return { tag, ...this.limits() };

@@ -6,6 +6,8 @@
  * [g r, g r + r) form group g.
  */
 import type { LoomConfig, RobustConfig } from '../../config/schema.js';
+import type { CompressionSpec } from '../../compress/index.js';
+import { checkPushable } from '../compression/compressed-push.js';
 import { attackFromSpec, average, dracoGroups, RobustRuleError, ruleFromSpec, type Aggregator, type Attack } from '../../robust/index.js';
 import { LoomError, showValue } from '../../util/errors.js';
 
@@ -101,4 +103,12 @@ export function attackOf(plan: RobustPlan, seed: number): Attack {
       rule: () => serverRule(plan) ?? average(),
     }),
   );
+}
+
+/** A compressor in front of the robust server: one whose encodings decode alone, and not under DRACO's bitwise majority vote. */
+export function checkRobustCompression(spec: CompressionSpec, config: LoomConfig): void {
+  if (config.robust?.redundancy) {
+    throw new LoomError(`config key strategy.compression.type = ${showValue(spec.type)} cannot run with robust.redundancy: DRACO's majority vote compares the group's vectors bit for bit`);
+  }
+  checkPushable(spec, 'robust aggregation', 'the robust server');
 }
