@@ -15,8 +15,9 @@
  * differences small). Every rank adds the terms in rank order, so a run is reproducible.
  */
 import type { Communicator } from '../../comm/index.js';
-import { packEncoding, unpackEncoding, type Compressor } from '../../compress/index.js';
+import { packEncoding, unpackEncoding, type Compressor, type Encoding } from '../../compress/index.js';
 import { LoomError } from '../../util/errors.js';
+import { LocalWork } from '../compression/local-work.js';
 import type { Gossip, GossipLink } from './gossip-group.js';
 import { peersOf, type MixingMatrix } from './mixing.js';
 
@@ -35,6 +36,8 @@ export class ChocoGossip implements Gossip {
   private readonly to: readonly number[];
   /** W_rank,j for j ascending, this rank included: the fixed order in which the q_j are added. */
   private readonly terms: readonly { readonly rank: number; readonly weight: number }[];
+  /** The compressor's and the mixing's compute, charged to a simulated clock. */
+  private work: LocalWork | null = null;
 
   constructor(
     mixing: MixingMatrix,
@@ -58,15 +61,27 @@ export class ChocoGossip implements Gossip {
   }
 
   async mix(params: Float32Array, step: number, { comm, options }: GossipLink): Promise<void> {
-    const { publicCopy, mixed, difference, decoded } = this;
-    for (let e = 0; e < params.length; e++) difference[e] = params[e]! - publicCopy[e]!;
-    const own = this.compressor.encode(difference, step);
-    const packed = packEncoding(own);
+    const work = (this.work ??= new LocalWork(comm));
+    const own = work.run(() => this.encode(params, step));
+    const packed = work.run(() => packEncoding(own));
     const received = new Map<number, Uint8Array>();
     await Promise.all([
       ...this.to.map((k) => sendSized(comm, k, packed, options)),
       ...this.terms.filter((t) => t.rank !== this.rank).map(async ({ rank }) => received.set(rank, await receiveSized(comm, rank, maxEncodingBytes(params.length), options))),
     ]);
+    work.run(() => this.update(params, own, received));
+  }
+
+  /** q_i = Q(x_i - x^_i). */
+  private encode(params: Float32Array, step: number): Encoding {
+    const { publicCopy, difference } = this;
+    for (let e = 0; e < params.length; e++) difference[e] = params[e]! - publicCopy[e]!;
+    return this.compressor.encode(difference, step);
+  }
+
+  /** x^_i += q_i, s_i += sum_j W_ij q_j (in rank order), x_i += gamma (s_i - x^_i). */
+  private update(params: Float32Array, own: Encoding, received: ReadonlyMap<number, Uint8Array>): void {
+    const { publicCopy, mixed, decoded } = this;
     for (const { rank, weight } of this.terms) {
       this.compressor.decode(rank === this.rank ? own : unpackEncoding(received.get(rank)!, `rank ${rank}`), decoded);
       if (rank === this.rank) for (let e = 0; e < decoded.length; e++) publicCopy[e]! += decoded[e]!;

@@ -8,6 +8,7 @@
  */
 import type { Communicator } from '../../comm/index.js';
 import type { CommGroupOptions } from '../ddp/comm-group.js';
+import { LocalWork } from '../compression/local-work.js';
 import { GossipGroup, type Gossip, type GossipLink } from './gossip-group.js';
 import { peersOf, type MixingMatrix } from './mixing.js';
 
@@ -19,6 +20,8 @@ export class MixingGossip implements Gossip {
   /** One receive buffer per neighbour whose model this rank mixes in. */
   private readonly inbox = new Map<number, Float32Array>();
   private readonly mixed: Float64Array;
+  /** The mixing's compute, charged to a simulated clock (as CHOCO-SGD's is). */
+  private work: LocalWork | null = null;
 
   constructor(mixing: MixingMatrix, private readonly rank: number, length: number) {
     const { from, to } = peersOf(mixing, rank);
@@ -32,6 +35,10 @@ export class MixingGossip implements Gossip {
   /** Every exchange posted at once (the transport's contract), then the mix in rank order. */
   async mix(params: Float32Array, _step: number, { comm, options }: GossipLink): Promise<void> {
     await Promise.all([...this.to.map((k) => comm.send(k, params, options)), ...[...this.inbox].map(([j, buf]) => comm.recv(j, buf, options))]);
+    (this.work ??= new LocalWork(comm)).run(() => this.mixInto(params));
+  }
+
+  private mixInto(params: Float32Array): void {
     const mixed = this.mixed;
     mixed.fill(0);
     for (const { rank, weight } of this.terms) {

@@ -23,6 +23,7 @@ import { dracoDecode, type Aggregator, type Attack } from '../../robust/index.js
 import type { RankState } from '../../train/checkpoint.js';
 import { LoomError } from '../../util/errors.js';
 import type { PushCompression, PushDecoding } from '../compression/compressed-push.js';
+import { LocalWork } from '../compression/local-work.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
 import { gatherRankStates } from '../rank-states.js';
 import type { LocalSamples } from './local-samples.js';
@@ -62,6 +63,8 @@ export class RobustGroup extends CommGroup {
   private vectors: Float32Array[] = [];
   private own = new Float32Array(0);
   private step = 0;
+  /** The compressors' compute (rank 0: the decoding too). */
+  private readonly work: LocalWork;
 
   /** Present when the compressors keep state (residuals differ from rank to rank): every rank's goes into a checkpoint. */
   readonly gatherStates?: (own: RankState) => Promise<RankState[] | null>;
@@ -70,6 +73,7 @@ export class RobustGroup extends CommGroup {
   constructor(comm: Communicator, private readonly robust: RobustGroupOptions, resumed: RankState | null = null) {
     super(comm, { ...robust, buckets: [] });
     this.plan = robust.plan;
+    this.work = new LocalWork(comm);
     this.isByzantine = this.plan.byzantine.includes(this.rank);
     const own = robust.compression?.own;
     const saved = resumed?.strategy?.[STATE_KEY];
@@ -98,7 +102,7 @@ export class RobustGroup extends CommGroup {
     const own = this.ownVector(grad, weight);
     const { plan } = this;
     if (this.rank === 0) await this.serve(own, grad);
-    else if (!this.isByzantine) await this.comm.send(0, this.compression ? this.compression.own.pack(0, own, this.step) : own, this.tagged(GRADIENT_TAG));
+    else if (!this.isByzantine) await this.comm.send(0, this.compression ? this.pack(this.compression.own, own) : own, this.tagged(GRADIENT_TAG));
     else if (this.rank === plan.leader) await this.leadAttack(own);
     else if (!plan.omniscient) await this.comm.send(plan.leader!, own, this.tagged(OWN_TAG));
     await this.comm.broadcast(grad, 0, this.limits());
@@ -126,7 +130,7 @@ export class RobustGroup extends CommGroup {
     if (this.vectors.length !== this.size) this.vectors = Array.from({ length: this.size }, () => new Float32Array(d));
     const vectors = this.vectors;
     const compression = this.compression;
-    if (compression) this.decodeOrNaN(compression.own.pack(0, own, this.step), 0, vectors[0]!);
+    if (compression) this.decodeOrNaN(this.pack(compression.own, own), 0, vectors[0]!);
     else vectors[0]!.set(own);
     const honestPeers = plan.honest.filter((r) => r !== 0);
     await Promise.all(honestPeers.map((r) => this.receiveVector(r, GRADIENT_TAG, vectors[r]!)));
@@ -161,7 +165,7 @@ export class RobustGroup extends CommGroup {
     }
     const forged = this.robust.attack!.forge(observed, plan.byzantine.length);
     const forgers = this.compression?.forgers;
-    for (const [i, v] of forged.entries()) await this.comm.send(0, forgers ? forgers[i]!.pack(0, v, this.step) : v, this.tagged(FORGED_TAG));
+    for (const [i, v] of forged.entries()) await this.comm.send(0, forgers ? this.pack(forgers[i]!, v) : v, this.tagged(FORGED_TAG));
   }
 
   private async receiveVector(from: number, tag: number, into: Float32Array): Promise<void> {
@@ -177,11 +181,16 @@ export class RobustGroup extends CommGroup {
   /** The server: a worker's packed vector decoded into `into`, or NaNs (the farthest input of every rule) if it is malformed. */
   private decodeOrNaN(bytes: Uint8Array, from: number, into: Float32Array): void {
     try {
-      this.compression!.decoding!.decode(bytes, from, into);
+      this.work.run(() => this.compression!.decoding!.decode(bytes, from, into));
     } catch (error) {
       if (!(error instanceof LoomError)) throw error;
       into.fill(NaN);
     }
+  }
+
+  /** `vector` compressed and packed for the server at this step (its compute charged to a simulated clock). */
+  private pack(compressor: PushCompression, vector: Float32Array): Uint8Array {
+    return this.work.run(() => compressor.pack(0, vector, this.step));
   }
 
   private get compression(): RobustCompression | null {
