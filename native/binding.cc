@@ -1,7 +1,8 @@
 // Node-API binding of the native kernels: the GEMM here, convolutions in conv_binding.cc, pooling
 // in pool_binding.cc, bias and activation kernels in elementwise_binding.cc, optimizer updates in
 // optim_binding.cc, robust-aggregation kernels in robust_binding.cc, the peak-FLOPs probe in
-// peak_binding.cc, GroupNorm/LayerNorm in norm_binding.cc.
+// peak_binding.cc, GroupNorm/LayerNorm in norm_binding.cc, 16-bit float conversion and sums in
+// half_binding.cc.
 // Operands are addressed by byte offsets into one memory object (the wasm heap's ArrayBuffer, or
 // any TypedArray/DataView, including one over a SharedArrayBuffer); nothing is copied. Every
 // argument is checked and every byte the call would touch must lie inside that memory; a bad
@@ -14,6 +15,7 @@
 #include "elementwise_binding.h"
 #include "gather_binding.h"
 #include "gemm.h"
+#include "half_binding.h"
 #include "napi_args.h"
 #include "norm_binding.h"
 #include "optim_binding.h"
@@ -167,6 +169,7 @@ napi_value Init(napi_env env, napi_value exports) {
   loom_napi::export_robust(env, exports);
   loom_napi::export_peak(env, exports);
   loom_napi::export_norm(env, exports);
+  loom_napi::export_half(env, exports);
   return exports;
 }
 

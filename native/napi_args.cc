@@ -180,6 +180,28 @@ Args::Ints Args::int32_array(size_t i, const char* name) const {
   return Ints{static_cast<int32_t*>(data), count};
 }
 
+Args::Halves Args::uint16_array(size_t i, const char* name) const {
+  void* data = nullptr;
+  const size_t count = typed(i, name, napi_uint16_array, "Uint16Array", &data);
+  return Halves{static_cast<uint16_t*>(data), count};
+}
+
+int Args::choice(size_t i, const char* name, const char* const* choices) const {
+  napi_valuetype t;
+  napi_typeof(env_, argv_[i], &t);
+  std::string list;
+  for (int k = 0; choices[k] != nullptr; ++k) list += (k ? " or '" : "'") + std::string(choices[k]) + "'";
+  if (t == napi_string) {
+    char value[32] = {0};
+    size_t len = 0;
+    napi_get_value_string_utf8(env_, argv_[i], value, sizeof value, &len);
+    for (int k = 0; choices[k] != nullptr; ++k)
+      if (len < sizeof value - 1 && std::string(value, len) == choices[k]) return k;
+    fail(std::string(fn_) + ": " + name + " must be " + list + " (got '" + std::string(value, len) + (len == sizeof value - 1 ? "...'" : "'") + ")");
+  }
+  fail(std::string(fn_) + ": " + name + " must be " + list + " (got " + describe(env_, argv_[i]) + ")");
+}
+
 Range check_floats(const char* fn, const Memory& mem, const char* name, int64_t offset, int64_t rows, int64_t cols,
                    int64_t ld) {
   char buf[256];

@@ -69,6 +69,13 @@ class Args {
     size_t length = 0;
   };
   Ints int32_array(size_t i, const char* name) const;
+  struct Halves {
+    uint16_t* data = nullptr;
+    size_t length = 0;
+  };
+  Halves uint16_array(size_t i, const char* name) const;
+  // One of `choices` (a null-terminated list of strings); returns its index.
+  int choice(size_t i, const char* name, const char* const* choices) const;
   const char* fn() const { return fn_; }
 
  private:

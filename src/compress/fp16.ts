@@ -3,10 +3,12 @@
  * bf16_compress_hook; Kalamkar et al., "A Study of BFLOAT16 for Deep Learning Training", 2019).
  * Halves the bytes; the sum is taken in the 16-bit format inside the all-reduce, so it is summable.
  * Round to nearest even; half overflows to infinity beyond 65504, as the hardware format does.
+ * Encode and decode run in the native addon where it is loaded (util/half-float.ts), else in JS.
  */
 import { z } from 'zod';
 import { STATELESS, type Compressor, type Encoding } from './compressor.js';
-import { decodeTable, encodeHalfArray } from '../util/half-float.js';
+import { LoomError } from '../util/errors.js';
+import { decodeHalfArray, encodeHalfArray } from '../util/half-float.js';
 import type { CompressorPlugin } from './plugin.js';
 
 export class HalfPrecision implements Compressor {
@@ -25,10 +27,14 @@ export class HalfPrecision implements Compressor {
     return { parts: [{ data, half: this.format }] };
   }
 
+  /** A one-line LoomError for an encoding that is not one Uint16Array of out's length (a garbled or hostile push). */
   decode(encoding: Encoding, out: Float32Array): void {
-    const data = encoding.parts[0].data as Uint16Array;
-    const table = decodeTable(this.format);
-    for (let i = 0; i < out.length; i++) out[i] = table[data[i]];
+    const data = encoding.parts[0]?.data;
+    if (!(data instanceof Uint16Array) || data.length !== out.length) {
+      const got = data === undefined ? 'no parts' : `${data.length} x ${data.constructor.name}`;
+      throw new LoomError(`${this.name} encoding: expected ${out.length} 16-bit values, got ${got}`);
+    }
+    decodeHalfArray(data, out, this.format);
   }
 }
 

@@ -15,6 +15,12 @@ import { fileURLToPath } from 'node:url';
 /** Kernel names the addon may report: widest instruction set first. */
 export type NativeKernelName = 'avx512f' | 'avx2-fma' | 'portable';
 
+/** The f16 conversion paths the addon may report (native/half.cc): widest first. bf16 has one vectorized path. */
+export type NativeHalfKernelName = 'avx512f' | 'avx2-f16c' | 'portable';
+
+/** A 16-bit float format (src/util/half-float.ts's HalfFormat): IEEE binary16 or bfloat16. */
+export type NativeHalfFormat = 'f16' | 'bf16';
+
 /** Memory the operands live in; offsets are bytes from its start (a view's start for a view). */
 export type NativeMemory = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
 
@@ -99,8 +105,35 @@ export interface NativeBinding {
     gainOffset: number, yOffset: number, dxOffset: number, dgainOffset: number, dbiasOffset: number, dzOffset: number,
     samples: number, positions: number, channels: number, groups: number,
   ): void;
+  /** Absent from builds that predate native/half.cc; loading does not require them (the JavaScript path runs instead). */
+  floatsToHalf?(src: Float32Array, dst: Uint16Array, format: NativeHalfFormat): void;
+  halfToFloats?(src: Uint16Array, dst: Float32Array, format: NativeHalfFormat): void;
+  halfSum?(into: Uint16Array, from: Uint16Array, format: NativeHalfFormat): void;
+  halfInfo?(): { kernel: NativeHalfKernelName; available: NativeHalfKernelName[] };
+  setHalfKernel?(name: string): NativeHalfKernelName;
   info(): { kernel: NativeKernelName; simd: string; available: NativeKernelName[] };
   setKernel(name: string): NativeKernelName;
+}
+
+/**
+ * 16-bit float kernels (native/half.cc), bit for bit src/util/half-float.ts: round to nearest, ties
+ * to even, ±Infinity past the largest finite value, exact f16 subnormals, every NaN the format's
+ * quiet NaN without sign (0x7e00, 0x7fc0; decoded: 0x7fc00000, as a JS NaN stored in a Float32Array).
+ * Arrays of one length (a mismatch throws, naming both); a written array must not overlap a read one.
+ */
+export interface NativeHalfKernels {
+  /** The f16 path in use (F16C at 16 or 8 lanes, or scalar); bf16 always runs one vectorized path. */
+  readonly kernel: NativeHalfKernelName;
+  /** The f16 paths this CPU has, widest first. */
+  readonly available: readonly NativeHalfKernelName[];
+  /** Selects the f16 path for later calls (tests, benchmarks); returns the previous one. */
+  setKernel(name: NativeHalfKernelName): NativeHalfKernelName;
+  /** dst[i] = the 16-bit pattern nearest to src[i]. */
+  floatsToHalf(src: Float32Array, dst: Uint16Array, format: NativeHalfFormat): void;
+  /** dst[i] = the value of src[i] (exact). */
+  halfToFloats(src: Uint16Array, dst: Float32Array, format: NativeHalfFormat): void;
+  /** into[i] = round(decode(into[i]) + decode(from[i])), the sum in float32 (the all-reduce's 'sum'); into may be from. */
+  halfSum(into: Uint16Array, from: Uint16Array, format: NativeHalfFormat): void;
 }
 
 /**
@@ -257,6 +290,8 @@ export interface NativeKernels {
       dy: number; x: number; mean: number; rstd: number; gain: number; y?: number; dx: number; dgain: number; dbias: number; dz?: number;
     }) => void)
     | null;
+  /** 16-bit float conversion and sums; null in an addon built before them. */
+  readonly half: NativeHalfKernels | null;
   /** Selects the micro-kernel for later calls (tests, benchmarks); returns the previous one. */
   setKernel(name: NativeKernelName): NativeKernelName;
   /** The binding itself: positional arguments, no defaults. */
@@ -315,6 +350,22 @@ function asBindingMemory(memory: NativeMemory): ArrayBuffer | ArrayBufferView {
   return memory as ArrayBuffer | ArrayBufferView;
 }
 
+/** The 16-bit float kernels of a binding, or null when it predates them. */
+function wrapHalf(binding: NativeBinding): NativeHalfKernels | null {
+  const { floatsToHalf, halfToFloats, halfSum, halfInfo, setHalfKernel } = binding;
+  if (!floatsToHalf || !halfToFloats || !halfSum || !halfInfo || !setHalfKernel) return null;
+  return {
+    get kernel() {
+      return halfInfo.call(binding).kernel;
+    },
+    available: halfInfo.call(binding).available,
+    setKernel: (name) => setHalfKernel.call(binding, name),
+    floatsToHalf: floatsToHalf.bind(binding),
+    halfToFloats: halfToFloats.bind(binding),
+    halfSum: halfSum.bind(binding),
+  };
+}
+
 function wrap(binding: NativeBinding, path: string): NativeKernels {
   const current = () => binding.info();
   const norm = binding.affineNorm?.bind(binding);
@@ -356,6 +407,7 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     weiszfeldStep: (inputs, weights, z, squared) => binding.weiszfeldStep(inputs, weights, z, squared),
     rowAverage: (inputs, out) => binding.rowAverage(inputs, out),
     peakFma: binding.peakFma?.bind(binding) ?? null,
+    half: wrapHalf(binding),
     affineNorm: norm === undefined ? null : (memory, s, o) =>
       norm(
         asBindingMemory(memory), o.x, o.gain, o.bias, o.residual ?? -1, o.y, o.mean, o.rstd,

@@ -9,7 +9,8 @@
  *   no mean (an integer mean would have to round; sum and divide where you need one).
  * - uint8: max, min and custom only: bytes are masks and flags, and their sums would overflow.
  * - 16-bit floats (Uint16Array + dtype): decode, reduce in a JS number, round to nearest even back
- *   (half-float.ts); mean divides the reduced value and rounds once.
+ *   (half-float.ts); mean divides the reduced value and rounds once. 'sum' runs in the native
+ *   addon where it is loaded.
  * - custom `(into, from) => void`: the caller's function on the raw arrays (bit patterns for
  *   Uint16Array). It must be element-wise, associative and commutative, and the same function on
  *   every rank: algorithms apply it to partial results in different groupings on different ranks.
@@ -17,7 +18,8 @@
 import { LoomError, showValue } from '../../util/errors.js';
 import { arrayName, HALF_FORMATS, type CommArray, type HalfFormat } from '../element-types.js';
 import { REDUCE_OPS, type CustomReduce, type ReduceOp } from '../options.js';
-import { decodeTable, encodeHalf, halfFromFloat32Bits } from '../../util/half-float.js';
+import { decodeTable, encodeHalf, HALF_NATIVE_MIN, halfFromFloat32Bits } from '../../util/half-float.js';
+import { nativeKernels } from '../../native/index.js';
 
 export interface Reducer<T> {
   combine: (into: T, from: T) => void;
@@ -73,9 +75,25 @@ const NUMBER_OPS: Readonly<Record<Builtin, (a: number, b: number) => number>> = 
  * bits. That equals rounding the exact sum: when the two exponents differ by at most 13 the float32
  * sum is exact (11 + 13 significand bits fit in 24); otherwise the smaller term is below 2^-13 of
  * the larger, too small to reach a 16-bit rounding boundary (2^-11 relative) after float32 rounds.
- * Chunks through a float32 scratch so the rounding reads integer bits (half-float.ts).
+ * Runs in the native addon where it is loaded (native/half.cc: the same float32 sum and rounding,
+ * the same bits), else in halfSumJs.
  */
 function halfSum(format: HalfFormat): Combine {
+  const js = halfSumLoop(format);
+  return (into, from) => {
+    const half = into.length >= HALF_NATIVE_MIN ? nativeKernels()?.half : undefined;
+    if (half && into instanceof Uint16Array && from instanceof Uint16Array && from.length === into.length) half.halfSum(into, from, format);
+    else js(into, from);
+  };
+}
+
+/** halfSum in JavaScript, the path without the addon (exported for the tests that compare the two). */
+export function halfSumJs(format: HalfFormat): (into: Uint16Array, from: Uint16Array) => void {
+  return halfSumLoop(format);
+}
+
+/** Chunks through a float32 scratch so the rounding reads integer bits (half-float.ts). */
+function halfSumLoop(format: HalfFormat): Combine {
   const decode = decodeTable(format);
   const scratch = new Float32Array(4096);
   const bits = new Uint32Array(scratch.buffer);
