@@ -63,19 +63,31 @@ export interface Compressor {
 }
 
 /**
- * A compression that takes several all-reduce rounds with computation between them (PowerSGD:
- * all-reduce P, orthogonalize, all-reduce Q). It cannot ride in an all-gather or go to a server,
- * so only strategies that sum by all-reduce accept it.
+ * The collectives a round compressor drives, over the ranks of the strategy summing it. Every rank
+ * makes the same calls in the same order, whatever its data.
+ */
+export interface RoundCollectives {
+  /** Sum all-reduce in place: every rank's `buf` ends as the element-wise float32 sum. */
+  sum(buf: Float32Array): Promise<void>;
+  /** All-gather: every rank's `part`, in rank order (sizes may differ from rank to rank). */
+  gather(part: Uint8Array): Promise<Uint8Array[]>;
+}
+
+/**
+ * A compression that takes several collective rounds with computation between them (PowerSGD:
+ * all-reduce P, orthogonalize, all-reduce Q; 1-bit Adam: all-gather signs, then the moments). It
+ * cannot go to a server, so only strategies that sum by collectives accept it.
  */
 export interface RoundCompressor {
   readonly name: string;
   readonly aggregation: 'rounds';
   /**
-   * Writes into `out` an estimate of the sum over ranks of their `input`s, summing each buffer it
-   * sends with `allReduceSum` (a sum all-reduce over the same ranks); resolves with the payload
-   * bytes this rank contributed (what allReduceSum was given, byte for byte).
+   * Writes into `out` what the strategy applies for the ranks' `input`s (an estimate of their sum;
+   * for 1-bit Adam the Adam direction of it), driving `collectives`; resolves with the payload
+   * bytes this rank contributed (what it gave the collectives, values and scales byte for byte,
+   * without wire headers).
    */
-  reduce(input: Float32Array, out: Float32Array, step: number, allReduceSum: (buf: Float32Array) => Promise<void>): Promise<number>;
+  reduce(input: Float32Array, out: Float32Array, step: number, collectives: RoundCollectives): Promise<number>;
   saveState(): Float32Array | null;
   loadState(state: Float32Array): void;
 }

@@ -1,4 +1,4 @@
-export { checkStateLength, payloadBytes, STATELESS, sumOfDecoded, type Aggregation, type CompressionTarget, type CompressionMethod, type Compressor, type Encoding, type RoundCompressor, type WireArray, type WirePart } from './compressor.js';
+export { checkStateLength, payloadBytes, STATELESS, sumOfDecoded, type Aggregation, type CompressionTarget, type CompressionMethod, type Compressor, type Encoding, type RoundCollectives, type RoundCompressor, type WireArray, type WirePart } from './compressor.js';
 export { ErrorFeedback } from './error-feedback.js';
 export { MomentumCorrection } from './momentum-correction.js';
 export { packedIntBytes, packInts, unpackInts } from './packed-ints.js';

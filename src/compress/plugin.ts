@@ -10,9 +10,10 @@ export interface CompressorPlugin<O> {
   readonly options: z.ZodType<O>;
   /**
    * Checks what the options cannot check alone, against the vector (e.g. a rank above a matrix's
-   * smaller side); throws a one-line LoomError naming the option and value.
+   * smaller side) and whether the config asked for error feedback; throws a one-line LoomError
+   * naming the option and value.
    */
-  check?(options: O, target: CompressionTarget): void;
+  check?(options: O, target: CompressionTarget, errorFeedback: boolean): void;
   /**
    * Builds the compressor. `errorFeedback`: the config asked for it; the registry wraps the result
    * in ErrorFeedback unless the plugin declares `ownErrorFeedback` (then it keeps the residual itself).

@@ -4,6 +4,7 @@ import { Rng } from '../util/rng.js';
 import type { CompressionTarget } from './compressor.js';
 import { orthonormalize, PowerSgd, powerSgdPlugin, type PowerSgdOptions } from './powersgd.js';
 import { checkCompression, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
+import { RoundBarrier } from './test-support/round-barrier.js';
 
 type Segment = CompressionTarget['segments'][number];
 
@@ -35,43 +36,12 @@ const MLP: [string, number[]][] = [
 
 const OPTIONS: PowerSgdOptions = { rank: 2, startStep: 0, minCompressionRate: 2, warmStart: true };
 
-/** N ranks' all-reduces: each call waits for all N, then every buffer holds the float32 sum in rank order. */
-class SumBarrier {
-  readonly calls: number[][];
-  private pending: { rank: number; buf: Float32Array; resolve: () => void; reject: (e: Error) => void }[] = [];
-
-  constructor(readonly ranks: number) {
-    this.calls = Array.from({ length: ranks }, () => []);
-  }
-
-  forRank(rank: number): (buf: Float32Array) => Promise<void> {
-    return (buf) =>
-      new Promise<void>((resolve, reject) => {
-        this.calls[rank].push(buf.length);
-        this.pending.push({ rank, buf, resolve, reject });
-        if (this.pending.length < this.ranks) return;
-        const group = this.pending.sort((a, b) => a.rank - b.rank);
-        this.pending = [];
-        if (group.some((entry) => entry.buf.length !== group[0].buf.length)) {
-          for (const entry of group) entry.reject(new Error(`mismatched all-reduce lengths ${group.map((e) => e.buf.length).join(', ')}`));
-          return;
-        }
-        const sum = new Float32Array(group[0].buf.length);
-        for (const entry of group) for (let i = 0; i < sum.length; i++) sum[i] += entry.buf[i];
-        for (const entry of group) {
-          entry.buf.set(sum);
-          entry.resolve();
-        }
-      });
-  }
-}
-
 function makeRanks(tensors: readonly [string, readonly number[]][], ranks: number, options: Partial<PowerSgdOptions> = {}, errorFeedback = false): PowerSgd[] {
   return Array.from({ length: ranks }, (_, rank) => new PowerSgd({ ...OPTIONS, ...options }, { ...targetOf(tensors, ranks), rank }, errorFeedback));
 }
 
 /** One step on every rank; returns each rank's output and payload bytes. */
-async function step(compressors: readonly PowerSgd[], inputs: readonly Float32Array[], at: number, barrier = new SumBarrier(compressors.length)): Promise<{ outs: Float32Array[]; bytes: number[] }> {
+async function step(compressors: readonly PowerSgd[], inputs: readonly Float32Array[], at: number, barrier = new RoundBarrier(compressors.length)): Promise<{ outs: Float32Array[]; bytes: number[] }> {
   const outs = inputs.map((input) => new Float32Array(input.length));
   const bytes = await Promise.all(compressors.map((c, rank) => c.reduce(inputs[rank], outs[rank], at, barrier.forRank(rank))));
   return { outs, bytes };
@@ -222,7 +192,7 @@ describe('PowerSGD', () => {
     const compressors = makeRanks(MLP, 2, { startStep: 3 });
     const rng = new Rng(4);
     for (let at = 0; at < 4; at++) {
-      const barrier = new SumBarrier(2);
+      const barrier = new RoundBarrier(2);
       const inputs = [randomVector(269322, rng), randomVector(269322, rng)];
       const { outs, bytes } = await step(compressors, inputs, at, barrier);
       if (at < 3) {
@@ -314,7 +284,7 @@ describe('PowerSGD', () => {
       expect(compressors[0].floatsPerStep).toBe(floats);
       const rng = new Rng(rank);
       for (let at = 0; at < 2; at++) {
-        const barrier = new SumBarrier(2);
+        const barrier = new RoundBarrier(2);
         const inputs = [randomVector(269322, rng), new Float32Array(269322)]; // a rank with a zero gradient makes the same calls
         const { outs, bytes } = await step(compressors, inputs, at, barrier);
         expect(bytes).toEqual([floats * 4, floats * 4]);
@@ -342,7 +312,7 @@ describe('PowerSGD', () => {
     const inputs = lowRankInputs(2, 21, 0);
     const expected = sumOf(inputs);
     const compressors = makeRanks(SMALL, 2);
-    const barrier = new SumBarrier(2);
+    const barrier = new RoundBarrier(2);
     await Promise.all(compressors.map((c, rank) => c.reduce(inputs[rank], inputs[rank], 0, barrier.forRank(rank))));
     expect(relativeError(inputs[0], expected)).toBeLessThan(1e-5);
   });
@@ -352,8 +322,8 @@ describe('PowerSGD', () => {
     expect(() => checkCompression(compressionSchema.parse({ type: 'powersgd', rank: 300 }), target)).toThrow(
       new LoomError("powersgd compressor option rank=300 is invalid: it exceeds fc3.weight's smaller side (10)"),
     );
-    expect(() => powerSgdPlugin.check!({ ...OPTIONS, rank: 11 }, target)).toThrow(/^powersgd compressor option rank=11 is invalid: it exceeds fc3\.weight's smaller side \(10\)$/);
-    expect(() => powerSgdPlugin.check!({ ...OPTIONS, rank: 10 }, target)).not.toThrow();
+    expect(() => powerSgdPlugin.check!({ ...OPTIONS, rank: 11 }, target, false)).toThrow(/^powersgd compressor option rank=11 is invalid: it exceeds fc3\.weight's smaller side \(10\)$/);
+    expect(() => powerSgdPlugin.check!({ ...OPTIONS, rank: 10 }, target, false)).not.toThrow();
     const unparsed = (options: Record<string, unknown>): CompressionSpec => ({ type: 'powersgd', errorFeedback: false, ...options });
     expect(() => checkCompression(unparsed({ rank: 0 }), target)).toThrow(/^powersgd compressor option rank=0 is invalid: expected a whole number >= 1$/);
     expect(() => checkCompression(unparsed({ rank: 1.5 }), target)).toThrow(/^powersgd compressor option rank=1\.5 is invalid: expected a whole number >= 1$/);

@@ -39,7 +39,7 @@
 import { z } from 'zod';
 import { LoomError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
-import { checkStateLength, type CompressionTarget, type RoundCompressor } from './compressor.js';
+import { checkStateLength, type CompressionTarget, type RoundCollectives, type RoundCompressor } from './compressor.js';
 import type { CompressorPlugin } from './plugin.js';
 
 /** Added to a column's norm before dividing by it (PyTorch's orthogonalization_epsilon). */
@@ -149,14 +149,14 @@ export class PowerSgd implements RoundCompressor {
     return this.round1.length + this.qs.length;
   }
 
-  async reduce(input: Float32Array, out: Float32Array, step: number, allReduceSum: (buf: Float32Array) => Promise<void>): Promise<number> {
+  async reduce(input: Float32Array, out: Float32Array, step: number, collectives: RoundCollectives): Promise<number> {
     if (input.length !== this.length || out.length !== this.length) {
       throw new LoomError(`${this.name}: expected vectors of ${this.length} entries, got ${input.length} in and ${out.length} out`);
     }
     if (step < this.startStep || this.matrices.length === 0) {
       const exact = (this.exact ??= new Float32Array(this.length));
       exact.set(input);
-      await allReduceSum(exact);
+      await collectives.sum(exact);
       out.set(exact);
       return exact.byteLength;
     }
@@ -176,7 +176,7 @@ export class PowerSgd implements RoundCompressor {
       orthonormalize(q, matrix.cols, rank);
       multiply(m, matrix.rows, matrix.cols, q, rank, round1.subarray(matrix.p, matrix.p + matrix.rows * rank));
     });
-    await allReduceSum(round1);
+    await collectives.sum(round1);
 
     at = 0;
     for (const [start, end] of this.denseRuns) {
@@ -188,7 +188,7 @@ export class PowerSgd implements RoundCompressor {
       orthonormalize(p, matrix.rows, rank);
       multiplyTransposed(ms[index], matrix.rows, matrix.cols, p, rank, qs.subarray(matrix.q, matrix.q + matrix.cols * rank), this.accumulator);
     });
-    await allReduceSum(qs);
+    await collectives.sum(qs);
 
     const invSize = 1 / this.size;
     matrices.forEach((matrix, index) => {

@@ -23,6 +23,18 @@ describe('SignSgd', () => {
     expect(out.reduce((sum, x) => sum + Math.abs(x), 0)).toBe(10);
   });
 
+  it("with norm 'l2' the scale is ||x||_2 / sqrt(n), per group: the decode keeps each group's L2 norm", () => {
+    const signsgd = new SignSgd(6, tensorGroups({ length: 6, segments: [{ name: 'a', offset: 0, size: 4, shape: [4] }] }), 'l2');
+    // group a: [1, -1, 3, -3]: ||x||_2^2 = 20, scale sqrt(5); the rest [0, -4]: scale sqrt(16 / 2)
+    const encoding = signsgd.encode(f32(1, -1, 3, -3, 0, -4));
+    expect([...(encoding.parts[0].data as Uint8Array)]).toEqual([2 + 8 + 32]);
+    expect([...(encoding.parts[1].data as Float32Array)]).toEqual([Math.fround(Math.sqrt(5)), Math.fround(Math.sqrt(8))]);
+    const out = new Float32Array(6);
+    signsgd.decode(encoding, out);
+    expect(out[0] ** 2 + out[1] ** 2 + out[2] ** 2 + out[3] ** 2).toBeCloseTo(20, 5);
+    expect(out[4] ** 2 + out[5] ** 2).toBeCloseTo(16, 5);
+  });
+
   it('combine sums the ranks decodes, the same on every rank', () => {
     const encodings = [new SignSgd(5).encode(f32(1, -2, 0, 3, -4)), new SignSgd(5).encode(f32(-1, -1, 1, 1, 1))];
     const out = new Float32Array(5).fill(9);

@@ -11,6 +11,9 @@
  *
  * Payload per rank: ceil(n / 8) + 4 x (tensors, +1 if some entries lie outside every tensor) bytes;
  * ceil(n / 8) + 4 with scale 'vector'.
+ *
+ * With norm 'l2' the scale is ||x||_2 / sqrt(size) instead, so the decoded vector keeps x's L2 norm
+ * (1-bit Adam's compression, onebit-adam.ts).
  */
 import { z } from 'zod';
 import { LoomError } from '../util/errors.js';
@@ -30,8 +33,11 @@ export class SignSgd implements Compressor {
   /** Entries of each group (fixed by the groups). */
   private readonly counts: Float64Array;
 
-  /** `groups`: one scale per group of entries (per tensor); default one scale for the whole vector. */
-  constructor(readonly length: number, groups?: TensorGroups) {
+  /**
+   * `groups`: one scale per group of entries (per tensor); default one scale for the whole vector.
+   * `norm`: the scale is the group's mean |x| ('l1') or its root mean square ('l2').
+   */
+  constructor(readonly length: number, groups?: TensorGroups, readonly norm: 'l1' | 'l2' = 'l1') {
     this.groups = groups ?? tensorGroups({ length, segments: [] });
     this.sums = new Float64Array(this.groups.count);
     this.counts = new Float64Array(this.groups.count);
@@ -43,12 +49,14 @@ export class SignSgd implements Compressor {
     if (input.length !== n) throw new LoomError(`signsgd: input has ${input.length} elements, expected ${n}`);
     const { sums, counts } = this;
     sums.fill(0);
+    const l2 = this.norm === 'l2';
     for (const { group, start, end } of this.groups.runs) {
-      let l1 = 0;
-      for (let i = start; i < end; i++) l1 += Math.abs(input[i]);
-      sums[group] += l1;
+      let sum = 0;
+      if (l2) for (let i = start; i < end; i++) sum += input[i] * input[i];
+      else for (let i = start; i < end; i++) sum += Math.abs(input[i]);
+      sums[group] += sum;
     }
-    const scales = Float32Array.from(sums, (sum, g) => (counts[g] === 0 ? 0 : sum / counts[g]));
+    const scales = Float32Array.from(sums, (sum, g) => (counts[g] === 0 ? 0 : l2 ? Math.sqrt(sum / counts[g]) : sum / counts[g]));
     return { parts: [{ data: packSigns(input) }, { data: scales }] };
   }
 
@@ -66,7 +74,8 @@ export class SignSgd implements Compressor {
     }
   }
 
-  private scalesOf(encoding: Encoding): Float32Array {
+  /** The encoding's scales, checked: one float32 per group. */
+  scalesOf(encoding: Encoding): Float32Array {
     const scales = encoding.parts[1]?.data;
     if (!(scales instanceof Float32Array) || scales.length !== this.groups.count) {
       throw new LoomError(`signsgd encoding: expected ${this.groups.count} float32 scales, got ${scales instanceof Float32Array ? scales.length : 'none'}`);

@@ -29,12 +29,12 @@ const runs = [
 ];
 
 describe('grid report', () => {
-  it('records each evaluation with the seconds and the bytes sent up to it', () => {
+  it('records each evaluation with its test loss, the seconds and the bytes sent up to it', () => {
     expect(runs[0]!.curve).toEqual([
-      { step: 2, accuracy: 0.5, seconds: 0.5, bytesSent: 2000 },
-      { step: 4, accuracy: 0.7, seconds: 1, bytesSent: 4000 },
-      { step: 6, accuracy: 0.85, seconds: 1.5, bytesSent: 6000 },
-      { step: 8, accuracy: 0.9, seconds: 2, bytesSent: 8000 },
+      { step: 2, accuracy: 0.5, loss: 1, seconds: 0.5, bytesSent: 2000 },
+      { step: 4, accuracy: 0.7, loss: 1, seconds: 1, bytesSent: 4000 },
+      { step: 6, accuracy: 0.85, loss: 1, seconds: 1.5, bytesSent: 6000 },
+      { step: 8, accuracy: 0.9, loss: 1, seconds: 2, bytesSent: 8000 },
     ]);
     expect(runs[0]!.simulated).toBe(true);
   });

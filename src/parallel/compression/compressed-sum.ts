@@ -3,58 +3,89 @@
  * 'sum' encodings ride inside all-reduces (each part summed in its own element type, halves in
  * their 16-bit format), 'gather' encodings are packed to bytes, all-gathered (their sizes first,
  * since sparsifiers send a data-dependent number of entries) and combined, and 'rounds'
- * compressors (PowerSGD) drive their own sum all-reduces. Every rank ends with the same result.
+ * compressors (PowerSGD, 1-bit Adam) drive their own sum all-reduces and byte all-gathers. Every
+ * rank ends with the same result. The compressor's own compute is charged to a simulated clock
+ * (local-work.ts), so virtual mode shows where it costs more than the bytes it saves.
  */
 import type { Communicator, OpOptions } from '../../comm/index.js';
-import { packEncoding, payloadBytes, unpackEncoding, sumOfDecoded, type CompressionMethod, type Compressor } from '../../compress/index.js';
+import { LocalWork } from './local-work.js';
+import { packEncoding, payloadBytes, unpackEncoding, sumOfDecoded, type CompressionMethod, type Compressor, type RoundCollectives } from '../../compress/index.js';
 
 export class CompressedSum {
   /** Payload bytes this rank has contributed so far: what the compressor produced, byte for byte. */
   payloadBytes = 0;
   /** A decoded encoding, before it is added (kept between steps). */
   private scratch: Float32Array | null = null;
+  /** The compressor's own compute (encode, decode, combine, the work between rounds), charged to a simulated clock. */
+  readonly work: LocalWork;
+  /** What a 'rounds' compressor drives: this communicator's sum all-reduce and byte all-gather, its local work charged before each. */
+  private readonly collectives: RoundCollectives = {
+    sum: (buf) => this.communicate(() => this.comm.allReduce(buf, { op: 'sum', ...this.limits() })),
+    gather: (part) => this.communicate(() => this.gatherBytes(part)),
+  };
 
   constructor(
     private readonly comm: Communicator,
     readonly method: CompressionMethod,
     private readonly limits: () => OpOptions,
-  ) {}
+  ) {
+    this.work = new LocalWork(comm);
+  }
 
   /** `out` = the estimate of the sum over ranks of their `input` at `step` (`out` may be `input`). */
   async sum(input: Float32Array, out: Float32Array, step: number): Promise<void> {
-    const method = this.method;
+    const { method, work } = this;
     if (method.aggregation === 'rounds') {
-      this.payloadBytes += await method.reduce(input, out, step, (buf) => this.comm.allReduce(buf, { op: 'sum', ...this.limits() }));
+      work.resume();
+      this.payloadBytes += await method.reduce(input, out, step, this.collectives);
+      work.charge();
       return;
     }
-    const encoding = method.encode(input, step);
+    const encoding = work.run(() => method.encode(input, step));
     this.payloadBytes += payloadBytes(encoding);
     if (method.aggregation === 'sum') {
       await Promise.all(encoding.parts.map((part) => this.comm.allReduce(part.data, { op: 'sum', ...(part.half ? { dtype: part.half } : {}), ...this.limits() })));
-      method.decode(encoding, out);
+      work.run(() => method.decode(encoding, out));
       return;
     }
-    await this.gatherAndCombine(method, packEncoding(encoding), out);
+    const gathered = await this.gatherBytes(work.run(() => packEncoding(encoding)));
+    work.run(() => this.combine(method, gathered, out));
   }
 
-  private async gatherAndCombine(method: Compressor, packed: Uint8Array, out: Float32Array): Promise<void> {
-    const { comm } = this;
-    const counts = new Int32Array(comm.size);
-    await comm.allGather(Int32Array.of(packed.byteLength), counts, this.limits());
-    let total = 0;
-    for (const count of counts) total += count;
-    const all = new Uint8Array(total);
-    await comm.allGatherV(packed, [...counts], all, this.limits());
-    const encodings = [];
-    let offset = 0;
-    for (let rank = 0; rank < comm.size; rank++) {
-      encodings.push(unpackEncoding(all.subarray(offset, offset + counts[rank]), `rank ${rank}`));
-      offset += counts[rank];
-    }
+  private combine(method: Compressor, gathered: readonly Uint8Array[], out: Float32Array): void {
+    const encodings = gathered.map((bytes, rank) => unpackEncoding(bytes, `rank ${rank}`));
     if (method.combine) method.combine(encodings, out);
     else {
       if (this.scratch?.length !== out.length) this.scratch = new Float32Array(out.length);
       sumOfDecoded(method, encodings, out, this.scratch);
     }
+  }
+
+  /** A collective between stretches of a round compressor's local work: the work so far is charged first. */
+  private async communicate<T>(collective: () => Promise<T>): Promise<T> {
+    this.work.charge();
+    try {
+      return await collective();
+    } finally {
+      this.work.resume();
+    }
+  }
+
+  /** Every rank's bytes in rank order: their sizes all-gathered first, then the bytes in one all-gatherv. */
+  private async gatherBytes(part: Uint8Array): Promise<Uint8Array[]> {
+    const { comm } = this;
+    const counts = new Int32Array(comm.size);
+    await comm.allGather(Int32Array.of(part.byteLength), counts, this.limits());
+    let total = 0;
+    for (const count of counts) total += count;
+    const all = new Uint8Array(total);
+    await comm.allGatherV(part, [...counts], all, this.limits());
+    const parts: Uint8Array[] = [];
+    let offset = 0;
+    for (let rank = 0; rank < comm.size; rank++) {
+      parts.push(all.subarray(offset, offset + counts[rank]));
+      offset += counts[rank];
+    }
+    return parts;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * A run's learning curve, recorded from its metrics stream: at every evaluation, the test accuracy
- * with the step, the seconds since training started (simulated in virtual mode), the bytes rank 0
+ * and loss with the step, the seconds since training started (simulated in virtual mode), the bytes rank 0
  * had sent so far (the sum of its per-step traffic) and, where the strategy measures it at that
  * step (gossip), the consensus distance of the ranks' models.
  */
@@ -9,6 +9,8 @@ import type { MetricsStream } from '../../train/metrics.js';
 export interface CurvePoint {
   readonly step: number;
   readonly accuracy: number;
+  /** Test loss (per token for sequence models); absent in results written before it was recorded. */
+  readonly loss?: number;
   readonly seconds: number;
   readonly bytesSent: number;
   readonly consensusDistance?: number;
@@ -31,7 +33,7 @@ export class CurveRecorder {
     });
     metrics.on('eval', (record) => {
       const measured = this.consensus?.step === record.step ? { consensusDistance: this.consensus.distance } : {};
-      this.points.push({ step: record.step, accuracy: record.accuracy, seconds: record.elapsedSec, bytesSent: this.bytesSent, ...measured });
+      this.points.push({ step: record.step, accuracy: record.accuracy, loss: record.loss, seconds: record.elapsedSec, bytesSent: this.bytesSent, ...measured });
     });
   }
 }
