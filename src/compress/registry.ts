@@ -114,6 +114,17 @@ export function checkPlainCompressor(spec: CompressionSpec, user: string): void 
   if (clash) throw new LoomError(`compression ${clash} cannot run under ${user}`);
 }
 
+/**
+ * Refuses a compressor whose result is not an estimate of the sum of its inputs: one that keeps a
+ * momentum of its own (DGC, signum's vote, 1-bit Adam's Adam step) or has momentum correction.
+ * `user` names what sums through it (e.g. local SGD's model deltas).
+ */
+export function checkSumEstimate(spec: CompressionSpec, user: string): void {
+  const plugin = pluginFor(spec.type);
+  if (plugin.ownMomentum) throw new LoomError(`compression ${spec.type} keeps a momentum of its own, so it cannot sum ${user}`);
+  if (spec.momentumCorrection !== undefined) throw new LoomError(`compression option momentumCorrection=${spec.momentumCorrection} keeps a momentum, so it cannot sum ${user}`);
+}
+
 /** Momentum correction keeps its own residual and momentum: it wraps a plain encode/decode compressor only. */
 function checkMomentumCorrection(spec: CompressionSpec, plugin: CompressorPlugin<never>): void {
   const clash = spec.errorFeedback ? 'errorFeedback (its accumulated velocity is the residual)' : plugin.ownErrorFeedback || plugin.ownMomentum || plugin.needsAllReduce ? `${spec.type}, which keeps its own residual, momentum or rounds` : null;

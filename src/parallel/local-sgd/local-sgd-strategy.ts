@@ -13,7 +13,7 @@ import type { LoomConfig } from '../../config/schema.js';
 import { LoomError } from '../../util/errors.js';
 import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
 import { groupOptions, runSynchronousRank, startFromRankZero } from '../sync-rank.js';
-import { compressionSchema } from '../../compress/index.js';
+import { checkSumEstimate, compressionSchema } from '../../compress/index.js';
 import { checkCompressionFor, compressionTarget } from '../compression/compression-check.js';
 import { LocalSgdGroup } from './local-sgd-group.js';
 
@@ -48,7 +48,10 @@ export const localSgdStrategy: Strategy<LocalSgdOptions> = {
     if (options.nodeSize !== undefined && workers % options.nodeSize !== 0) {
       throw new LoomError(`strategy.nodeSize = ${options.nodeSize} must divide distributed.workers = ${workers}`);
     }
-    if (options.compression) checkCompressionFor(options.compression, config);
+    if (options.compression) {
+      checkSumEstimate(options.compression, "local SGD's model deltas");
+      checkCompressionFor(options.compression, config);
+    }
   },
   run: (ctx: RankContext, options: LocalSgdOptions) =>
     runSynchronousRank(ctx, async (model, _data, resumed) => {

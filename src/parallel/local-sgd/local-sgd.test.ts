@@ -106,5 +106,6 @@ describe('local SGD', () => {
     await expect(refused({ period: 4, nodeSize: 2, globalPeriod: 6 })).rejects.toThrow('config key strategy.globalPeriod = 6 is invalid: globalPeriod must be a multiple of period');
     await expect(refused({ period: 0 })).rejects.toThrow(/^config key strategy.period = 0 is invalid/);
     await expect(refused({ compression: { type: 'topk', ratio: 0 } })).rejects.toThrow('config key strategy.compression.ratio = 0 is invalid: expected a ratio in (0, 1]');
+    await expect(refused({ compression: { type: 'dgc', ratio: 0.01 } })).rejects.toThrow("compression dgc keeps a momentum of its own, so it cannot sum local SGD's model deltas");
   });
 });
