@@ -65,7 +65,8 @@ function pluginOptions(spec: CompressionSpec): { plugin: CompressorPlugin<never>
   const parsed = plugin.options.safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const key = issue.path.join('.') || '(options)';
+    if (issue.code === 'unrecognized_keys') throw new LoomError(`${spec.type} compressor has no option ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+    const key = issue.path.join('.');
     throw new LoomError(`${spec.type} compressor option ${key}=${showValue((rest as Record<string, unknown>)[String(issue.path[0])])} is invalid: ${issue.message}`);
   }
   return { plugin, options: parsed.data };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { payloadBytes } from './compressor.js';
 import { ErrorFeedback } from './error-feedback.js';
 import { topKIndices } from './select.js';
+import { createCompressor } from './registry.js';
 import { TopK, topkPlugin } from './topk.js';
 import { checkErrorFeedbackInvariant } from './test-support/error-feedback-invariant.js';
 
@@ -66,5 +67,13 @@ describe('TopK', () => {
   it('refuses a ratio outside (0, 1]', () => {
     for (const ratio of [0, -0.1, 1.5, Number.NaN]) expect(topkPlugin.options.safeParse({ ratio }).success).toBe(false);
     expect(topkPlugin.options.safeParse({ ratio: 1 }).success).toBe(true);
+  });
+});
+
+describe('createCompressor', () => {
+  it('names an unknown option and a bad value in one line', () => {
+    const target = { length: 10, segments: [], seed: 1, rank: 0, size: 2 };
+    expect(() => createCompressor({ type: 'topk', ratio: 0.1, errorFeedback: false, ration: 2 } as never, target)).toThrow('topk compressor has no option "ration"');
+    expect(() => createCompressor({ type: 'topk', ratio: 2, errorFeedback: false } as never, target)).toThrow('topk compressor option ratio=2 is invalid: expected a ratio in (0, 1]');
   });
 });
