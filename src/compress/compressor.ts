@@ -56,6 +56,12 @@ export interface Compressor {
   decode(encoding: Encoding, out: Float32Array): void;
   /** 'gather' only: combines every rank's encoding (rank order) into `out`; default: sum of decodes. */
   combine?(encodings: readonly Encoding[], out: Float32Array): void;
+  /**
+   * 'gather' only: every encoding has the same layout, whatever the input and step (a top-k of
+   * fixed k, a quantizer), so its packed size is the same on every rank at every step and a
+   * strategy need not exchange sizes before it all-gathers them.
+   */
+  readonly fixedSize?: boolean;
   /** State carried across steps, flat; null when the compressor has none. */
   saveState(): Float32Array | null;
   /** Restores what saveState returned; a one-line LoomError if its length does not fit. */

@@ -15,6 +15,7 @@ import { joinState, splitState, type Compressor, type Encoding } from './compres
 export class ErrorFeedback implements Compressor {
   readonly name: string;
   readonly aggregation;
+  readonly fixedSize: boolean;
   private readonly residual: Float32Array;
   private readonly corrected: Float32Array;
   private readonly sent: Float32Array;
@@ -22,6 +23,7 @@ export class ErrorFeedback implements Compressor {
   constructor(private readonly inner: Compressor, length: number) {
     this.name = `${inner.name}+ef`;
     this.aggregation = inner.aggregation;
+    this.fixedSize = inner.fixedSize === true;
     this.residual = new Float32Array(length);
     this.corrected = new Float32Array(length);
     this.sent = new Float32Array(length);

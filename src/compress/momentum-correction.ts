@@ -16,6 +16,7 @@ import { joinState, splitState, type Compressor, type Encoding } from './compres
 export class MomentumCorrection implements Compressor {
   readonly name: string;
   readonly aggregation;
+  readonly fixedSize: boolean;
   combine?: Compressor['combine'];
   private readonly velocity: Float32Array;
   private readonly accumulated: Float32Array;
@@ -24,6 +25,7 @@ export class MomentumCorrection implements Compressor {
   constructor(private readonly inner: Compressor, readonly momentum: number, length: number) {
     this.name = `${inner.name}+momentum(${momentum})`;
     this.aggregation = inner.aggregation;
+    this.fixedSize = inner.fixedSize === true;
     this.velocity = new Float32Array(length);
     this.accumulated = new Float32Array(length);
     this.sent = new Float32Array(length);

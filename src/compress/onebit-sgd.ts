@@ -32,6 +32,7 @@ interface Run {
 export class OneBitQuantizer implements Compressor {
   readonly name = 'onebit';
   readonly aggregation = 'gather' as const;
+  readonly fixedSize = true;
   readonly saveState = STATELESS.saveState;
   readonly loadState = STATELESS.loadState;
   readonly length: number;

@@ -20,6 +20,7 @@ import { UniformStream } from './uniform-stream.js';
 export class Qsgd implements Compressor {
   readonly name: string;
   readonly aggregation = 'gather' as const;
+  readonly fixedSize = true;
   readonly saveState = STATELESS.saveState;
   readonly loadState = STATELESS.loadState;
   /** s: the largest level. */

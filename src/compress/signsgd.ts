@@ -26,6 +26,7 @@ import { tensorGroups, type TensorGroups } from './tensor-groups.js';
 export class SignSgd implements Compressor {
   readonly name = 'signsgd';
   readonly aggregation = 'gather' as const;
+  readonly fixedSize = true;
   readonly saveState = STATELESS.saveState;
   readonly loadState = STATELESS.loadState;
   private readonly groups: TensorGroups;

@@ -20,6 +20,7 @@ import { addSigns, packSigns, unpackSigns } from './sign-bits.js';
 export class Signum implements Compressor {
   readonly name: string;
   readonly aggregation = 'gather' as const;
+  readonly fixedSize = true;
   private readonly momentum: Float32Array;
 
   constructor(readonly beta: number, readonly length: number) {

@@ -25,6 +25,7 @@ import { UniformStream } from './uniform-stream.js';
 export class TernGrad implements Compressor {
   readonly name: string;
   readonly aggregation = 'gather' as const;
+  readonly fixedSize = true;
   readonly saveState = STATELESS.saveState;
   readonly loadState = STATELESS.loadState;
   /** Number of scales sent: one per tensor, plus one for entries outside every tensor. */

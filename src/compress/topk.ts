@@ -13,6 +13,7 @@ import { scatterSparse } from './sparse.js';
 export class TopK implements Compressor {
   readonly name: string;
   readonly aggregation = 'gather' as const;
+  readonly fixedSize = true;
   readonly saveState = STATELESS.saveState;
   readonly loadState = STATELESS.loadState;
   readonly k: number;

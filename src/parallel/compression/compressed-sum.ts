@@ -8,12 +8,15 @@
  * (local-work.ts), so virtual mode shows where it costs more than the bytes it saves.
  */
 import type { Communicator, OpOptions } from '../../comm/index.js';
+import { LoomError } from '../../util/errors.js';
 import { LocalWork } from './local-work.js';
 import { packEncoding, payloadBytes, unpackEncoding, sumOfDecoded, type CompressionMethod, type Compressor, type RoundCollectives } from '../../compress/index.js';
 
 export class CompressedSum {
   /** Payload bytes this rank has contributed so far: what the compressor produced, byte for byte. */
   payloadBytes = 0;
+  /** A fixed-size compressor's packed size, learned at its first all-gather: later ones skip exchanging sizes. */
+  private fixedBytes: number | null = null;
   /** A decoded encoding, before it is added (kept between steps). */
   private scratch: Float32Array | null = null;
   /** The compressor's own compute (encode, decode, combine, the work between rounds), charged to a simulated clock. */
@@ -48,7 +51,7 @@ export class CompressedSum {
       work.run(() => method.decode(encoding, out));
       return;
     }
-    const gathered = await this.gatherBytes(work.run(() => packEncoding(encoding)));
+    const gathered = await this.gatherBytes(work.run(() => packEncoding(encoding)), method.fixedSize === true);
     work.run(() => this.combine(method, gathered, out));
   }
 
@@ -71,11 +74,20 @@ export class CompressedSum {
     }
   }
 
-  /** Every rank's bytes in rank order: their sizes all-gathered first, then the bytes in one all-gatherv. */
-  private async gatherBytes(part: Uint8Array): Promise<Uint8Array[]> {
+  /** Every rank's bytes in rank order: their sizes all-gathered first (once for a fixed-size encoding), then the bytes in one all-gatherv. */
+  private async gatherBytes(part: Uint8Array, fixedSize = false): Promise<Uint8Array[]> {
     const { comm } = this;
     const counts = new Int32Array(comm.size);
-    await comm.allGather(Int32Array.of(part.byteLength), counts, this.limits());
+    if (fixedSize && this.fixedBytes !== null) {
+      if (part.byteLength !== this.fixedBytes) throw new LoomError(`${this.method.name}: a fixed-size encoding took ${part.byteLength} bytes, not ${this.fixedBytes}`);
+      counts.fill(this.fixedBytes);
+    } else {
+      await comm.allGather(Int32Array.of(part.byteLength), counts, this.limits());
+      if (fixedSize) {
+        if (counts.some((count) => count !== counts[0])) throw new LoomError(`${this.method.name}: fixed-size encodings differ in size between ranks (${[...counts].join(', ')} bytes)`);
+        this.fixedBytes = counts[0]!;
+      }
+    }
     let total = 0;
     for (const count of counts) total += count;
     const all = new Uint8Array(total);
