@@ -112,24 +112,9 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   });
 }
 
+// info() -> { kernel, simd, available }: the GEMM kernel in use, its SIMD in words, those this CPU has.
 napi_value Info(napi_env env, napi_callback_info) {
-  napi_value result, kernel, simd;
-  napi_create_object(env, &result);
-  napi_create_string_utf8(env, loom::kernel_name(), NAPI_AUTO_LENGTH, &kernel);
-  napi_create_string_utf8(env, loom::simd_description(), NAPI_AUTO_LENGTH, &simd);
-  napi_set_named_property(env, result, "kernel", kernel);
-  napi_set_named_property(env, result, "simd", simd);
-  const char* names[8];
-  const int n = loom::available_kernels(names, 8);
-  napi_value available;
-  napi_create_array_with_length(env, static_cast<size_t>(n), &available);
-  for (int i = 0; i < n; ++i) {
-    napi_value s;
-    napi_create_string_utf8(env, names[i], NAPI_AUTO_LENGTH, &s);
-    napi_set_element(env, available, static_cast<uint32_t>(i), s);
-  }
-  napi_set_named_property(env, result, "available", available);
-  return result;
+  return loom_napi::kernel_info(env, loom::kernel_name, loom::available_kernels, loom::simd_description);
 }
 
 // setKernel(name) -> the previously selected kernel's name; throws for an unknown/unsupported name.

@@ -4,8 +4,6 @@
 // addInto(dst, src): dst += src over two Float32Arrays of one length (either may be shared memory; dst may be src).
 #include "elementwise_binding.h"
 
-#include <string>
-
 #include "elementwise.h"
 
 namespace loom_napi {
@@ -75,14 +73,10 @@ napi_value AddInto(napi_env env, napi_callback_info info) {
     const Args a(env, info, fn, 2, "addInto(dst, src)");
     const Args::Floats dst = a.float32_array(0, "dst");
     const Args::Floats src = a.float32_array(1, "src");
-    if (dst.length != src.length) {
-      fail(std::string(fn) + ": dst has " + std::to_string(dst.length) + " elements, src " + std::to_string(src.length) +
-           " (they must be equal)");
-    }
-    if (dst.length == 0) return;
     // dst may be src exactly (doubling it), as the JavaScript loop allows, but not a shifted overlap.
-    if (dst.data != src.data) check_disjoint(fn, "dst", range_of(dst.data, dst.length * 4), "src", range_of(src.data, src.length * 4));
-    loom::add_into(static_cast<int64_t>(dst.length), dst.data, src.data);
+    const size_t n = check_elementwise(fn, "dst", dst, "src", src, Written::First, /*in_place=*/true);
+    if (n == 0) return;
+    loom::add_into(static_cast<int64_t>(n), dst.data, src.data);
   });
 }
 

@@ -19,11 +19,12 @@
 #include "gemm.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <new>
+
+#include "kernel_choice.h"
 
 // LOOM_PORTABLE_ONLY builds only the portable kernel (as on a non-x86 target), for testing it.
 #if (defined(__x86_64__) || defined(_M_X64)) && !defined(LOOM_PORTABLE_ONLY)
@@ -408,7 +409,7 @@ void gemm_blocked(const SgemmParams& p, MicroKernel kernel) {
   }
 }
 
-enum class Kind : int { Portable, Avx2, Avx512 };
+using Kind = KernelKind;
 
 bool supported(Kind k) {
 #if defined(LOOM_X86)
@@ -418,44 +419,7 @@ bool supported(Kind k) {
   return k == Kind::Portable;
 }
 
-const char* name_of(Kind k) {
-  switch (k) {
-    case Kind::Avx512: return "avx512f";
-    case Kind::Avx2: return "avx2-fma";
-    default: return "portable";
-  }
-}
-
-bool parse(const char* name, Kind* out) {
-  for (Kind k : {Kind::Avx512, Kind::Avx2, Kind::Portable}) {
-    if (std::strcmp(name, name_of(k)) == 0) {
-      *out = k;
-      return true;
-    }
-  }
-  return false;
-}
-
-// The widest supported kernel, unless LOOM_NATIVE_KERNEL names a supported one.
-Kind detect() {
-  Kind forced;
-  const char* force = std::getenv("LOOM_NATIVE_KERNEL");
-  if (force != nullptr && parse(force, &forced) && supported(forced)) return forced;
-  for (Kind k : {Kind::Avx512, Kind::Avx2})
-    if (supported(k)) return k;
-  return Kind::Portable;
-}
-
-std::atomic<int> g_kind{-1};
-
-Kind kind() {
-  int k = g_kind.load(std::memory_order_relaxed);
-  if (k < 0) {
-    k = static_cast<int>(detect());
-    g_kind.store(k, std::memory_order_relaxed);
-  }
-  return static_cast<Kind>(k);
-}
+KernelChoice g_choice({"avx512f", "avx2-fma", "portable"}, supported);
 
 }  // namespace
 
@@ -465,7 +429,7 @@ void sgemm(const SgemmParams& p) {
     scale_only(p);
     return;
   }
-  switch (kind()) {
+  switch (g_choice.kind()) {
 #if defined(LOOM_X86)
     case Kind::Avx512:
       gemm_blocked<AVX512_MR, AVX512_NR>(p, kernel_avx512);
@@ -480,24 +444,14 @@ void sgemm(const SgemmParams& p) {
   }
 }
 
-const char* kernel_name() { return name_of(kind()); }
+const char* kernel_name() { return g_choice.name(); }
 
-bool set_kernel(const char* name) {
-  Kind k;
-  if (!parse(name, &k) || !supported(k)) return false;
-  g_kind.store(static_cast<int>(k), std::memory_order_relaxed);
-  return true;
-}
+bool set_kernel(const char* name) { return g_choice.set(name); }
 
-int available_kernels(const char** names, int max) {
-  int count = 0;
-  for (Kind k : {Kind::Avx512, Kind::Avx2, Kind::Portable})
-    if (supported(k) && count < max) names[count++] = name_of(k);
-  return count;
-}
+int available_kernels(const char** names, int max) { return g_choice.available(names, max); }
 
 const char* simd_description() {
-  switch (kind()) {
+  switch (g_choice.kind()) {
     case Kind::Avx512: return "AVX-512F 512-bit, 12x32 micro-tile";
     case Kind::Avx2: return "AVX2+FMA 256-bit, 6x16 micro-tile";
     default:

@@ -4,11 +4,9 @@
 // leaves L1.
 #include "half.h"
 
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
-#include <initializer_list>
 
+#include "kernel_choice.h"
 #include "target_clones.h"
 
 #if (defined(__x86_64__) || defined(_M_X64)) && !defined(LOOM_PORTABLE_ONLY)
@@ -220,7 +218,7 @@ struct ScopedIeeeMode {};
 
 // ---- the f16 path in use ----
 
-enum class Kind : int { Portable, Avx2, Avx512 };
+using Kind = KernelKind;
 
 bool supported(Kind k) {
 #if defined(LOOM_HALF_X86)
@@ -230,45 +228,8 @@ bool supported(Kind k) {
   return k == Kind::Portable;
 }
 
-const char* name_of(Kind k) {
-  switch (k) {
-    case Kind::Avx512: return "avx512f";
-    case Kind::Avx2: return "avx2-f16c";
-    default: return "portable";
-  }
-}
-
-bool parse(const char* name, Kind* out) {
-  for (Kind k : {Kind::Avx512, Kind::Avx2, Kind::Portable}) {
-    if (std::strcmp(name, name_of(k)) == 0) {
-      *out = k;
-      return true;
-    }
-  }
-  return false;
-}
-
-// The widest supported path, or the one LOOM_NATIVE_KERNEL (the GEMM's kernel names) points at.
-Kind detect() {
-  const char* force = std::getenv("LOOM_NATIVE_KERNEL");
-  Kind forced;
-  if (force != nullptr && std::strcmp(force, "avx2-fma") == 0 && supported(Kind::Avx2)) return Kind::Avx2;
-  if (force != nullptr && parse(force, &forced) && supported(forced)) return forced;
-  for (Kind k : {Kind::Avx512, Kind::Avx2})
-    if (supported(k)) return k;
-  return Kind::Portable;
-}
-
-std::atomic<int> g_kind{-1};
-
-Kind kind() {
-  int k = g_kind.load(std::memory_order_relaxed);
-  if (k < 0) {
-    k = static_cast<int>(detect());
-    g_kind.store(k, std::memory_order_relaxed);
-  }
-  return static_cast<Kind>(k);
-}
+// LOOM_NATIVE_KERNEL takes the GEMM's names too: avx2-fma picks the avx2-f16c path.
+KernelChoice g_choice({"avx512f", "avx2-f16c", "portable"}, supported, "avx2-fma");
 
 }  // namespace
 
@@ -276,7 +237,7 @@ void floats_to_half(int64_t n, const float* src, uint16_t* dst, HalfFormat forma
   if (n <= 0) return;
   const ScopedIeeeMode ieee;
   if (format == HalfFormat::Bf16) return bf16_encode(n, src, dst);
-  switch (kind()) {
+  switch (g_choice.kind()) {
 #if defined(LOOM_HALF_X86)
     case Kind::Avx512: return f16_encode_avx512(n, src, dst);
     case Kind::Avx2: return f16_encode_avx2(n, src, dst);
@@ -289,7 +250,7 @@ void half_to_floats(int64_t n, const uint16_t* src, float* dst, HalfFormat forma
   if (n <= 0) return;
   const ScopedIeeeMode ieee;
   if (format == HalfFormat::Bf16) return bf16_decode(n, src, dst);
-  switch (kind()) {
+  switch (g_choice.kind()) {
 #if defined(LOOM_HALF_X86)
     case Kind::Avx512: return f16_decode_avx512(n, src, dst);
     case Kind::Avx2: return f16_decode_avx2(n, src, dst);
@@ -302,7 +263,7 @@ void half_sum(int64_t n, uint16_t* into, const uint16_t* from, HalfFormat format
   if (n <= 0) return;
   const ScopedIeeeMode ieee;
   if (format == HalfFormat::Bf16) return bf16_sum(n, into, from);
-  switch (kind()) {
+  switch (g_choice.kind()) {
 #if defined(LOOM_HALF_X86)
     case Kind::Avx512: return f16_sum_avx512(n, into, from);
     case Kind::Avx2: return f16_sum_avx2(n, into, from);
@@ -311,20 +272,10 @@ void half_sum(int64_t n, uint16_t* into, const uint16_t* from, HalfFormat format
   }
 }
 
-const char* half_kernel_name() { return name_of(kind()); }
+const char* half_kernel_name() { return g_choice.name(); }
 
-bool set_half_kernel(const char* name) {
-  Kind k;
-  if (!parse(name, &k) || !supported(k)) return false;
-  g_kind.store(static_cast<int>(k), std::memory_order_relaxed);
-  return true;
-}
+bool set_half_kernel(const char* name) { return g_choice.set(name); }
 
-int available_half_kernels(const char** names, int max) {
-  int count = 0;
-  for (Kind k : {Kind::Avx512, Kind::Avx2, Kind::Portable})
-    if (supported(k) && count < max) names[count++] = name_of(k);
-  return count;
-}
+int available_half_kernels(const char** names, int max) { return g_choice.available(names, max); }
 
 }  // namespace loom

@@ -8,6 +8,7 @@
 #include "half_binding.h"
 
 #include <string>
+#include <type_traits>
 
 #include "half.h"
 
@@ -20,71 +21,42 @@ loom::HalfFormat format_arg(const Args& a, size_t i) {
   return a.choice(i, "format", kFormats) == 0 ? loom::HalfFormat::F16 : loom::HalfFormat::Bf16;
 }
 
-void check_lengths(const char* fn, const char* first, size_t n1, const char* second, size_t n2) {
-  if (n1 != n2) {
-    fail(std::string(fn) + ": " + first + " has " + std::to_string(n1) + " elements, " + second + " " + std::to_string(n2) +
-         " (they must be equal)");
-  }
+// floatsToHalf, halfToFloats and halfSum: kernel(n, first, second, format) over arguments 0 and 1,
+// typed arrays of one length, and the format (argument 2). The array the kernel writes (its
+// non-const one) must not overlap the other; with `in_place` it may be the other exactly.
+template <class First, class Second>
+napi_value two_arrays(napi_env env, napi_callback_info info, const char* fn, const char* usage, const char* first_name,
+                      const char* second_name, void (*kernel)(int64_t, First*, Second*, loom::HalfFormat),
+                      bool in_place = false) {
+  return guarded(env, fn, [&] {
+    const Args a(env, info, fn, 3, usage);
+    const auto first = a.typed_array<std::remove_const_t<First>>(0, first_name);
+    const auto second = a.typed_array<std::remove_const_t<Second>>(1, second_name);
+    const loom::HalfFormat format = format_arg(a, 2);
+    const Written written = std::is_const_v<First> ? Written::Second : Written::First;
+    const size_t n = check_elementwise(fn, first_name, first, second_name, second, written, in_place);
+    if (n > 0) kernel(static_cast<int64_t>(n), first.data, second.data, format);
+  });
 }
 
 napi_value FloatsToHalf(napi_env env, napi_callback_info info) {
-  constexpr const char* fn = "floatsToHalf";
-  return guarded(env, fn, [&] {
-    const Args a(env, info, fn, 3, "floatsToHalf(src: Float32Array, dst: Uint16Array, format: 'f16' | 'bf16')");
-    const Args::Floats src = a.float32_array(0, "src");
-    const Args::Halves dst = a.uint16_array(1, "dst");
-    const loom::HalfFormat format = format_arg(a, 2);
-    check_lengths(fn, "src", src.length, "dst", dst.length);
-    if (src.length == 0) return;
-    check_disjoint(fn, "dst", range_of(dst.data, dst.length * 2), "src", range_of(src.data, src.length * 4));
-    loom::floats_to_half(static_cast<int64_t>(src.length), src.data, dst.data, format);
-  });
+  return two_arrays(env, info, "floatsToHalf", "floatsToHalf(src: Float32Array, dst: Uint16Array, format: 'f16' | 'bf16')",
+                    "src", "dst", loom::floats_to_half);
 }
 
 napi_value HalfToFloats(napi_env env, napi_callback_info info) {
-  constexpr const char* fn = "halfToFloats";
-  return guarded(env, fn, [&] {
-    const Args a(env, info, fn, 3, "halfToFloats(src: Uint16Array, dst: Float32Array, format: 'f16' | 'bf16')");
-    const Args::Halves src = a.uint16_array(0, "src");
-    const Args::Floats dst = a.float32_array(1, "dst");
-    const loom::HalfFormat format = format_arg(a, 2);
-    check_lengths(fn, "src", src.length, "dst", dst.length);
-    if (src.length == 0) return;
-    check_disjoint(fn, "dst", range_of(dst.data, dst.length * 4), "src", range_of(src.data, src.length * 2));
-    loom::half_to_floats(static_cast<int64_t>(src.length), src.data, dst.data, format);
-  });
+  return two_arrays(env, info, "halfToFloats", "halfToFloats(src: Uint16Array, dst: Float32Array, format: 'f16' | 'bf16')",
+                    "src", "dst", loom::half_to_floats);
 }
 
+// into may be from exactly (doubling it), as the JavaScript loop allows, but not a shifted overlap.
 napi_value HalfSum(napi_env env, napi_callback_info info) {
-  constexpr const char* fn = "halfSum";
-  return guarded(env, fn, [&] {
-    const Args a(env, info, fn, 3, "halfSum(into: Uint16Array, from: Uint16Array, format: 'f16' | 'bf16')");
-    const Args::Halves into = a.uint16_array(0, "into");
-    const Args::Halves from = a.uint16_array(1, "from");
-    const loom::HalfFormat format = format_arg(a, 2);
-    check_lengths(fn, "into", into.length, "from", from.length);
-    if (into.length == 0) return;
-    // into may be from exactly (doubling it), as the JavaScript loop allows, but not a shifted overlap.
-    if (into.data != from.data) check_disjoint(fn, "into", range_of(into.data, into.length * 2), "from", range_of(from.data, from.length * 2));
-    loom::half_sum(static_cast<int64_t>(into.length), into.data, from.data, format);
-  });
+  return two_arrays(env, info, "halfSum", "halfSum(into: Uint16Array, from: Uint16Array, format: 'f16' | 'bf16')", "into",
+                    "from", loom::half_sum, /*in_place=*/true);
 }
 
 napi_value HalfInfo(napi_env env, napi_callback_info) {
-  napi_value result, kernel, available;
-  napi_create_object(env, &result);
-  napi_create_string_utf8(env, loom::half_kernel_name(), NAPI_AUTO_LENGTH, &kernel);
-  napi_set_named_property(env, result, "kernel", kernel);
-  const char* names[4];
-  const int n = loom::available_half_kernels(names, 4);
-  napi_create_array_with_length(env, static_cast<size_t>(n), &available);
-  for (int i = 0; i < n; ++i) {
-    napi_value s;
-    napi_create_string_utf8(env, names[i], NAPI_AUTO_LENGTH, &s);
-    napi_set_element(env, available, static_cast<uint32_t>(i), s);
-  }
-  napi_set_named_property(env, result, "available", available);
-  return result;
+  return kernel_info(env, loom::half_kernel_name, loom::available_half_kernels);
 }
 
 napi_value SetHalfKernel(napi_env env, napi_callback_info info) {
@@ -99,7 +71,7 @@ napi_value SetHalfKernel(napi_env env, napi_callback_info info) {
     choices[n] = nullptr;
     const std::string previous = loom::half_kernel_name();
     loom::set_half_kernel(names[a.choice(0, "name (a path this CPU supports)", choices)]);
-    napi_create_string_utf8(env, previous.c_str(), NAPI_AUTO_LENGTH, &result);
+    result = string_value(env, previous.c_str());
   });
   return result;
 }

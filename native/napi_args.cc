@@ -233,10 +233,37 @@ void check_disjoint(const char* fn, const char* written, Range w, const char* re
   }
 }
 
+void check_same_length(const char* fn, const char* first, size_t n1, const char* second, size_t n2) {
+  if (n1 != n2) {
+    fail(std::string(fn) + ": " + first + " has " + std::to_string(n1) + " elements, " + second + " " + std::to_string(n2) +
+         " (they must be equal)");
+  }
+}
+
 void throw_js(napi_env env, const std::string& message) {
   bool pending = false;
   napi_is_exception_pending(env, &pending);
   if (!pending) napi_throw_error(env, "ERR_LOOM_NATIVE_ARG", message.c_str());
+}
+
+napi_value string_value(napi_env env, const char* s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+napi_value kernel_info(napi_env env, const char* (*kernel_name)(), int (*available)(const char** names, int max),
+                       const char* (*simd)()) {
+  const char* names[8];
+  const int n = available(names, 8);
+  napi_value result, list;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "kernel", string_value(env, kernel_name()));
+  if (simd != nullptr) napi_set_named_property(env, result, "simd", string_value(env, simd()));
+  napi_create_array_with_length(env, static_cast<size_t>(n), &list);
+  for (int i = 0; i < n; ++i) napi_set_element(env, list, static_cast<uint32_t>(i), string_value(env, names[i]));
+  napi_set_named_property(env, result, "available", list);
+  return result;
 }
 
 void export_function(napi_env env, napi_value exports, const char* name, napi_callback fn) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace loom_napi {
@@ -74,6 +75,19 @@ class Args {
     size_t length = 0;
   };
   Halves uint16_array(size_t i, const char* name) const;
+  // The typed array of element type T (float, double, uint8_t, int32_t or uint16_t), as the reader
+  // for that type above reads it: for code written once over several element types.
+  template <class T>
+  auto typed_array(size_t i, const char* name) const {
+    if constexpr (std::is_same_v<T, float>) return float32_array(i, name);
+    else if constexpr (std::is_same_v<T, double>) return float64_array(i, name);
+    else if constexpr (std::is_same_v<T, uint8_t>) return uint8_array(i, name);
+    else if constexpr (std::is_same_v<T, int32_t>) return int32_array(i, name);
+    else {
+      static_assert(std::is_same_v<T, uint16_t>, "no typed-array reader for this element type");
+      return uint16_array(i, name);
+    }
+  }
   // One of `choices` (a null-terminated list of strings); returns its index.
   int choice(size_t i, const char* name, const char* const* choices) const;
   const char* fn() const { return fn_; }
@@ -98,8 +112,36 @@ inline Range range_of(const void* data, size_t bytes) {
   return Range{begin, begin + bytes};
 }
 
+// The bytes a typed array argument's elements span (Args::Floats, Args::Halves, ...).
+template <class Array>
+Range range_of(const Array& array) {
+  return range_of(array.data, array.length * sizeof *array.data);
+}
+
 // Fails when the written range overlaps a read one.
 void check_disjoint(const char* fn, const char* written, Range w, const char* read, Range r);
+
+// Fails unless two arrays have one length: "fn: first has n1 elements, second n2 (they must be equal)".
+void check_same_length(const char* fn, const char* first, size_t n1, const char* second, size_t n2);
+
+// Which of an elementwise call's two arrays it writes.
+enum class Written { First, Second };
+
+// The two typed arrays of an elementwise call, in argument order: fails unless they have one length
+// (check_same_length) and the written one lies apart from the other; with `in_place` it may also be
+// the other exactly (never a shifted overlap). Returns the length.
+template <class First, class Second>
+size_t check_elementwise(const char* fn, const char* first_name, const First& first, const char* second_name,
+                         const Second& second, Written written, bool in_place = false) {
+  check_same_length(fn, first_name, first.length, second_name, second.length);
+  if (first.length == 0) return 0;
+  if (in_place && static_cast<const void*>(first.data) == static_cast<const void*>(second.data)) return first.length;
+  if (written == Written::First)
+    check_disjoint(fn, first_name, range_of(first), second_name, range_of(second));
+  else
+    check_disjoint(fn, second_name, range_of(second), first_name, range_of(first));
+  return first.length;
+}
 
 void throw_js(napi_env env, const std::string& message);
 
@@ -115,6 +157,15 @@ napi_value guarded(napi_env env, const char* fn, Body&& body) {
   }
   return nullptr;
 }
+
+// A JS string of `s` (UTF-8).
+napi_value string_value(napi_env env, const char* s);
+
+// What a kernel family's info function returns: { kernel, simd, available }: the path in use
+// (`kernel_name()`), its SIMD in words (`simd()`; no such property where `simd` is null), and the
+// names of those this CPU has, widest first (`available(names, max)`).
+napi_value kernel_info(napi_env env, const char* (*kernel_name)(), int (*available)(const char** names, int max),
+                       const char* (*simd)() = nullptr);
 
 // exports[name] = fn
 void export_function(napi_env env, napi_value exports, const char* name, napi_callback fn);

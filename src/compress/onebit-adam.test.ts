@@ -6,11 +6,10 @@ import { OneBitAdam, onebitAdamPlugin, type OneBitAdamOptions } from './onebit-a
 import { AdamOptimizer } from '../optim/adam.js';
 import { checkCompression, checkOptimizerFor, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
 import { RoundBarrier } from './test-support/round-barrier.js';
+import { MLP, type Tensors } from './test-support/tensors.js';
 
 const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
 const OPTIONS: OneBitAdamOptions = { beta1: 0.9, beta2: 0.999, eps: 1e-8, warmupSteps: 2, stages: 1 };
-
-type Tensors = readonly (readonly [string, readonly number[]])[];
 
 function targetOf(tensors: Tensors, size: number, rank = 0): CompressionTarget {
   let offset = 0;
@@ -169,18 +168,9 @@ describe('1-bit Adam', () => {
   }
 
   it('payload: 4n bytes in warm-up, then ceil(n / 8) + 4 per tensor, plus the served chunk with 2 stages', async () => {
-    // 784-256-256-10 MLP: n = 269,322 in 6 tensors
-    const mlp: Tensors = [
-      ['fc1.weight', [784, 256]],
-      ['fc1.bias', [256]],
-      ['fc2.weight', [256, 256]],
-      ['fc2.bias', [256]],
-      ['fc3.weight', [256, 10]],
-      ['fc3.bias', [10]],
-    ];
     const n = 269322;
     for (const stages of [1, 2] as const) {
-      const ranks = makeRanks(mlp, 4, { stages, warmupSteps: 1 });
+      const ranks = makeRanks(MLP, 4, { stages, warmupSteps: 1 });
       const rng = new Rng(4);
       for (let at = 0; at < 3; at++) {
         const barrier = new RoundBarrier(4);
@@ -192,7 +182,7 @@ describe('1-bit Adam', () => {
         }
         const worker = Math.ceil(n / 8) + 4 * 6;
         // 2 stages: rank r serves the r-th quarter (floor cuts) of each tensor
-        const served = [0, 1, 2, 3].map((r) => mlp.reduce((sum, [, shape]) => {
+        const served = [0, 1, 2, 3].map((r) => MLP.reduce((sum, [, shape]) => {
           const size = shape.reduce((a, b) => a * b, 1);
           return sum + Math.floor(((r + 1) * size) / 4) - Math.floor((r * size) / 4);
         }, 0));

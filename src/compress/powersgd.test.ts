@@ -5,10 +5,11 @@ import type { CompressionTarget } from './compressor.js';
 import { orthonormalize, PowerSgd, powerSgdPlugin, type PowerSgdOptions } from './powersgd.js';
 import { checkCompression, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
 import { RoundBarrier } from './test-support/round-barrier.js';
+import { MLP, type Tensors } from './test-support/tensors.js';
 
 type Segment = CompressionTarget['segments'][number];
 
-function segmentsOf(tensors: readonly [string, readonly number[]][]): Segment[] {
+function segmentsOf(tensors: Tensors): Segment[] {
   let offset = 0;
   return tensors.map(([name, shape]) => {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -18,25 +19,15 @@ function segmentsOf(tensors: readonly [string, readonly number[]][]): Segment[] 
   });
 }
 
-function targetOf(tensors: readonly [string, readonly number[]][], size = 1, seed = 7): CompressionTarget {
+function targetOf(tensors: Tensors, size = 1, seed = 7): CompressionTarget {
   const segments = segmentsOf(tensors);
   const last = segments[segments.length - 1];
   return { length: last.offset + last.size, segments, rank: 0, size, seed };
 }
 
-/** The 784-256-256-10 MLP: weights [in, out], biases after each. */
-const MLP: [string, number[]][] = [
-  ['fc1.weight', [784, 256]],
-  ['fc1.bias', [256]],
-  ['fc2.weight', [256, 256]],
-  ['fc2.bias', [256]],
-  ['fc3.weight', [256, 10]],
-  ['fc3.bias', [10]],
-];
-
 const OPTIONS: PowerSgdOptions = { rank: 2, startStep: 0, minCompressionRate: 2, warmStart: true };
 
-function makeRanks(tensors: readonly [string, readonly number[]][], ranks: number, options: Partial<PowerSgdOptions> = {}, errorFeedback = false): PowerSgd[] {
+function makeRanks(tensors: Tensors, ranks: number, options: Partial<PowerSgdOptions> = {}, errorFeedback = false): PowerSgd[] {
   return Array.from({ length: ranks }, (_, rank) => new PowerSgd({ ...OPTIONS, ...options }, { ...targetOf(tensors, ranks), rank }, errorFeedback));
 }
 

@@ -25,6 +25,7 @@ import {
   type HalfFormat,
 } from '../util/half-float.js';
 import { nativeKernels, nativeStatus, type NativeHalfKernelName } from './index.js';
+import { xorshift32 as words } from './test-support/random.js';
 
 const native = nativeKernels();
 const half = native?.half ?? null;
@@ -37,18 +38,6 @@ const initialKernel = half?.kernel;
 afterAll(() => {
   if (half && initialKernel) half.setKernel(initialKernel);
 });
-
-/** xorshift32 words. */
-function words(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>>= 0);
-  };
-}
 
 const bitsOf = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
 const hex = (x: number, digits: number): string => `0x${x.toString(16).padStart(digits, '0')}`;

@@ -13,7 +13,7 @@
  * src/native/half.test.ts compares every 16-bit pattern) and in the loops here otherwise. The addon's
  * loader is a leaf (node: modules only, loaded on first use), so util/ may reach it.
  */
-import { nativeKernels } from '../native/index.js';
+import { nativeKernels, type NativeHalfKernels } from '../native/index.js';
 
 /** Which 16-bit float a Uint16Array holds. */
 export type HalfFormat = 'f16' | 'bf16';
@@ -156,14 +156,29 @@ function checkLengths(fn: string, first: string, a: number, second: string, b: n
 }
 
 /**
+ * The array conversion `fn` over `input` and `out` (lengths checked first): `native` where the addon
+ * is loaded and the arrays have HALF_NATIVE_MIN elements or more, else `js`, its JavaScript loop.
+ */
+function convertArray<I extends ArrayLike<number>, O extends ArrayLike<number>>(
+  fn: string,
+  input: I,
+  out: O,
+  format: HalfFormat,
+  js: (input: I, out: O, format: HalfFormat) => void,
+  native: (half: NativeHalfKernels) => void,
+): void {
+  checkLengths(fn, 'input', input.length, 'out', out.length);
+  const half = input.length >= HALF_NATIVE_MIN ? nativeKernels()?.half : undefined;
+  if (half) native(half);
+  else js(input, out, format);
+}
+
+/**
  * `out[i]` = the 16-bit pattern nearest to `input[i]` (ties to even), for every i; equal lengths,
  * and `out` must not overlap `input`. Native where the addon is loaded.
  */
 export function encodeHalfArray(input: Float32Array, out: Uint16Array, format: HalfFormat): void {
-  checkLengths('encodeHalfArray', 'input', input.length, 'out', out.length);
-  const half = input.length >= HALF_NATIVE_MIN ? nativeKernels()?.half : undefined;
-  if (half) half.floatsToHalf(input, out, format);
-  else encodeHalfArrayJs(input, out, format);
+  convertArray('encodeHalfArray', input, out, format, encodeHalfArrayJs, (half) => half.floatsToHalf(input, out, format));
 }
 
 /** encodeHalfArray's JavaScript loop (the path without the addon; the tests compare the two). */
@@ -179,10 +194,7 @@ export function encodeHalfArrayJs(input: Float32Array, out: Uint16Array, format:
  * NaN stored into a Float32Array is). Native where the addon is loaded.
  */
 export function decodeHalfArray(input: Uint16Array, out: Float32Array, format: HalfFormat): void {
-  checkLengths('decodeHalfArray', 'input', input.length, 'out', out.length);
-  const half = input.length >= HALF_NATIVE_MIN ? nativeKernels()?.half : undefined;
-  if (half) half.halfToFloats(input, out, format);
-  else decodeHalfArrayJs(input, out, format);
+  convertArray('decodeHalfArray', input, out, format, decodeHalfArrayJs, (half) => half.halfToFloats(input, out, format));
 }
 
 /** decodeHalfArray's JavaScript loop (the path without the addon; the tests compare the two). */
