@@ -93,6 +93,12 @@ export function checkOptimizerFor(spec: CompressionSpec, optimizer: { type: stri
   }
 }
 
+/** Whether the spec's compressor carries state across steps (a residual, a momentum, PowerSGD's Q). */
+export function keepsState(spec: CompressionSpec): boolean {
+  const plugin = pluginFor(spec.type);
+  return spec.errorFeedback || spec.momentumCorrection !== undefined || plugin.ownErrorFeedback === true || plugin.ownMomentum === true || plugin.needsAllReduce === true;
+}
+
 /** Whether the spec's compressor works only inside an all-reduce (CompressorPlugin.needsAllReduce). */
 export function needsAllReduce(spec: CompressionSpec): boolean {
   return pluginFor(spec.type).needsAllReduce === true;

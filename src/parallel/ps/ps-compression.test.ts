@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsStream } from '../../train/metrics.js';
 import { runDataParallel } from '../launch/run-data-parallel.js';
-import { checkpointParams, relativeDifference, strategyConfig } from '../test-support/ddp-config.js';
+import { checkpointParams, relativeDifference, resumeFromMiddle, strategyConfig } from '../test-support/ddp-config.js';
 
 let root: string;
 beforeAll(() => {
@@ -40,6 +40,12 @@ describe('parameter server with compressed pushes', () => {
       'config key strategy.compression.type = "powersgd" is invalid for strategy ps: its encodings can only be summed inside an all-reduce, and a parameter server decodes each push on its own',
     );
     expect(await refused({ type: 'randomk', ratio: 0.1 })).toMatch(/^config key strategy\.compression\.type = "randomk" is invalid for strategy ps/);
-    expect(await refused({ type: 'topk', ratio: 0.1 }, { output: { dir: join(root, 'bad'), checkpointEvery: 1 } })).toMatch(/^config key output\.checkpointEvery = 1 is not supported by strategy ps with compression/);
+    expect(await refused({ type: 'topk', ratio: 0.1, errorFeedback: true }, { output: { dir: join(root, 'bad'), checkpointEvery: 1 } })).toMatch(/^config key output\.checkpointEvery = 1 is not supported by strategy ps with compression topk that keeps state/);
+  });
+
+  it('a stateless compressor checkpoints mid-run and resumes exactly', async () => {
+    const config = (dir: string) => strategyConfig(dir, { workers: 2, mode: 'virtual', steps: 12 }, ps({ type: 'qsgd', bits: 4 }), { output: { dir, checkpointEvery: 6 } });
+    const { whole, resumed } = await resumeFromMiddle(root, 'qsgd-resume', config, 6);
+    expect(resumed).toEqual(whole);
   });
 });
