@@ -21,7 +21,7 @@ import { LoomError } from '../util/errors.js';
 import { joinState, splitState, type CompressionTarget, type Compressor, type Encoding } from './compressor.js';
 import type { CompressorPlugin } from './plugin.js';
 import { largestMagnitudes } from './largest-magnitudes.js';
-import { scatterSparse } from './sparse.js';
+import { scatterSparse, sumSparse } from './sparse.js';
 import { keepRatio } from './topk.js';
 
 /** The first warm-up stage's kept ratio (the paper's 75% sparsity). */
@@ -108,17 +108,7 @@ export class Dgc implements Compressor {
 
   /** out = the sum of the decodes in rank order, without a scratch vector. */
   combine(encodings: readonly Encoding[], out: Float32Array): void {
-    out.fill(0);
-    for (const encoding of encodings) {
-      const indices = encoding.parts[0].data as Int32Array;
-      const values = encoding.parts[1].data as Float32Array;
-      if (indices.length !== values.length) throw new LoomError(`sparse encoding has ${indices.length} indices but ${values.length} values`);
-      for (let j = 0; j < indices.length; j++) {
-        const index = indices[j];
-        if (index < 0 || index >= out.length) throw new LoomError(`sparse encoding index ${index} is outside the vector (length ${out.length})`);
-        out[index] += values[j];
-      }
-    }
+    sumSparse(encodings, out);
   }
 
   /** The accumulated v not yet sent (a copy). */

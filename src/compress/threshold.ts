@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { STATELESS, type Compressor, type Encoding } from './compressor.js';
 import type { CompressorPlugin } from './plugin.js';
-import { scatterSparse } from './sparse.js';
+import { scatterSparse, sumSparse } from './sparse.js';
 
 export class Threshold implements Compressor {
   readonly name: string;
@@ -38,6 +38,11 @@ export class Threshold implements Compressor {
 
   decode(encoding: Encoding, out: Float32Array): void {
     scatterSparse(encoding, out);
+  }
+
+  /** out = the sum of the decodes in rank order, scattered without a dense decode per rank. */
+  combine(encodings: readonly Encoding[], out: Float32Array): void {
+    sumSparse(encodings, out);
   }
 }
 

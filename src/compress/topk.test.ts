@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { payloadBytes } from './compressor.js';
+import { payloadBytes, sumOfDecoded } from './compressor.js';
 import { ErrorFeedback } from './error-feedback.js';
 import { topKIndices } from './select.js';
 import { createCompressor } from './registry.js';
@@ -75,5 +75,19 @@ describe('createCompressor', () => {
     const target = { length: 10, segments: [], seed: 1, rank: 0, size: 2 };
     expect(() => createCompressor({ type: 'topk', ratio: 0.1, errorFeedback: false, ration: 2 } as never, target)).toThrow('topk compressor has no option "ration"');
     expect(() => createCompressor({ type: 'topk', ratio: 2, errorFeedback: false } as never, target)).toThrow('topk compressor option ratio=2 is invalid: expected a ratio in (0, 1]');
+  });
+});
+
+describe('sparse combine', () => {
+  it('gives the bits of decoding every encoding and adding them in rank order', () => {
+    const length = 200;
+    const topk = new TopK(0.1, length);
+    const encodings = [0, 1, 2, 3].map((rank) => topk.encode(Float32Array.from({ length }, (_, i) => Math.sin(i * (rank + 1)) * 1e-3 * (rank + 1))));
+    const combined = new Float32Array(length);
+    topk.combine(encodings, combined);
+    const reference = new Float32Array(length);
+    sumOfDecoded(topk, encodings, reference);
+    expect(Buffer.from(combined.buffer).equals(Buffer.from(reference.buffer))).toBe(true);
+    expect(combined.filter((v) => v !== 0).length).toBeGreaterThan(20);
   });
 });

@@ -24,7 +24,9 @@ export class LocalWork {
 
   /** Local work since `resume()` ends now: counted, and moved onto a simulated clock. */
   charge(): void {
-    const seconds = (performance.now() - this.mark) / 1000;
+    const ended = performance.now();
+    const seconds = (ended - this.mark) / 1000;
+    this.mark = ended; // a second charge without a resume (concurrent collectives) adds only what came since
     this.seconds += seconds;
     const { now, advanceClock } = this.comm.transport;
     if (now && advanceClock) advanceClock(now() + seconds);
