@@ -77,6 +77,12 @@ export interface RoundCollectives {
   sum(buf: Float32Array): Promise<void>;
   /** All-gather: every rank's `part`, in rank order (sizes may differ from rank to rank). */
   gather(part: Uint8Array): Promise<Uint8Array[]>;
+  /**
+   * Runs a synchronous stretch of the compressor's own compute between rounds, so a strategy can
+   * measure it (virtual mode charges it to the rank's simulated clock). Time outside these
+   * stretches is not the compressor's: after an await, other ranks' work may run first.
+   */
+  local<T>(work: () => T): T;
 }
 
 /**

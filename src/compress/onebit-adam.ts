@@ -125,40 +125,48 @@ export class OneBitAdam implements RoundCompressor {
     const t = step + 1;
     const bc1 = 1 - Math.pow(b1, t);
     if (step < warmupSteps) {
-      local.set(input);
+      collectives.local(() => local.set(input));
       await collectives.sum(local);
-      const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
-      for (let i = 0; i < n; i++) {
-        const g = local[i];
-        const mi = b1 * m[i] + (1 - b1) * g;
-        const vi = b2 * v[i] + (1 - b2) * g * g;
-        m[i] = mi;
-        v[i] = vi;
-        out[i] = mi / bc1 / (Math.sqrt(vi) / sqrtBc2 + eps);
-      }
+      collectives.local(() => {
+        const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
+        for (let i = 0; i < n; i++) {
+          const g = local[i];
+          const mi = b1 * m[i] + (1 - b1) * g;
+          const vi = b2 * v[i] + (1 - b2) * g * g;
+          m[i] = mi;
+          v[i] = vi;
+          out[i] = mi / bc1 / (Math.sqrt(vi) / sqrtBc2 + eps);
+        }
+      });
       return 4 * n;
     }
 
     const size = this.size;
-    for (let i = 0; i < n; i++) local[i] = b1 * m[i] + (1 - b1) * (size * input[i]);
-    const encoding = this.worker.encode(local, step);
+    const encoding = collectives.local(() => {
+      for (let i = 0; i < n; i++) local[i] = b1 * m[i] + (1 - b1) * (size * input[i]);
+      return this.worker.encode(local, step);
+    });
     let bytes = payloadBytes(encoding);
     const gathered = await this.gather(collectives, encoding);
     if (this.served) bytes += await this.serve(gathered, step, collectives);
     else {
-      this.signs.combine(gathered, m);
-      for (let i = 0; i < n; i++) m[i] /= size;
+      collectives.local(() => {
+        this.signs.combine(gathered, m);
+        for (let i = 0; i < n; i++) m[i] /= size;
+      });
     }
-    const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, warmupSteps));
-    for (let i = 0; i < n; i++) out[i] = v[i] > 0 ? m[i] / bc1 / (Math.sqrt(v[i]) / sqrtBc2 + eps) : 0;
+    collectives.local(() => {
+      const sqrtBc2 = Math.sqrt(1 - Math.pow(b2, warmupSteps));
+      for (let i = 0; i < n; i++) out[i] = v[i] > 0 ? m[i] / bc1 / (Math.sqrt(v[i]) / sqrtBc2 + eps) : 0;
+    });
     return bytes;
   }
 
-  /** Every rank's encoding, in rank order. */
+  /** Every rank's encoding, in rank order (packing and unpacking counted as the compressor's compute). */
   private async gather(collectives: RoundCollectives, encoding: Encoding): Promise<Encoding[]> {
-    const parts = await collectives.gather(packEncoding(encoding));
+    const parts = await collectives.gather(collectives.local(() => packEncoding(encoding)));
     if (parts.length !== this.size) throw new LoomError(`${this.name}: the all-gather returned ${parts.length} encodings for ${this.size} ranks`);
-    return parts.map((bytes, rank) => unpackEncoding(bytes, `rank ${rank}`));
+    return collectives.local(() => parts.map((bytes, rank) => unpackEncoding(bytes, `rank ${rank}`)));
   }
 
   /**
@@ -169,29 +177,33 @@ export class OneBitAdam implements RoundCompressor {
     const { m, size, groups } = this;
     const served = this.served!;
     const own = served[this.rank];
-    // m is rewritten below, so it holds the sums of this rank's chunks meanwhile.
-    for (const [start, end] of own.chunks) m.fill(0, start, end);
-    for (const encoding of workers) {
-      const bits = encoding.parts[0].data as Uint8Array;
-      checkBits(bits, this.length);
-      const scales = this.signs.scalesOf(encoding);
-      groups.runs.forEach(({ group }, k) => addSigns(bits, m, scales[group], own.chunks[k][0], own.chunks[k][1]));
-    }
-    const average = new Float32Array(own.length);
-    let at = 0;
-    for (const [start, end] of own.chunks) for (let i = start; i < end; i++) average[at++] = m[i] / size;
-    const encoding = this.server!.encode(average, step);
-    const gathered = await this.gather(collectives, encoding);
-    gathered.forEach((serverEncoding, r) => {
-      const { chunks, length, signs } = served[r];
-      const decoded = new Float32Array(length);
-      signs.decode(serverEncoding, decoded);
-      let from = 0;
-      for (const [start, end] of chunks) {
-        m.set(decoded.subarray(from, from + end - start), start);
-        from += end - start;
+    const encoding = collectives.local(() => {
+      // m is rewritten below, so it holds the sums of this rank's chunks meanwhile.
+      for (const [start, end] of own.chunks) m.fill(0, start, end);
+      for (const encoding of workers) {
+        const bits = encoding.parts[0].data as Uint8Array;
+        checkBits(bits, this.length);
+        const scales = this.signs.scalesOf(encoding);
+        groups.runs.forEach(({ group }, k) => addSigns(bits, m, scales[group], own.chunks[k][0], own.chunks[k][1]));
       }
+      const average = new Float32Array(own.length);
+      let at = 0;
+      for (const [start, end] of own.chunks) for (let i = start; i < end; i++) average[at++] = m[i] / size;
+      return this.server!.encode(average, step);
     });
+    const gathered = await this.gather(collectives, encoding);
+    collectives.local(() =>
+      gathered.forEach((serverEncoding, r) => {
+        const { chunks, length, signs } = served[r];
+        const decoded = new Float32Array(length);
+        signs.decode(serverEncoding, decoded);
+        let from = 0;
+        for (const [start, end] of chunks) {
+          m.set(decoded.subarray(from, from + end - start), start);
+          from += end - start;
+        }
+      }),
+    );
     return payloadBytes(encoding);
   }
 

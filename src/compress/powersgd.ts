@@ -155,13 +155,23 @@ export class PowerSgd implements RoundCompressor {
     }
     if (step < this.startStep || this.matrices.length === 0) {
       const exact = (this.exact ??= new Float32Array(this.length));
-      exact.set(input);
+      collectives.local(() => exact.set(input));
       await collectives.sum(exact);
-      out.set(exact);
+      collectives.local(() => out.set(exact));
       return exact.byteLength;
     }
-    const { round1, qs, rank, matrices, residuals } = this;
+    const { round1, qs } = this;
+    const ms = collectives.local(() => this.firstRound(input, step));
+    await collectives.sum(round1);
+    collectives.local(() => this.secondRound(out, ms));
+    await collectives.sum(qs);
+    collectives.local(() => this.approximate(out, ms));
+    return (round1.length + qs.length) * 4;
+  }
 
+  /** Round 1's buffer: the dense runs as they are, then P = M Q for every matrix (Q orthonormalized). Returns the Ms. */
+  private firstRound(input: Float32Array, step: number): Float32Array[] {
+    const { round1, qs, rank, matrices } = this;
     let at = 0;
     for (const [start, end] of this.denseRuns) {
       round1.set(input.subarray(start, end), at);
@@ -176,9 +186,13 @@ export class PowerSgd implements RoundCompressor {
       orthonormalize(q, matrix.cols, rank);
       multiply(m, matrix.rows, matrix.cols, q, rank, round1.subarray(matrix.p, matrix.p + matrix.rows * rank));
     });
-    await collectives.sum(round1);
+    return ms;
+  }
 
-    at = 0;
+  /** The summed dense runs into `out`; Q = M^T P with the summed P orthonormalized. */
+  private secondRound(out: Float32Array, ms: readonly Float32Array[]): void {
+    const { round1, qs, rank, matrices } = this;
+    let at = 0;
     for (const [start, end] of this.denseRuns) {
       out.set(round1.subarray(at, at + end - start), start);
       at += end - start;
@@ -188,8 +202,11 @@ export class PowerSgd implements RoundCompressor {
       orthonormalize(p, matrix.rows, rank);
       multiplyTransposed(ms[index], matrix.rows, matrix.cols, p, rank, qs.subarray(matrix.q, matrix.q + matrix.cols * rank), this.accumulator);
     });
-    await collectives.sum(qs);
+  }
 
+  /** P Q^T of every matrix into `out`; with error feedback, what it leaves out stays in the residuals. */
+  private approximate(out: Float32Array, ms: readonly Float32Array[]): void {
+    const { round1, qs, rank, matrices, residuals } = this;
     const invSize = 1 / this.size;
     matrices.forEach((matrix, index) => {
       const size = matrix.rows * matrix.cols;
@@ -200,7 +217,6 @@ export class PowerSgd implements RoundCompressor {
         for (let i = 0; i < size; i++) residual[i] -= approximation[i] * invSize;
       }
     });
-    return (round1.length + qs.length) * 4;
   }
 
   /** M for this step: the input's block, plus the residual (kept in place) with error feedback. */

@@ -34,6 +34,7 @@ export class RoundBarrier {
           this.gathers[rank].push(part.byteLength);
           this.arrive({ rank, kind: 'gather', part: part.slice(), resolve, reject });
         }),
+      local: (work) => work(),
     };
   }
 

@@ -21,10 +21,11 @@ export class CompressedSum {
   private scratch: Float32Array | null = null;
   /** The compressor's own compute (encode, decode, combine, the work between rounds), charged to a simulated clock. */
   readonly work: LocalWork;
-  /** What a 'rounds' compressor drives: this communicator's sum all-reduce and byte all-gather, its local work charged before each. */
+  /** What a 'rounds' compressor drives: this communicator's sum all-reduce and byte all-gather, and its compute measured. */
   private readonly collectives: RoundCollectives = {
-    sum: (buf) => this.communicate(() => this.comm.allReduce(buf, { op: 'sum', ...this.limits() })),
-    gather: (part) => this.communicate(() => this.gatherBytes(part)),
+    sum: (buf) => this.comm.allReduce(buf, { op: 'sum', ...this.limits() }),
+    gather: (part) => this.gatherBytes(part),
+    local: (work) => this.work.run(work),
   };
 
   constructor(
@@ -39,9 +40,7 @@ export class CompressedSum {
   async sum(input: Float32Array, out: Float32Array, step: number): Promise<void> {
     const { method, work } = this;
     if (method.aggregation === 'rounds') {
-      work.resume();
       this.payloadBytes += await method.reduce(input, out, step, this.collectives);
-      work.charge();
       return;
     }
     const encoding = work.run(() => method.encode(input, step));
@@ -61,16 +60,6 @@ export class CompressedSum {
     else {
       if (this.scratch?.length !== out.length) this.scratch = new Float32Array(out.length);
       sumOfDecoded(method, encodings, out, this.scratch);
-    }
-  }
-
-  /** A collective between stretches of a round compressor's local work: the work so far is charged first. */
-  private async communicate<T>(collective: () => Promise<T>): Promise<T> {
-    this.work.charge();
-    try {
-      return await collective();
-    } finally {
-      this.work.resume();
     }
   }
 
