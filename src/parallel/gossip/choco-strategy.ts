@@ -5,7 +5,7 @@
  * (choco-gossip.ts), over a fixed graph with Metropolis-Hastings or given weights, as D-PSGD.
  * Exact averages at evaluations and the consensus distance: gossip-group.ts.
  *
- *   strategy: { type: choco-sgd, topology: ring, consensusStepSize: 0.5, compression: { type: topk, ratio: 0.01 } }
+ *   strategy: { type: choco-sgd, topology: ring, consensusStepSize: 0.1, compression: { type: topk, ratio: 0.01 } }
  */
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
@@ -21,8 +21,13 @@ import { GossipGroup } from './gossip-group.js';
 const chocoOptions = z
   .strictObject({
     ...graphFields,
-    /** gamma in (0, 1]: how far each step moves a model towards its neighbours' public copies. */
-    consensusStepSize: z.number().gt(0, 'expected a step size in (0, 1]').max(1, 'expected a step size in (0, 1]').default(0.5),
+    /**
+     * gamma in (0, 1]: how far each step moves a model towards its neighbours' public copies. Too
+     * large for the compression and the models drift apart while their average still trains (the
+     * consensus distance grows: on 4 workers, top-k 5% at 0.5 reached 1,157 where 0.2 stays at
+     * 4e-4); the stable range shrinks with the fraction the compressor keeps.
+     */
+    consensusStepSize: z.number().gt(0, 'expected a step size in (0, 1]').max(1, 'expected a step size in (0, 1]').default(0.1),
     /** The compressor of the differences (a plain one: CHOCO's public copies keep its error). */
     compression: compressionSchema,
   })
