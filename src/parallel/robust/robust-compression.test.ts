@@ -1,8 +1,9 @@
 /**
  * Compression in front of a robust server: a lossless compressor changes nothing, bit for bit;
  * top-k with error feedback keeps a median learning under an attack while each worker sends a
- * fraction of the bytes; every rank's residual is checkpointed and resumes exactly; compressors
- * that need an all-reduce, and compression under DRACO, are refused before any worker starts.
+ * fraction of the bytes; every rank's residual (and worker momentum) is checkpointed and resumes
+ * exactly; compressors that need an all-reduce, and compression under DRACO, are refused before
+ * any worker starts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,14 @@ describe('compression in front of a robust server', () => {
     const { saved, whole, resumed } = await resumeFromMiddle(root, 'resume', config, 6);
     expect(saved.ranks).toHaveLength(4);
     expect(saved.ranks![2]!.strategy!.compressor!.some((v) => v !== 0)).toBe(true);
+    expect(resumed).toEqual(whole);
+  });
+
+  it('checkpoints every rank worker momentum and resumes exactly (no compression)', async () => {
+    const withMomentum = { ...median, workerMomentum: 0.9 };
+    const config = (d: string) => robustConfig(d, withMomentum, null, 12, 24, { output: { dir: d, checkpointEvery: 6 } });
+    const { saved, whole, resumed } = await resumeFromMiddle(root, 'momentum', config, 6);
+    expect(saved.ranks![1]!.strategy!.workerMomentum!.length).toBe(whole.length);
     expect(resumed).toEqual(whole);
   });
 

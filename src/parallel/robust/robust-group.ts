@@ -55,7 +55,9 @@ export interface RobustCompression {
   readonly decoding: PushDecoding | null;
 }
 
+/** Keys of a rank's own state in a checkpoint: its compressor's, and its worker momentum. */
 const STATE_KEY = 'compressor';
+const MOMENTUM_KEY = 'workerMomentum';
 
 export class RobustGroup extends CommGroup {
   private readonly plan: RobustPlan;
@@ -66,7 +68,7 @@ export class RobustGroup extends CommGroup {
   /** The compressors' compute (rank 0: the decoding too). */
   private readonly work: LocalWork;
 
-  /** Present when the compressors keep state (residuals differ from rank to rank): every rank's goes into a checkpoint. */
+  /** Present when the ranks keep state of their own (compressor residuals, worker momentum): every rank's goes into a checkpoint. */
   readonly gatherStates?: (own: RankState) => Promise<RankState[] | null>;
 
   /** `resumed`: this rank's state in the checkpoint a run resumes from. */
@@ -75,10 +77,21 @@ export class RobustGroup extends CommGroup {
     this.plan = robust.plan;
     this.work = new LocalWork(comm);
     this.isByzantine = this.plan.byzantine.includes(this.rank);
-    const own = robust.compression?.own;
+    const compressor = robust.compression?.own;
     const saved = resumed?.strategy?.[STATE_KEY];
-    if (own && saved) own.loadState(saved);
-    if (own?.saveState()) this.gatherStates = (state) => gatherRankStates(this.comm, { ...state, strategy: { [STATE_KEY]: own.saveState()! } }, this.limits());
+    if (compressor && saved) compressor.loadState(saved);
+    const momentum = resumed?.strategy?.[MOMENTUM_KEY];
+    if (momentum && momentum.length > 0) this.own = Float32Array.from(momentum);
+    const keepsCompressor = compressor?.saveState() != null;
+    const keepsMomentum = (this.plan.config.workerMomentum ?? 0) > 0;
+    if (keepsCompressor || keepsMomentum) {
+      this.gatherStates = (state) => {
+        const strategy: Record<string, Float32Array> = {};
+        if (keepsCompressor) strategy[STATE_KEY] = compressor!.saveState()!;
+        if (keepsMomentum) strategy[MOMENTUM_KEY] = this.own.slice();
+        return gatherRankStates(this.comm, { ...state, strategy }, this.limits());
+      };
+    }
   }
 
   localSamples(step: number, globalBatch: Int32Array): Int32Array {
