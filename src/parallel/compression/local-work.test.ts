@@ -26,13 +26,11 @@ describe('LocalWork', () => {
     expect(work.seconds).toBeCloseTo(clock() - 100, 9);
   });
 
-  it('charges only what lies between resume and charge', () => {
+  it('charges only the work it runs', () => {
     const { comm, clock } = commWithClock(true);
     const work = new LocalWork(comm);
-    busy(200); // before resume: not charged
-    work.resume();
-    busy(5);
-    work.charge();
+    busy(200); // outside run: not charged
+    work.run(() => busy(5));
     expect(clock() - 100).toBeGreaterThanOrEqual(0.005);
     expect(clock() - 100).toBeLessThan(0.15);
   });

@@ -62,8 +62,7 @@ export class ChocoGossip implements Gossip {
 
   async mix(params: Float32Array, step: number, { comm, options }: GossipLink): Promise<void> {
     const work = (this.work ??= new LocalWork(comm));
-    const own = work.run(() => this.encode(params, step));
-    const packed = work.run(() => packEncoding(own));
+    const { own, packed } = work.run(() => this.encode(params, step));
     const received = new Map<number, Uint8Array>();
     await Promise.all([
       ...this.to.map((k) => sendSized(comm, k, packed, options)),
@@ -72,11 +71,12 @@ export class ChocoGossip implements Gossip {
     work.run(() => this.update(params, own, received));
   }
 
-  /** q_i = Q(x_i - x^_i). */
-  private encode(params: Float32Array, step: number): Encoding {
+  /** q_i = Q(x_i - x^_i), and its bytes for the wire. */
+  private encode(params: Float32Array, step: number): { own: Encoding; packed: Uint8Array } {
     const { publicCopy, difference } = this;
     for (let e = 0; e < params.length; e++) difference[e] = params[e]! - publicCopy[e]!;
-    return this.compressor.encode(difference, step);
+    const own = this.compressor.encode(difference, step);
+    return { own, packed: packEncoding(own) };
   }
 
   /** x^_i += q_i, s_i += sum_j W_ij q_j (in rank order), x_i += gamma (s_i - x^_i). */
