@@ -8,7 +8,7 @@
  * drops is sent at a later one. Every rank ends with the same model, bit for bit.
  */
 import type { Communicator, OpOptions } from '../../comm/index.js';
-import { createCompressor, type CompressionSpec, type CompressionTarget } from '../../compress/index.js';
+import type { CompressionSpec, CompressionTarget } from '../../compress/index.js';
 import { CompressedSum } from './compressed-sum.js';
 
 /** Keys of this averaging's buffers in a rank's checkpointed strategy state. */
@@ -22,10 +22,7 @@ export class CompressedAverage {
   private readonly delta: Float32Array;
 
   constructor(comm: Communicator, spec: CompressionSpec, target: Omit<CompressionTarget, 'rank' | 'size'>, start: Float32Array, resumed: Readonly<Record<string, Float32Array>> | null, limits: () => OpOptions) {
-    const method = createCompressor(spec, { ...target, rank: comm.rank, size: comm.size });
-    const saved = resumed?.[COMPRESSOR_KEY];
-    if (saved) method.loadState(saved);
-    this.compressed = new CompressedSum(comm, method, limits);
+    this.compressed = CompressedSum.create(comm, spec, target, resumed?.[COMPRESSOR_KEY], limits);
     this.anchor = Float32Array.from(resumed?.[ANCHOR_KEY] ?? start);
     this.delta = new Float32Array(start.length);
   }
@@ -42,11 +39,6 @@ export class CompressedAverage {
     await this.compressed.sum(delta, delta, step);
     for (let i = 0; i < params.length; i++) params[i] = anchor[i]! + delta[i]! / size;
     anchor.set(params);
-  }
-
-  /** Payload bytes this rank's compressor produced so far. */
-  get payloadBytes(): number {
-    return this.compressed.payloadBytes;
   }
 
   /** The buffers a checkpoint keeps, named as the constructor's `resumed` expects them. */

@@ -5,7 +5,7 @@
  * differs from rank to rank, so every rank's goes into the checkpoint and comes back on resume.
  */
 import type { Communicator } from '../../comm/index.js';
-import { createCompressor, type CompressionSpec, type CompressionTarget } from '../../compress/index.js';
+import type { CompressionSpec, CompressionTarget } from '../../compress/index.js';
 import type { RankState } from '../../train/checkpoint.js';
 import { CommGroup, type CommGroupOptions } from '../ddp/comm-group.js';
 import { gatherRankStates } from '../rank-states.js';
@@ -19,10 +19,7 @@ export class CompressedGroup extends CommGroup {
 
   constructor(comm: Communicator, options: CommGroupOptions, spec: CompressionSpec, target: Omit<CompressionTarget, 'rank' | 'size'>, resumed: RankState | null) {
     super(comm, options);
-    const method = createCompressor(spec, { ...target, rank: comm.rank, size: comm.size });
-    const saved = resumed?.strategy?.[STATE_KEY];
-    if (saved) method.loadState(saved);
-    this.compressed = new CompressedSum(comm, method, () => this.limits());
+    this.compressed = CompressedSum.create(comm, spec, target, resumed?.strategy?.[STATE_KEY], () => this.limits());
   }
 
   beforeStep(_params: Float32Array, step: number): void {
@@ -36,10 +33,5 @@ export class CompressedGroup extends CommGroup {
   gatherStates(own: RankState): Promise<RankState[] | null> {
     const state = this.compressed.method.saveState();
     return gatherRankStates(this.comm, state ? { ...own, strategy: { [STATE_KEY]: state } } : own, this.limits());
-  }
-
-  /** Payload bytes this rank's compressor produced so far (the traffic adds headers and the collective's forwarding). */
-  payloadBytes(): number {
-    return this.compressed.payloadBytes;
   }
 }

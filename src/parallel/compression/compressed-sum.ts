@@ -10,11 +10,9 @@
 import type { Communicator, OpOptions } from '../../comm/index.js';
 import { LoomError } from '../../util/errors.js';
 import { LocalWork } from './local-work.js';
-import { packEncoding, payloadBytes, unpackEncoding, sumOfDecoded, type CompressionMethod, type Compressor, type RoundCollectives } from '../../compress/index.js';
+import { createCompressor, packEncoding, unpackEncoding, sumOfDecoded, type CompressionMethod, type CompressionSpec, type CompressionTarget, type Compressor, type RoundCollectives } from '../../compress/index.js';
 
 export class CompressedSum {
-  /** Payload bytes this rank has contributed so far: what the compressor produced, byte for byte. */
-  payloadBytes = 0;
   /** A fixed-size compressor's packed size, learned at its first all-gather: later ones skip exchanging sizes. */
   private fixedBytes: number | null = null;
   /** A decoded encoding, before it is added (kept between steps). */
@@ -36,15 +34,21 @@ export class CompressedSum {
     this.work = new LocalWork(comm);
   }
 
+  /** The compressor a spec names for this rank, its state restored from `saved` (a checkpoint's) when given. */
+  static create(comm: Communicator, spec: CompressionSpec, target: Omit<CompressionTarget, 'rank' | 'size'>, saved: Float32Array | undefined, limits: () => OpOptions): CompressedSum {
+    const method = createCompressor(spec, { ...target, rank: comm.rank, size: comm.size });
+    if (saved) method.loadState(saved);
+    return new CompressedSum(comm, method, limits);
+  }
+
   /** `out` = the estimate of the sum over ranks of their `input` at `step` (`out` may be `input`). */
   async sum(input: Float32Array, out: Float32Array, step: number): Promise<void> {
     const { method, work } = this;
     if (method.aggregation === 'rounds') {
-      this.payloadBytes += await method.reduce(input, out, step, this.collectives);
+      await method.reduce(input, out, step, this.collectives);
       return;
     }
     const encoding = work.run(() => method.encode(input, step));
-    this.payloadBytes += payloadBytes(encoding);
     if (method.aggregation === 'sum') {
       await Promise.all(encoding.parts.map((part) => this.comm.allReduce(part.data, { op: 'sum', ...(part.half ? { dtype: part.half } : {}), ...this.limits() })));
       work.run(() => method.decode(encoding, out));
