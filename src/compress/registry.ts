@@ -93,10 +93,15 @@ export function checkOptimizerFor(spec: CompressionSpec, optimizer: { type: stri
   }
 }
 
+/** A method that does more than encode and decode: it keeps its own residual or momentum, or works in all-reduce rounds. */
+function keepsOwnState(plugin: CompressorPlugin<never>): boolean {
+  return plugin.ownErrorFeedback === true || plugin.ownMomentum === true || plugin.needsAllReduce === true;
+}
+
 /** Whether the spec's compressor carries state across steps (a residual, a momentum, PowerSGD's Q). */
 export function keepsState(spec: CompressionSpec): boolean {
   const plugin = pluginFor(spec.type);
-  return spec.errorFeedback || spec.momentumCorrection !== undefined || plugin.ownErrorFeedback === true || plugin.ownMomentum === true || plugin.needsAllReduce === true;
+  return spec.errorFeedback || spec.momentumCorrection !== undefined || keepsOwnState(plugin);
 }
 
 /** Whether the spec's compressor works only inside an all-reduce (CompressorPlugin.needsAllReduce). */
@@ -115,7 +120,7 @@ export function checkPlainCompressor(spec: CompressionSpec, user: string): void 
     ? 'errorFeedback'
     : spec.momentumCorrection !== undefined
       ? 'momentumCorrection'
-      : plugin.needsAllReduce || plugin.ownErrorFeedback || plugin.ownMomentum
+      : keepsOwnState(plugin)
         ? `${spec.type}, which keeps its own residual, momentum or all-reduce rounds,`
         : null;
   if (clash) throw new LoomError(`compression ${clash} cannot run under ${user}`);
@@ -134,7 +139,7 @@ export function checkSumEstimate(spec: CompressionSpec, user: string): void {
 
 /** Momentum correction keeps its own residual and momentum: it wraps a plain encode/decode compressor only. */
 function checkMomentumCorrection(spec: CompressionSpec, plugin: CompressorPlugin<never>): void {
-  const clash = spec.errorFeedback ? 'errorFeedback (its accumulated velocity is the residual)' : plugin.ownErrorFeedback || plugin.ownMomentum || plugin.needsAllReduce ? `${spec.type}, which keeps its own residual, momentum or rounds` : null;
+  const clash = spec.errorFeedback ? 'errorFeedback (its accumulated velocity is the residual)' : keepsOwnState(plugin) ? `${spec.type}, which keeps its own residual, momentum or rounds` : null;
   if (clash) throw new LoomError(`compression option momentumCorrection=${spec.momentumCorrection} cannot be combined with ${clash}`);
 }
 
