@@ -38,6 +38,12 @@ export interface Transport {
   /** Simulated clocks only: move this rank's clock forward to `seconds` (never back). */
   readonly advanceClock?: (seconds: number) => void;
   /**
+   * Simulated clocks only: the transport of this rank's communication thread, which shares the
+   * rank's links but keeps a clock of its own, so that what it sends overlaps the rank's compute.
+   * Its tags are the rank's: give it a tag space of its own (a SubTransport context).
+   */
+  readonly commStream?: () => Transport;
+  /**
    * Simulated clocks only: resolves when `seconds` is the earliest pending event of the whole
    * world (every rank's earlier events have run), with this rank's clock at `seconds`. Asynchronous
    * protocols order their actions on shared state by it (virtual/event-queue.ts).

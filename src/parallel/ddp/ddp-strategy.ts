@@ -5,8 +5,11 @@
  * batch, and the slices' gradients are summed by bucketed all-reduces; every rank applies the same
  * step. With a `robust` section the sum is replaced by a Byzantine-robust aggregating server
  * (parallel/robust), or by DRACO's redundant groups; `compression` then compresses what each
- * worker sends to that server, which decodes every vector before its rule sees it.
+ * worker sends to that server, which decodes every vector before its rule sees it. With `overlap`
+ * (virtual mode) the buckets are reduced by a communication thread while backward and the next
+ * forward run (parallel/overlap).
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
 import { checkRobustCompression, planRobustRun } from '../robust/robust-plan.js';
@@ -17,10 +20,14 @@ import { CommGroup } from './comm-group.js';
 import { CompressedGroup } from '../compression/compressed-group.js';
 import { checkCompressionFor, compressionTarget } from '../compression/compression-check.js';
 import { compressionSchema } from '../../compress/index.js';
+import { OverlapGroup, overlapSchema } from '../overlap/overlap-group.js';
+import { LoomError } from '../../util/errors.js';
 
 const ddpOptions = z.strictObject({
   /** Gradient compression (compress/): each rank's share is compressed before it is summed. */
   compression: compressionSchema.optional(),
+  /** Overlap of the all-reduces with backward and the next forward, FIFO or by priority (virtual mode). */
+  overlap: overlapSchema.optional(),
 });
 export type DdpOptions = z.infer<typeof ddpOptions>;
 
@@ -36,6 +43,7 @@ export const ddpStrategy: Strategy<DdpOptions> = {
       if (config.robust) checkRobustCompression(options.compression, config);
       checkCompressionFor(options.compression, config);
     }
+    if (options.overlap) checkOverlap(options, config);
   },
   run: (ctx: RankContext, ddp: DdpOptions) =>
     runSynchronousRank(ctx, async (model, data, resumed) => {
@@ -43,6 +51,28 @@ export const ddpStrategy: Strategy<DdpOptions> = {
       const options = groupOptions(ctx, model);
       if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options, ddp.compression ?? null, resumed);
       if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed);
+      if (ddp.overlap) {
+        const dir = ctx.config.output.dir;
+        return new OverlapGroup({
+          comm: ctx.comm,
+          model,
+          group: options,
+          computeSeconds: ctx.computeSeconds!,
+          options: ddp.overlap,
+          timelinePath: dir ? join(dir, 'timeline.json') : null,
+        });
+      }
       return new CommGroup(ctx.comm, options);
     }),
 };
+
+/** Overlap is simulated on virtual mode's clock, for plain DDP's sum. */
+function checkOverlap(options: DdpOptions, config: LoomConfig): void {
+  const mode = config.distributed.mode;
+  if (mode !== 'virtual') {
+    throw new LoomError(`strategy.overlap runs in distributed.mode virtual only, got ${mode}: on real transports the all-reduces would need a communication thread of their own`);
+  }
+  if (options.compression) throw new LoomError('strategy.overlap and strategy.compression cannot be combined yet: choose one');
+  if (config.robust) throw new LoomError('strategy.overlap does not apply to a robust server: its workers send whole gradients');
+  if ((options.overlap?.timelineSteps ?? 0) > 0 && !config.output.dir) throw new LoomError('strategy.overlap.timelineSteps writes output.dir/timeline.json: set output.dir');
+}

@@ -7,6 +7,10 @@
  * Links queue: the size-dependent part of a message's cost, cost(bytes) - cost(0), occupies the
  * directed link from -> to, so messages sent at once on one link (concurrent gradient buckets, say)
  * are transmitted one after another; the latency part, cost(0), overlaps (as on a real pipe).
+ *
+ * Each rank has two lanes: its compute lane (lane 0, what `now` reports) and a communication lane
+ * (lane 1), the clock of a thread that only communicates. Both lanes of a rank share its links, so
+ * what the communication thread sends queues behind what the rank itself sends and vice versa.
  */
 export type MessageCost = (from: number, to: number, bytes: number) => number;
 
@@ -14,36 +18,44 @@ export function alphaBetaCost(alphaSeconds: number, betaSecondsPerByte: number):
   return (_from, _to, bytes) => alphaSeconds + bytes * betaSecondsPerByte;
 }
 
+/** A rank's clock lanes: its own (compute) and its communication thread's. */
+export const COMPUTE_LANE = 0;
+export const COMM_LANE = 1;
+const LANES = 2;
+
 export class VirtualClock {
+  /** Time of lane l of rank r at l * size + r. */
   private readonly times: Float64Array;
   /** When each directed link (from * size + to) finishes transmitting what it was given. */
   private readonly linkFree: Float64Array;
 
   constructor(private readonly size: number, readonly cost: MessageCost) {
-    this.times = new Float64Array(size);
+    this.times = new Float64Array(size * LANES);
     this.linkFree = new Float64Array(size * size);
   }
 
-  now(rank: number): number {
-    return this.times[rank];
+  now(rank: number, lane = COMPUTE_LANE): number {
+    return this.times[lane * this.size + rank];
   }
 
   /** Charges `seconds` of local work to `rank`. */
-  advance(rank: number, seconds: number): void {
-    this.times[rank] += seconds;
+  advance(rank: number, seconds: number, lane = COMPUTE_LANE): void {
+    this.times[lane * this.size + rank] += seconds;
   }
 
-  /** Arrival time of a message sent now by `from`; queues it on its link (call once per message). */
-  arrivalTime(from: number, to: number, bytes: number): number {
+  /** Arrival time of a message sent now by lane `lane` of `from`; queues it on its link (call once per message). */
+  arrivalTime(from: number, to: number, bytes: number, lane = COMPUTE_LANE): number {
     const latency = this.cost(from, to, 0);
     const link = from * this.size + to;
-    const start = Math.max(this.times[from], this.linkFree[link]);
+    const start = Math.max(this.times[lane * this.size + from], this.linkFree[link]);
     const transmitted = start + this.cost(from, to, bytes) - latency;
     this.linkFree[link] = transmitted;
     return transmitted + latency;
   }
 
-  receivedAt(rank: number, arrival: number): void {
-    if (arrival > this.times[rank]) this.times[rank] = arrival;
+  /** Moves lane `lane` of `rank` to `arrival` unless it is already later. */
+  receivedAt(rank: number, arrival: number, lane = COMPUTE_LANE): void {
+    const at = lane * this.size + rank;
+    if (arrival > this.times[at]) this.times[at] = arrival;
   }
 }

@@ -4,12 +4,15 @@
  * message is copied once and never buffered in between. Messages up to `eagerBytes` that arrive
  * before their receive are copied and the send resolves at once; larger ones wait for the receive
  * (rendezvous), as on the other transports.
+ *
+ * With a simulated clock each rank also has a communication stream (`commStream`): the transport
+ * of a thread of the rank that only communicates, with the same links and its own clock lane.
  */
 import { LoomError, PeerGoneError } from '../../../util/errors.js';
 import { bytesOf, type Payload, type RecvOptions, type TransferOptions, type Transport } from '../../transport.js';
 import { abortError, Inbox } from '../inbox.js';
 import { checkPeer, checkTag } from '../checks.js';
-import { VirtualClock, type MessageCost } from './clock.js';
+import { COMM_LANE, COMPUTE_LANE, VirtualClock, type MessageCost } from './clock.js';
 import { EventQueue } from './event-queue.js';
 
 export interface VirtualWorldOptions {
@@ -43,10 +46,10 @@ export class VirtualWorld {
     return this.transports[rank];
   }
 
-  /** Internal: deliver a message from `from` to `to`. */
-  async deliver(from: number, to: number, tag: number, data: Payload, options?: TransferOptions): Promise<void> {
+  /** Internal: deliver a message from lane `lane` of `from` to `to`. */
+  async deliver(from: number, to: number, tag: number, data: Payload, options?: TransferOptions, lane = COMPUTE_LANE): Promise<void> {
     const inbox = this.inboxes[to][from];
-    if (this.clock) pushArrival(this.arrivals, `${from}:${to}:${tag}`, this.clock.arrivalTime(from, to, data.byteLength));
+    if (this.clock) pushArrival(this.arrivals, `${from}:${to}:${tag}`, this.clock.arrivalTime(from, to, data.byteLength, lane));
     const sink = inbox.begin(tag, data.byteLength);
     const rendezvous = !sink.matched && data.byteLength > this.eagerBytes;
     sink.write(bytesOf(data), rendezvous);
@@ -71,8 +74,8 @@ export class VirtualWorld {
     });
   }
 
-  /** Internal: post a receive and advance the receiver's simulated clock when it completes. */
-  async receive(from: number, to: number, tag: number, into: Payload, options?: RecvOptions): Promise<number> {
+  /** Internal: post a receive and advance the receiving lane's simulated clock when it completes. */
+  async receive(from: number, to: number, tag: number, into: Payload, options?: RecvOptions, lane = COMPUTE_LANE): Promise<number> {
     const bytes = await this.inboxes[to][from].post(tag, into, options?.accumulate ?? false, options?.signal);
     if (this.clock) {
       const key = `${from}:${to}:${tag}`;
@@ -81,7 +84,7 @@ export class VirtualWorld {
       if (queue?.length === 0) this.arrivals.delete(key);
       if (arrival !== undefined) {
         if (options?.deferClock) options.deferClock(arrival);
-        else this.clock.receivedAt(to, arrival);
+        else this.clock.receivedAt(to, arrival, lane);
       }
     }
     return bytes;
@@ -101,31 +104,35 @@ class VirtualTransport implements Transport {
   readonly now: (() => number) | undefined;
   readonly advanceClock: ((seconds: number) => void) | undefined;
   readonly waitUntil: ((seconds: number) => Promise<void>) | undefined;
+  readonly commStream: (() => Transport) | undefined;
   private closed = false;
 
-  constructor(private readonly world: VirtualWorld, readonly rank: number) {
+  constructor(private readonly world: VirtualWorld, readonly rank: number, private readonly lane = COMPUTE_LANE) {
     this.size = world.size;
     const clock = world.clock;
-    this.now = clock ? () => clock.now(rank) : undefined;
-    this.advanceClock = clock ? (seconds) => clock.receivedAt(rank, seconds) : undefined;
+    this.now = clock ? () => clock.now(rank, lane) : undefined;
+    this.advanceClock = clock ? (seconds) => clock.receivedAt(rank, seconds, lane) : undefined;
     const events = world.events;
-    this.waitUntil = events ? (seconds) => events.waitUntil(rank, seconds) : undefined;
+    // The world's event queue orders ranks' own (compute-lane) moments only.
+    this.waitUntil = events && lane === COMPUTE_LANE ? (seconds) => events.waitUntil(rank, seconds) : undefined;
+    this.commStream = clock && lane === COMPUTE_LANE ? () => new VirtualTransport(world, rank, COMM_LANE) : undefined;
   }
 
   async send(to: number, tag: number, data: Payload, options?: TransferOptions): Promise<void> {
     this.check(to, tag, 'send to');
-    return this.world.deliver(this.rank, to, tag, data, options);
+    return this.world.deliver(this.rank, to, tag, data, options, this.lane);
   }
 
   async recv(from: number, tag: number, into: Payload, options?: RecvOptions): Promise<number> {
     this.check(from, tag, 'receive from');
-    return this.world.receive(from, this.rank, tag, into, options);
+    return this.world.receive(from, this.rank, tag, into, options, this.lane);
   }
 
+  /** Closing the rank closes its links; its communication stream only stops using them. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.world.close(this.rank);
+    if (this.lane === COMPUTE_LANE) this.world.close(this.rank);
   }
 
   private check(peer: number, tag: number, what: string): void {
