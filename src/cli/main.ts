@@ -13,6 +13,7 @@ import { registerWorker } from './commands/worker.js';
 import { registerRobust } from './commands/robust.js';
 import { registerGrid } from './commands/grid.js';
 import { registerTune } from './commands/tune.js';
+import { registerTimeline } from './commands/timeline.js';
 import { packageVersion } from './version.js';
 
 // A reader that stops early (`loom --help | head`) closes the pipe: that ends the output, not in a crash.
@@ -36,6 +37,7 @@ registerWorker(program);
 registerRobust(program);
 registerGrid(program);
 registerTune(program);
+registerTimeline(program);
 registerInfo(program);
 
 try {

@@ -6,3 +6,4 @@ export { CommGroup, type CommGroupOptions } from './ddp/comm-group.js';
 export * from './launch/index.js';
 export * from './robust/index.js';
 export * from './grid/index.js';
+export { parseTimeline, StepTimeline, TIMELINE_LANES, type TimelineEvent, type TimelineLane } from './overlap/timeline.js';

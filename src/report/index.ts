@@ -6,3 +6,4 @@ export { firstReach, gridMarkdown, gridSummaryCsv, secondsKind, summarizeGrid, t
 export { gridCharts, meanCurve, type GridCharts } from './grid-charts.js';
 export { gridHtml } from './grid-report.js';
 export { lineChart, type LineChartOptions, type LineSeries } from './line-chart.js';
+export { stepOverlaps, timelineChart, type StepOverlap } from './timeline-chart.js';
