@@ -74,5 +74,8 @@ function checkOverlap(options: DdpOptions, config: LoomConfig): void {
   }
   if (options.compression) throw new LoomError('strategy.overlap and strategy.compression cannot be combined yet: choose one');
   if (config.robust) throw new LoomError('strategy.overlap does not apply to a robust server: its workers send whole gradients');
+  if (options.overlap?.partitionKB !== undefined && options.overlap.merge) {
+    throw new LoomError(`strategy.overlap: give partitionKB (${options.overlap.partitionKB}) or merge (${options.overlap.merge}), not both`);
+  }
   if ((options.overlap?.timelineSteps ?? 0) > 0 && !config.output.dir) throw new LoomError('strategy.overlap.timelineSteps writes output.dir/timeline.json: set output.dir');
 }

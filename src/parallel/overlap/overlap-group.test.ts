@@ -45,8 +45,8 @@ describe('DDP with overlapped communication (virtual mode)', () => {
   it('trains to the parameters of plain DDP, FIFO or by priority', async () => {
     const steps = { workers: 4, mode: 'virtual', steps: 8 };
     const plain = await run('plain', (dir) => strategyConfig(dir, steps, { type: 'ddp' }));
-    for (const overlap of [{ schedule: 'fifo' }, { schedule: 'priority', partitionKB: 0.25 }]) {
-      const overlapped = await run(`mlp-${overlap.schedule}`, (dir) => strategyConfig(dir, steps, { type: 'ddp', overlap }));
+    for (const overlap of [{ schedule: 'fifo' }, { schedule: 'priority', partitionKB: 0.25 }, { schedule: 'fifo', merge: 'mg-wfbp' }]) {
+      const overlapped = await run(`mlp-${overlap.schedule}-${overlap.merge ?? ''}`, (dir) => strategyConfig(dir, steps, { type: 'ddp', overlap }));
       expect(relativeDifference(overlapped.params, plain.params)).toBeLessThan(1e-5);
       expect(overlapped.result.finalLoss).toBeCloseTo(plain.result.finalLoss, 5);
     }
@@ -95,6 +95,7 @@ describe('DDP with overlapped communication (virtual mode)', () => {
     expect(await refused({ type: 'ddp', overlap: { timelineSteps: 2 } }, 'virtual', { output: {} })).toBe(
       'strategy.overlap.timelineSteps writes output.dir/timeline.json: set output.dir',
     );
+    expect(await refused({ type: 'ddp', overlap: { partitionKB: 64, merge: 'optimal' } })).toBe('strategy.overlap: give partitionKB (64) or merge (optimal), not both');
     expect(await refused({ type: 'ddp', overlap: { schedule: 'lifo' } })).toMatch(/^config key strategy\.overlap\.schedule = "lifo" is invalid/);
     expect(await refused({ type: 'ddp', overlap: { partitionKB: 0 } })).toMatch(/^config key strategy\.overlap\.partitionKB = 0 is invalid/);
   });

@@ -21,8 +21,11 @@ import type { LayerInfo, Model } from '../../nn/model.js';
 import type { GroupTraffic, StepMoment, WorkerGroup } from '../../train/worker-group.js';
 import { LoomError } from '../../util/errors.js';
 import type { CommGroupOptions } from '../ddp/comm-group.js';
+import { mgWfbpMerge } from './mg-wfbp.js';
+import { optimalMerge } from './optimal-merge.js';
 import {
   bucketUnits,
+  layerBucketUnits,
   fifoOrder,
   gatedForward,
   gradientReadyTimes,
@@ -43,6 +46,11 @@ export const overlapSchema = z.strictObject({
    * (ByteScheduler's partition size); absent: DDP's buckets (distributed.bucketMB, firstBucketMB).
    */
   partitionKB: z.number().positive().optional(),
+  /**
+   * Units of whole layers merged into buckets from the first step's layer timings and the
+   * all-reduce cost model: MG-WFBP's rule (Shi et al. 2019), or the optimal merge.
+   */
+  merge: z.enum(['mg-wfbp', 'optimal']).optional(),
   /** Record the first N steps of rank 0 in output.dir/timeline.json (Chrome trace format); 0: none. */
   timelineSteps: z.number().int().nonnegative().default(0),
 });
@@ -70,13 +78,13 @@ export class OverlapGroup implements WorkerGroup {
   /** The communication thread's communicator: its own clock lane and tag space. */
   private readonly thread: Communicator;
   private readonly layers: readonly LayerInfo[];
-  private readonly units: readonly CommUnit[];
-  private readonly layerUnits: readonly (readonly number[])[];
-  private order: readonly number[] | null;
+  private units: readonly CommUnit[];
+  private layerUnits: readonly (readonly number[])[];
+  private order: readonly number[] | null = null;
   /** When each unit's all-reduce of the previous step ended on the comm lane. */
-  private readonly reduced: Float64Array;
-  /** The step in progress: when backward ends and each layer's gradient is ready. */
-  private pending: { readonly backwardEnd: number; readonly layerReady: Float64Array } | null = null;
+  private reduced: Float64Array;
+  /** The step in progress: its compute seconds, when backward ends and each layer's gradient is ready. */
+  private pending: { readonly seconds: number; readonly backwardEnd: number; readonly layerReady: Float64Array } | null = null;
   private step = 0;
   private readonly timeline: StepTimeline | null;
   /** The last unit sent and the step's scalars, reduced as one vector. */
@@ -92,20 +100,16 @@ export class OverlapGroup implements WorkerGroup {
     const ranks = Array.from({ length: comm.size }, (_, r) => r);
     this.thread = new Communicator(new SubTransport(stream(), ranks, COMM_THREAD_CONTEXT), { timeoutMs: setup.group.timeoutMs, costModel: comm.costModel });
     this.layers = model.layers;
+    // Merged buckets and every order are planned at the first step from rank 0's timing, and broadcast.
     this.units =
-      options.partitionKB === undefined
-        ? bucketUnits(model.layers, setup.group.buckets)
-        : partitionUnits(model.layers, Math.max(1, Math.floor((options.partitionKB * 1024) / 4)));
+      options.partitionKB !== undefined
+        ? partitionUnits(model.layers, Math.max(1, Math.floor((options.partitionKB * 1024) / 4)))
+        : options.merge
+          ? []
+          : bucketUnits(model.layers, setup.group.buckets);
     this.layerUnits = unitsOfLayers(model.layers.length, this.units);
-    // Every order is planned at the first step from rank 0's timing, and broadcast.
-    this.order = null;
     this.reduced = new Float64Array(this.units.length);
     this.timeline = options.timelineSteps > 0 && this.rank === 0 && setup.timelinePath ? new StepTimeline(this.rank, options.timelineSteps) : null;
-  }
-
-  /** The units of communication, in the order they hold the flat gradient's ranges (for tests and reports). */
-  get commUnits(): readonly CommUnit[] {
-    return this.units;
   }
 
   now(): number {
@@ -124,7 +128,7 @@ export class OverlapGroup implements WorkerGroup {
     const paramsReady = this.layers.map((_, l) => this.layerUnits[l]!.reduce((t, u) => Math.max(t, this.reduced[u]!), 0));
     const { starts, end } = gatedForward(forward, paramsReady, start);
     const layerReady = gradientReadyTimes(backward, end);
-    this.pending = { backwardEnd: layerReady[0] ?? end, layerReady };
+    this.pending = { seconds, backwardEnd: layerReady[0] ?? end, layerReady };
     if (this.timeline?.wants(this.step)) this.recordCompute(start, forward, starts, end, layerReady);
     this.comm.transport.advanceClock!(start + seconds);
     return seconds;
@@ -134,7 +138,7 @@ export class OverlapGroup implements WorkerGroup {
     const pending = this.pending;
     if (!pending) throw new LoomError('overlap: sumGradients before the step was computed');
     this.pending = null;
-    const order = this.order ?? (await this.planOrder(pending.layerReady));
+    const order = this.order ?? (await this.plan(pending.seconds, pending.layerReady));
     const ready = unitReadyTimes(this.units, pending.layerReady);
     const lane = this.thread.transport;
     const op = this.opOptions();
@@ -181,15 +185,38 @@ export class OverlapGroup implements WorkerGroup {
   }
 
   /**
-   * The order of the units, planned once by rank 0 from its first step's gradient-ready times (and,
-   * for TicTac's priority order, the all-reduce cost model) and broadcast so that every rank sends
-   * the units in the same order.
+   * The units (when merged) and their order, planned once by rank 0 from its first step's compute
+   * and gradient-ready times and the all-reduce cost model, and broadcast so that every rank sends
+   * the same units in the same order.
    */
-  private async planOrder(layerReady: Float64Array): Promise<readonly number[]> {
+  private async plan(seconds: number, layerReady: Float64Array): Promise<readonly number[]> {
+    if (this.setup.options.merge) {
+      // Where each bucket starts (1) in forward order.
+      const starts = new Int32Array(this.layers.length);
+      if (this.rank === 0) for (const b of this.mergedBuckets(seconds)) starts[b.start] = 1;
+      await this.comm.broadcast(starts, 0, this.limits());
+      this.setUnits(layerBucketUnits(this.layers, bucketsFromStarts(starts)));
+    }
     const order = Int32Array.from(this.rank === 0 ? this.orderOf(unitReadyTimes(this.units, layerReady)) : this.units.map(() => 0));
     await this.comm.broadcast(order, 0, this.limits());
     this.order = Array.from(order);
     return this.order;
+  }
+
+  private setUnits(units: readonly CommUnit[]): void {
+    this.units = units;
+    this.layerUnits = unitsOfLayers(this.layers.length, units);
+    this.reduced = new Float64Array(units.length);
+  }
+
+  /** MG-WFBP's model of this step: each layer's bytes and backward seconds, the all-reduce's a + b m. */
+  private mergedBuckets(seconds: number): { start: number; end: number }[] {
+    const { backward } = splitCompute(this.layers, seconds);
+    const layers = this.layers.map((l, i) => ({ name: l.name, bytes: l.params * 4, backwardSec: backward[i]! }));
+    const total = Math.max(4, this.layers.reduce((t, l) => t + l.params * 4, 0));
+    const startupSec = this.predictSeconds(0, total);
+    const cost = { startupSec, secPerByte: (this.predictSeconds(total, total) - startupSec) / total };
+    return this.setup.options.merge === 'optimal' ? optimalMerge(layers, cost) : mgWfbpMerge(layers, cost);
   }
 
   private orderOf(ready: Float64Array): number[] {
@@ -200,9 +227,10 @@ export class OverlapGroup implements WorkerGroup {
     );
   }
 
-  private predictSeconds(bytes: number): number {
+  /** Predicted seconds of an all-reduce of `bytes` by the algorithm chosen for `chosenFor` bytes (default: the same). */
+  private predictSeconds(bytes: number, chosenFor = bytes): number {
     const { algorithm } = this.setup.group;
-    const chosen: AllReduceAlgorithm = !algorithm || algorithm === 'auto' ? this.comm.chooseAllReduceAlgorithm(bytes) : algorithm;
+    const chosen: AllReduceAlgorithm = !algorithm || algorithm === 'auto' ? this.comm.chooseAllReduceAlgorithm(chosenFor) : algorithm;
     return predictAllReduceSeconds(chosen, this.size, bytes, this.comm.costModel);
   }
 
@@ -234,4 +262,17 @@ export class OverlapGroup implements WorkerGroup {
     const { algorithm } = this.setup.group;
     return { op: 'sum' as const, ...(algorithm ? { algorithm } : {}), ...this.limits() };
   }
+}
+
+/** Buckets [start, end) of layers from the layers each starts at, in communication order (the output side's first). */
+function bucketsFromStarts(starts: Int32Array): { start: number; end: number }[] {
+  const buckets: { start: number; end: number }[] = [];
+  let end = starts.length;
+  for (let l = starts.length - 1; l >= 0; l--) {
+    if (starts[l] === 1 || l === 0) {
+      buckets.push({ start: l, end });
+      end = l;
+    }
+  }
+  return buckets;
 }

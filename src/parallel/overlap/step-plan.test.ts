@@ -6,6 +6,7 @@ import {
   fifoOrder,
   gatedForward,
   gradientReadyTimes,
+  layerBucketUnits,
   partitionUnits,
   priorityOrder,
   splitCompute,
@@ -68,6 +69,17 @@ describe('units', () => {
       [110, 115, 3],
     ]);
     expect(unitsOfLayers(4, units)).toEqual([[0], [], [1, 2, 3], [4]]);
+  });
+  it('turns buckets of whole layers into units; a bucket of parameter-free layers sends nothing', () => {
+    const units = layerBucketUnits(layers, [
+      { start: 2, end: 4 },
+      { start: 1, end: 2 },
+      { start: 0, end: 1 },
+    ]);
+    expect(units).toEqual([
+      { start: 10, end: 115, firstLayer: 2, lastLayer: 3 },
+      { start: 0, end: 10, firstLayer: 0, lastLayer: 0 },
+    ]);
   });
   it('refuses a partition of no elements', () => {
     expect(() => partitionUnits(layers, 0)).toThrow(LoomError);

@@ -75,6 +75,20 @@ export function bucketUnits(layers: readonly LayerInfo[], buckets: readonly Buck
 }
 
 /**
+ * Units of buckets of whole layers ([start, end) in layer indices, as MG-WFBP's merge and the
+ * optimal merge give them, in communication order); a bucket of parameter-free layers sends nothing.
+ */
+export function layerBucketUnits(layers: readonly LayerInfo[], buckets: readonly { readonly start: number; readonly end: number }[]): CommUnit[] {
+  const units: CommUnit[] = [];
+  for (const b of buckets) {
+    const start = layers[b.start]!.paramRange[0];
+    const end = layers[b.end - 1]!.paramRange[1];
+    if (end > start) units.push({ start, end, ...layerSpan(layers, start, end) });
+  }
+  return units;
+}
+
+/**
  * Every layer's parameters cut into partitions of at most `partitionElements` (ByteScheduler's
  * tensor partitioning), in priority order: the input side's layer first, a layer's partitions in
  * order.
