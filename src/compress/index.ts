@@ -14,6 +14,6 @@ export { OneBitQuantizer, OneBitSgd } from './onebit-sgd.js';
 export { isNegative, packSigns, signBytes, unpackSigns } from './sign-bits.js';
 export { SignSgd } from './signsgd.js';
 export { Signum } from './signum.js';
-export { packedBytes, packEncoding, unpackEncoding } from './wire.js';
+export { maxPackedBytes, packedBytes, packEncoding, unpackEncoding } from './wire.js';
 export { checkCompression, checkOptimizerFor, checkPlainCompressor, checkSumEstimate, keepsState, needsAllReduce, COMPRESSOR_TYPES, compressionSchema, createCompressor, type CompressionSpec } from './registry.js';
 export type { CompressorPlugin } from './plugin.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { packedBytes, packEncoding, unpackEncoding } from './wire.js';
+import { TopK } from './topk.js';
+import { maxPackedBytes, packedBytes, packEncoding, unpackEncoding } from './wire.js';
 
 describe('packEncoding / unpackEncoding', () => {
   it('round-trips every part kind, padded to 4 bytes', () => {
@@ -38,5 +39,16 @@ describe('packEncoding / unpackEncoding', () => {
     const extra = new Uint8Array(good.byteLength + 4);
     extra.set(good);
     expect(() => unpackEncoding(extra)).toThrow(/4 bytes follow the last part/);
+  });
+});
+
+describe('maxPackedBytes', () => {
+  it('bounds the largest encoding: every value sent as a sparse pair', () => {
+    for (const n of [1, 7, 1000]) {
+      const input = Float32Array.from({ length: n }, (_, i) => i + 1);
+      const packed = packedBytes(new TopK(1, n).encode(input));
+      expect(packed).toBe(8 * n + 4 * 5);
+      expect(packed).toBeLessThan(maxPackedBytes(n));
+    }
   });
 });

@@ -23,6 +23,16 @@ function kindOf(part: WirePart): number {
 
 const padded = (bytes: number): number => (bytes + 3) & ~3;
 
+/**
+ * More bytes than any packed encoding of `values` values can take: a sparse pair (index and
+ * value) is 8 bytes a value, per-tensor metadata (scales, norms, counts) at most as much again,
+ * and the header of the most parts. A receiver bounds a peer's announced length (and sizes its
+ * buffer) by it.
+ */
+export function maxPackedBytes(values: number): number {
+  return 16 * values + 4 * (1 + 2 * MAX_PARTS);
+}
+
 /** Bytes `pack` produces for this encoding (header and padding included). */
 export function packedBytes(encoding: Encoding): number {
   let bytes = 4 * (1 + 2 * encoding.parts.length);

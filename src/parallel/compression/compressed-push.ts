@@ -7,7 +7,7 @@
  * and `checkPushable` refuses them.
  */
 import type { Communicator, PointToPointOptions } from '../../comm/index.js';
-import { checkStateLength, createCompressor, needsAllReduce, packEncoding, unpackEncoding, type CompressionSpec, type Compressor } from '../../compress/index.js';
+import { checkStateLength, createCompressor, maxPackedBytes, needsAllReduce, packEncoding, unpackEncoding, type CompressionSpec, type Compressor } from '../../compress/index.js';
 import type { ParamSegment } from '../../nn/model.js';
 import { LoomError, showValue } from '../../util/errors.js';
 
@@ -84,9 +84,7 @@ export class PushDecoding {
 
   constructor(spec: CompressionSpec, shard: Shard, segments: readonly ParamSegment[], seed: number, workers: number) {
     this.decoder = sliceCompressor(spec, shard, segments, seed, 0, workers);
-    const length = shard[1] - shard[0];
-    // No encoding is larger: 8 bytes an entry (a sparse pair), plus per-tensor metadata and the header.
-    const most = 16 * length + 4 * (segments.length + 1) * 4 + 4096;
+    const most = maxPackedBytes(shard[1] - shard[0]);
     this.buffers = Array.from({ length: workers }, () => new Uint8Array(most));
   }
 

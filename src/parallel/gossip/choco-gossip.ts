@@ -15,7 +15,7 @@
  * differences small). Every rank adds the terms in rank order, so a run is reproducible.
  */
 import type { Communicator } from '../../comm/index.js';
-import { packEncoding, unpackEncoding, type Compressor, type Encoding } from '../../compress/index.js';
+import { maxPackedBytes, packEncoding, unpackEncoding, type Compressor, type Encoding } from '../../compress/index.js';
 import { LoomError } from '../../util/errors.js';
 import { LocalWork } from '../compression/local-work.js';
 import type { Gossip, GossipLink } from './gossip-group.js';
@@ -66,7 +66,7 @@ export class ChocoGossip implements Gossip {
     const received = new Map<number, Uint8Array>();
     await Promise.all([
       ...this.to.map((k) => sendSized(comm, k, packed, options)),
-      ...this.terms.filter((t) => t.rank !== this.rank).map(async ({ rank }) => received.set(rank, await receiveSized(comm, rank, maxEncodingBytes(params.length), options))),
+      ...this.terms.filter((t) => t.rank !== this.rank).map(async ({ rank }) => received.set(rank, await receiveSized(comm, rank, maxPackedBytes(params.length), options))),
     ]);
     work.run(() => this.update(params, own, received));
   }
@@ -103,9 +103,6 @@ async function sendSized(comm: Communicator, to: number, bytes: Uint8Array, opti
   await comm.send(to, new Uint8Array(Uint32Array.of(bytes.byteLength).buffer), options);
   await comm.send(to, bytes, options);
 }
-
-/** More than any compressor's encoding of `values` values can take (a value, an index and headers each). */
-const maxEncodingBytes = (values: number): number => 8 * values + 4096;
 
 async function receiveSized(comm: Communicator, from: number, max: number, options: GossipLink['options']): Promise<Uint8Array> {
   const length = new Uint8Array(4);
