@@ -1,7 +1,8 @@
 /**
  * A step timeline (parallel/overlap/timeline.ts) drawn as a Gantt chart, one row per lane
- * (compute, communication thread), and summed per step: how long each lane was busy, how long the
- * compute waited for parameters, and how much of the communication ran while compute was busy.
+ * (compute, communication), and summed per step: how long each lane was busy (the union of its
+ * spans: plain DDP's buckets are in flight at once), how long the compute waited for parameters,
+ * and how much of the communication ran while compute was busy.
  */
 import type { TimelineEvent } from '../parallel/index.js';
 import { emptyChart, escapeXml, formatNumber, px, scale, svgOpen } from './svg.js';
@@ -17,10 +18,26 @@ export interface StepOverlap {
 
 const isWait = (e: TimelineEvent): boolean => e.name.startsWith('wait');
 
-/** Length of the intersection of `spans` (disjoint within each list) with `others`. */
-function intersection(spans: readonly TimelineEvent[], others: readonly TimelineEvent[]): number {
+type Span = readonly [start: number, end: number];
+
+/** The spans' union as disjoint spans in order (plain DDP's buckets are in flight at once). */
+function union(events: readonly TimelineEvent[]): Span[] {
+  const sorted = events.map((e): Span => [e.start, e.end]).sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = out.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+const length = (spans: readonly Span[]): number => spans.reduce((t, [a, b]) => t + (b - a), 0);
+
+/** Length of the intersection of two lists of disjoint spans. */
+function intersection(spans: readonly Span[], others: readonly Span[]): number {
   let total = 0;
-  for (const a of spans) for (const b of others) total += Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+  for (const [a0, a1] of spans) for (const [b0, b1] of others) total += Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
   return total;
 }
 
@@ -28,14 +45,13 @@ export function stepOverlaps(events: readonly TimelineEvent[]): StepOverlap[] {
   const steps = [...new Set(events.map((e) => e.step))].sort((a, b) => a - b);
   return steps.map((step) => {
     const own = events.filter((e) => e.step === step);
-    const busy = events.filter((e) => e.lane === 'compute' && !isWait(e));
-    const comm = own.filter((e) => e.lane === 'comm');
-    const sum = (list: readonly TimelineEvent[]): number => list.reduce((t, e) => t + (e.end - e.start), 0);
-    const commSec = sum(comm);
+    const busy = union(events.filter((e) => e.lane === 'compute' && !isWait(e)));
+    const comm = union(own.filter((e) => e.lane === 'comm'));
+    const commSec = length(comm);
     return {
       step,
-      computeMs: 1e3 * sum(own.filter((e) => e.lane === 'compute' && !isWait(e))),
-      waitMs: 1e3 * sum(own.filter(isWait)),
+      computeMs: 1e3 * length(union(own.filter((e) => e.lane === 'compute' && !isWait(e)))),
+      waitMs: 1e3 * length(union(own.filter(isWait))),
       commMs: 1e3 * commSec,
       // The next step's compute counts too: priority scheduling overlaps it with this step's tail.
       overlapped: commSec > 0 ? intersection(comm, busy) / commSec : 0,
@@ -45,7 +61,7 @@ export function stepOverlaps(events: readonly TimelineEvent[]): StepOverlap[] {
 
 const WIDTH = 900;
 const ROW = 34;
-const LEFT = 80;
+const LEFT = 100;
 const RIGHT = WIDTH - 20;
 const TOP = 40;
 
@@ -66,7 +82,7 @@ export function timelineChart(events: readonly TimelineEvent[], title: string): 
   out.push(`<text class="title" x="${WIDTH / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>`);
   const rowY = (lane: TimelineEvent['lane']): number => TOP + (lane === 'compute' ? 0 : ROW);
   out.push(`<text x="${LEFT - 6}" y="${TOP + ROW / 2 + 4}" text-anchor="end">compute</text>`);
-  out.push(`<text x="${LEFT - 6}" y="${TOP + ROW + ROW / 2 + 4}" text-anchor="end">comm thread</text>`);
+  out.push(`<text x="${LEFT - 6}" y="${TOP + ROW + ROW / 2 + 4}" text-anchor="end">communication</text>`);
   for (const t of x.ticks) {
     out.push(`<line x1="${px(x.map(t))}" y1="${TOP}" x2="${px(x.map(t))}" y2="${TOP + 2 * ROW}" stroke="#eee"/>`);
     out.push(`<text x="${px(x.map(t))}" y="${TOP + 2 * ROW + 15}" text-anchor="middle">${formatNumber(t)}</text>`);

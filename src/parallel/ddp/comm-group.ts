@@ -8,6 +8,7 @@
  */
 import type { AllReduceAlgorithm, Communicator } from '../../comm/index.js';
 import type { GroupTraffic, WorkerGroup } from '../../train/worker-group.js';
+import type { StepTimeline } from '../overlap/timeline.js';
 import type { Bucket } from './buckets.js';
 
 export interface CommGroupOptions {
@@ -18,6 +19,8 @@ export interface CommGroupOptions {
   readonly signal?: AbortSignal;
   /** Virtual mode: charges local compute to the simulated clock; returns the seconds charged. */
   readonly chargeCompute?: (measuredSeconds: number, samples: number) => number;
+  /** Records each step's compute and each bucket's all-reduce (strategy.timelineSteps). */
+  readonly timeline?: StepTimeline | null;
 }
 
 export class CommGroup implements WorkerGroup {
@@ -25,6 +28,8 @@ export class CommGroup implements WorkerGroup {
   readonly size: number;
   readonly simulated: boolean;
   private readonly wallClock = (): number => performance.now() / 1000;
+  /** Steps summed so far (the timeline's step index). */
+  private stepsSummed = 0;
 
   constructor(protected readonly comm: Communicator, private readonly options: CommGroupOptions) {
     this.rank = comm.rank;
@@ -37,15 +42,25 @@ export class CommGroup implements WorkerGroup {
   }
 
   computed(seconds: number, samples: number): number {
-    return this.options.chargeCompute ? this.options.chargeCompute(seconds, samples) : seconds;
+    const charged = this.options.chargeCompute ? this.options.chargeCompute(seconds, samples) : seconds;
+    const end = this.now();
+    this.options.timeline?.record({ step: this.stepsSummed, lane: 'compute', name: 'forward and backward', start: end - charged, end });
+    return charged;
   }
 
   async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {
     const op = this.opOptions();
+    const timeline = this.options.timeline?.wants(this.stepsSummed) ? this.options.timeline : null;
+    const step = this.stepsSummed++;
+    const start = this.now();
+    // The buckets are all in flight at once; each is recorded from the launch to its own end.
+    const recorded = (index: number, done: Promise<unknown>) =>
+      timeline ? done.then(() => timeline.record({ step, lane: 'comm', name: `allreduce ${index}`, start, end: this.now() })) : done;
     await Promise.all([
-      ...this.options.buckets.map(([start, end]) => this.comm.allReduce(grad.subarray(start, end), op)),
+      ...this.options.buckets.map(([from, to], index) => recorded(index, this.comm.allReduce(grad.subarray(from, to), op))),
       this.comm.allReduce(scalars, op),
     ]);
+    timeline?.stepDone(step);
   }
 
   async sumScalars(values: Float32Array): Promise<void> {

@@ -21,6 +21,7 @@ import { CompressedGroup } from '../compression/compressed-group.js';
 import { checkCompressionFor, compressionTarget } from '../compression/compression-check.js';
 import { compressionSchema } from '../../compress/index.js';
 import { OverlapGroup, overlapSchema } from '../overlap/overlap-group.js';
+import { StepTimeline } from '../overlap/timeline.js';
 import { LoomError } from '../../util/errors.js';
 
 const ddpOptions = z.strictObject({
@@ -28,6 +29,8 @@ const ddpOptions = z.strictObject({
   compression: compressionSchema.optional(),
   /** Overlap of the all-reduces with backward and the next forward, FIFO or by priority (virtual mode). */
   overlap: overlapSchema.optional(),
+  /** Record rank 0's first N steps (compute, each unit's all-reduce) in output.dir/timeline.json; 0: none. */
+  timelineSteps: z.number().int().nonnegative().default(0),
 });
 export type DdpOptions = z.infer<typeof ddpOptions>;
 
@@ -44,23 +47,19 @@ export const ddpStrategy: Strategy<DdpOptions> = {
       checkCompressionFor(options.compression, config);
     }
     if (options.overlap) checkOverlap(options, config);
+    if (options.timelineSteps > 0) {
+      if (!config.output.dir) throw new LoomError('strategy.timelineSteps writes output.dir/timeline.json: set output.dir');
+      if (options.compression || config.robust) throw new LoomError('strategy.timelineSteps records plain or overlapped DDP, not compressed or robust steps');
+    }
   },
   run: (ctx: RankContext, ddp: DdpOptions) =>
     runSynchronousRank(ctx, async (model, data, resumed) => {
       await startFromRankZero(ctx, model, false);
-      const options = groupOptions(ctx, model);
+      const options = { ...groupOptions(ctx, model), timeline: timelineOf(ctx, ddp) };
       if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options, ddp.compression ?? null, resumed);
       if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed);
       if (ddp.overlap) {
-        const dir = ctx.config.output.dir;
-        return new OverlapGroup({
-          comm: ctx.comm,
-          model,
-          group: options,
-          computeSeconds: ctx.computeSeconds!,
-          options: ddp.overlap,
-          timelinePath: dir ? join(dir, 'timeline.json') : null,
-        });
+        return new OverlapGroup({ comm: ctx.comm, model, group: options, computeSeconds: ctx.computeSeconds!, options: ddp.overlap });
       }
       return new CommGroup(ctx.comm, options);
     }),
@@ -77,5 +76,10 @@ function checkOverlap(options: DdpOptions, config: LoomConfig): void {
   if (options.overlap?.partitionKB !== undefined && options.overlap.merge) {
     throw new LoomError(`strategy.overlap: give partitionKB (${options.overlap.partitionKB}) or merge (${options.overlap.merge}), not both`);
   }
-  if ((options.overlap?.timelineSteps ?? 0) > 0 && !config.output.dir) throw new LoomError('strategy.overlap.timelineSteps writes output.dir/timeline.json: set output.dir');
+}
+
+/** Rank 0's timeline, when asked for. */
+function timelineOf(ctx: RankContext, ddp: DdpOptions): StepTimeline | null {
+  const dir = ctx.config.output.dir;
+  return ddp.timelineSteps > 0 && ctx.rank === 0 && dir ? new StepTimeline(0, ddp.timelineSteps, join(dir, 'timeline.json')) : null;
 }

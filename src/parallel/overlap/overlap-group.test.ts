@@ -20,7 +20,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
  * most of the parameters, as in the models TicTac and ByteScheduler were measured on; 4 virtual
  * workers at a stated 30 GFLOP/s each, 4 Gbit/s and 50 us per message.
  */
-function cnnConfig(dir: string, overlap: Record<string, unknown> | null, steps = 4) {
+function cnnConfig(dir: string, overlap: Record<string, unknown> | null, steps = 4, timelineSteps = 0) {
   return validateConfig({
     seed: 3,
     data: { name: 'fashion-mnist-subset' },
@@ -29,7 +29,7 @@ function cnnConfig(dir: string, overlap: Record<string, unknown> | null, steps =
     train: { steps, batchSize: 64, logEvery: steps, evalEvery: steps, evalLimit: 64 },
     output: { dir },
     distributed: { mode: 'virtual', workers: 4, computeGflops: 30, network: { latencyUs: 50, bandwidthGbps: 4 }, timeoutSec: 30 },
-    strategy: { type: 'ddp', ...(overlap ? { overlap } : {}) },
+    strategy: { type: 'ddp', timelineSteps, ...(overlap ? { overlap } : {}) },
   });
 }
 
@@ -53,7 +53,7 @@ describe('DDP with overlapped communication (virtual mode)', () => {
   });
 
   it("the timeline shows units all-reduced while backward runs, and the next forward waiting only for its layers' units", async () => {
-    const { dir } = await run('timeline', (d) => cnnConfig(d, { schedule: 'priority', partitionKB: 64, timelineSteps: 3 }));
+    const { dir } = await run('timeline', (d) => cnnConfig(d, { schedule: 'priority', partitionKB: 64 }, 4, 3));
     const events = timelineOf(dir).filter((e) => e.step === 1);
     const backwardEnd = Math.max(...events.filter((e) => e.name.startsWith('backward')).map((e) => e.end));
     const reduces = events.filter((e) => e.lane === 'comm');
@@ -82,6 +82,19 @@ describe('DDP with overlapped communication (virtual mode)', () => {
     expect(priority).toBeGreaterThan(fifo * 1.05);
   });
 
+  it('plain DDP on real threads: the timeline shows every bucket reduced after the compute ends', async () => {
+    const { dir } = await run('threads-timeline', (d) => strategyConfig(d, { workers: 2, mode: 'threads', steps: 4 }, { type: 'ddp', timelineSteps: 2 }));
+    const events = timelineOf(dir);
+    expect(new Set(events.map((e) => e.step))).toEqual(new Set([0, 1]));
+    for (const step of [0, 1]) {
+      const compute = events.filter((e) => e.step === step && e.lane === 'compute');
+      const reduces = events.filter((e) => e.step === step && e.lane === 'comm');
+      expect(compute).toHaveLength(1);
+      expect(reduces.length).toBeGreaterThan(0);
+      for (const r of reduces) expect(r.start).toBeGreaterThanOrEqual(compute[0]!.end);
+    }
+  });
+
   it('refuses overlap outside virtual mode, with compression, or with a timeline and no output dir', async () => {
     const refused = (strategy: Record<string, unknown>, mode = 'virtual', extra: Record<string, unknown> = {}) =>
       runDataParallel({ config: strategyConfig(join(root, 'bad'), { workers: 2, mode, steps: 2 }, strategy, extra), metrics: new MetricsStream() }).then(
@@ -92,9 +105,8 @@ describe('DDP with overlapped communication (virtual mode)', () => {
       'strategy.overlap runs in distributed.mode virtual only, got threads: on real transports the all-reduces would need a communication thread of their own',
     );
     expect(await refused({ type: 'ddp', overlap: {}, compression: { type: 'fp16' } })).toBe('strategy.overlap and strategy.compression cannot be combined yet: choose one');
-    expect(await refused({ type: 'ddp', overlap: { timelineSteps: 2 } }, 'virtual', { output: {} })).toBe(
-      'strategy.overlap.timelineSteps writes output.dir/timeline.json: set output.dir',
-    );
+    expect(await refused({ type: 'ddp', timelineSteps: 2 }, 'virtual', { output: {} })).toBe('strategy.timelineSteps writes output.dir/timeline.json: set output.dir');
+    expect(await refused({ type: 'ddp', timelineSteps: 2, compression: { type: 'fp16' } })).toBe('strategy.timelineSteps records plain or overlapped DDP, not compressed or robust steps');
     expect(await refused({ type: 'ddp', overlap: { partitionKB: 64, merge: 'optimal' } })).toBe('strategy.overlap: give partitionKB (64) or merge (optimal), not both');
     expect(await refused({ type: 'ddp', overlap: { schedule: 'lifo' } })).toMatch(/^config key strategy\.overlap\.schedule = "lifo" is invalid/);
     expect(await refused({ type: 'ddp', overlap: { partitionKB: 0 } })).toMatch(/^config key strategy\.overlap\.partitionKB = 0 is invalid/);

@@ -36,7 +36,7 @@ import {
   unitsOfLayers,
   type CommUnit,
 } from './step-plan.js';
-import { StepTimeline } from './timeline.js';
+import type { StepTimeline } from './timeline.js';
 
 export const overlapSchema = z.strictObject({
   /** fifo: first ready, first sent; priority: of the ready units, the input side's first. */
@@ -51,8 +51,6 @@ export const overlapSchema = z.strictObject({
    * all-reduce cost model: MG-WFBP's rule (Shi et al. 2019), or the optimal merge.
    */
   merge: z.enum(['mg-wfbp', 'optimal']).optional(),
-  /** Record the first N steps of rank 0 in output.dir/timeline.json (Chrome trace format); 0: none. */
-  timelineSteps: z.number().int().nonnegative().default(0),
 });
 export type OverlapOptions = z.infer<typeof overlapSchema>;
 
@@ -66,8 +64,6 @@ export interface OverlapGroupSetup {
   /** Virtual mode's price of a compute (the rank's stragglers included). */
   readonly computeSeconds: (measuredSeconds: number, samples: number) => number;
   readonly options: OverlapOptions;
-  /** Where rank 0 writes its timeline (when options.timelineSteps > 0). */
-  readonly timelinePath: string | null;
 }
 
 export class OverlapGroup implements WorkerGroup {
@@ -109,7 +105,7 @@ export class OverlapGroup implements WorkerGroup {
           : bucketUnits(model.layers, setup.group.buckets);
     this.layerUnits = unitsOfLayers(model.layers.length, this.units);
     this.reduced = new Float64Array(this.units.length);
-    this.timeline = options.timelineSteps > 0 && this.rank === 0 && setup.timelinePath ? new StepTimeline(this.rank, options.timelineSteps) : null;
+    this.timeline = setup.group.timeline ?? null;
   }
 
   now(): number {
@@ -154,6 +150,7 @@ export class OverlapGroup implements WorkerGroup {
       this.timeline?.record({ step: this.step, lane: 'comm', name: `allreduce ${u} (${this.unitLayers(unit)})`, start, end: this.reduced[u]! });
     }
     this.comm.transport.advanceClock!(pending.backwardEnd);
+    this.timeline?.stepDone(this.step);
     this.step++;
   }
 
@@ -174,7 +171,6 @@ export class OverlapGroup implements WorkerGroup {
   /** Before an evaluation or the end, the rank waits for the last units (its parameters must be whole). */
   async afterStep(_params: Float32Array, _step: number, _scalars: Float32Array, at: StepMoment): Promise<boolean> {
     if (at.evaluates || at.last) this.comm.transport.advanceClock!(this.reduced.reduce((a, b) => Math.max(a, b), 0));
-    if (at.last && this.timeline && this.setup.timelinePath) this.timeline.write(this.setup.timelinePath);
     return false;
   }
 

@@ -1,7 +1,7 @@
 /**
- * A per-step timeline of one rank: its compute (each layer's forward, the backward, waits for
- * parameters) and its communication thread (each unit's all-reduce), in seconds on the rank's
- * clock. Written as Chrome's Trace Event Format, which Perfetto (ui.perfetto.dev) and
+ * A per-step timeline of one rank: its compute (with `overlap`, each layer's forward and backward
+ * and the waits for parameters) and its communication (each unit's all-reduce), in seconds on the
+ * rank's clock. Written as Chrome's Trace Event Format, which Perfetto (ui.perfetto.dev) and
  * chrome://tracing plot; `loom timeline` draws it as an SVG.
  */
 import { LoomError, showValue } from '../../util/errors.js';
@@ -23,8 +23,8 @@ export interface TimelineEvent {
 export class StepTimeline {
   private readonly recorded: TimelineEvent[] = [];
 
-  /** Records the events of steps below `steps` (0-based step index). */
-  constructor(readonly rank: number, readonly steps: number) {}
+  /** Records the events of steps below `steps` (0-based step index); `path`: where `stepDone` writes them. */
+  constructor(readonly rank: number, readonly steps: number, private readonly path: string | null = null) {}
 
   wants(step: number): boolean {
     return step < this.steps;
@@ -56,6 +56,11 @@ export class StepTimeline {
 
   write(path: string): void {
     writeFileAtomic(path, Buffer.from(this.traceJson()));
+  }
+
+  /** After each recorded step, the file holds every step so far (a run may end before `steps`). */
+  stepDone(step: number): void {
+    if (this.path && this.wants(step)) this.write(this.path);
   }
 }
 
