@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { LoomConfig } from '../../config/schema.js';
+import type { TrainResult } from '../../train/trainer.js';
 import { checkRobustCompression, planRobustRun } from '../robust/robust-plan.js';
 import { robustGroup } from '../robust/robust-rank.js';
 import { workersOnly, type RankContext, type Strategy } from '../strategy.js';
@@ -52,18 +53,28 @@ export const ddpStrategy: Strategy<DdpOptions> = {
       if (options.compression || config.robust) throw new LoomError('strategy.timelineSteps records plain or overlapped DDP, not compressed or robust steps');
     }
   },
-  run: (ctx: RankContext, ddp: DdpOptions) =>
-    runSynchronousRank(ctx, async (model, data, resumed) => {
-      await startFromRankZero(ctx, model, false);
-      const options = { ...groupOptions(ctx, model), timeline: timelineOf(ctx, ddp) };
-      if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options, ddp.compression ?? null, resumed);
-      if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed);
-      if (ddp.overlap) {
-        return new OverlapGroup({ comm: ctx.comm, model, group: options, computeSeconds: ctx.computeSeconds!, options: ddp.overlap });
-      }
-      return new CommGroup(ctx.comm, options);
-    }),
+  run: async (ctx: RankContext, ddp: DdpOptions) => {
+    const timeline = timelineOf(ctx, ddp);
+    try {
+      return await runRank(ctx, ddp, timeline);
+    } finally {
+      // A run that ends before the recorded steps still leaves its timeline.
+      timeline?.finish();
+    }
+  },
 };
+
+/** One rank's synchronous loop over the group its options give. */
+function runRank(ctx: RankContext, ddp: DdpOptions, timeline: StepTimeline | null): Promise<TrainResult> {
+  return runSynchronousRank(ctx, async (model, data, resumed) => {
+    await startFromRankZero(ctx, model, false);
+    const options = { ...groupOptions(ctx, model), timeline };
+    if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options, ddp.compression ?? null, resumed);
+    if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed);
+    if (ddp.overlap) return new OverlapGroup({ comm: ctx.comm, model, group: options, computeSeconds: ctx.computeSeconds!, options: ddp.overlap });
+    return new CommGroup(ctx.comm, options);
+  });
+}
 
 /** Overlap is simulated on virtual mode's clock, for plain DDP's sum. */
 function checkOverlap(options: DdpOptions, config: LoomConfig): void {

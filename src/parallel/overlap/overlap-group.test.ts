@@ -95,6 +95,11 @@ describe('DDP with overlapped communication (virtual mode)', () => {
     }
   });
 
+  it('a run shorter than its timeline steps still writes the steps it took', async () => {
+    const { dir } = await run('short-timeline', (d) => strategyConfig(d, { workers: 2, mode: 'virtual', steps: 3 }, { type: 'ddp', timelineSteps: 10 }));
+    expect([...new Set(timelineOf(dir).map((e) => e.step))]).toEqual([0, 1, 2]);
+  });
+
   it('refuses overlap outside virtual mode, with compression, or with a timeline and no output dir', async () => {
     const refused = (strategy: Record<string, unknown>, mode = 'virtual', extra: Record<string, unknown> = {}) =>
       runDataParallel({ config: strategyConfig(join(root, 'bad'), { workers: 2, mode, steps: 2 }, strategy, extra), metrics: new MetricsStream() }).then(

@@ -22,6 +22,7 @@ export interface TimelineEvent {
 
 export class StepTimeline {
   private readonly recorded: TimelineEvent[] = [];
+  private written = false;
 
   /** Records the events of steps below `steps` (0-based step index); `path`: where `stepDone` writes them. */
   constructor(readonly rank: number, readonly steps: number, private readonly path: string | null = null) {}
@@ -58,9 +59,15 @@ export class StepTimeline {
     writeFileAtomic(path, Buffer.from(this.traceJson()));
   }
 
-  /** After each recorded step, the file holds every step so far (a run may end before `steps`). */
+  /** After a step: the file is written once the last recorded step is done (writing costs milliseconds a step). */
   stepDone(step: number): void {
-    if (this.path && this.wants(step)) this.write(this.path);
+    if (step === this.steps - 1) this.finish();
+  }
+
+  /** At the end of the run (which may end before `steps`): writes the file unless it was. */
+  finish(): void {
+    if (this.path && !this.written) this.write(this.path);
+    this.written = true;
   }
 }
 
