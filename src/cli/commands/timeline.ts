@@ -6,7 +6,7 @@ import { LoomError } from '../../util/errors.js';
 export function registerTimeline(program: Command): void {
   program
     .command('timeline')
-    .description('draw a step timeline (strategy.overlap.timelineSteps) as an SVG and sum each step: compute, waits, communication and how much of it overlapped compute')
+    .description('draw a step timeline (strategy.timelineSteps) as an SVG and sum each step: compute, waits, communication and how much of it overlapped compute')
     .argument('<trace>', 'a timeline.json a run wrote to its output.dir (Chrome trace format: Perfetto opens it too)')
     .option('-o, --out <file>', 'where the SVG goes (default: next to the trace, .svg)')
     .action(async (path: string, opts: { out?: string }) => {
