@@ -149,6 +149,7 @@ export class OverlapGroup implements WorkerGroup {
       this.reduced[u] = lane.now!();
       this.timeline?.record({ step: this.step, lane: 'comm', name: `allreduce ${u} (${this.unitLayers(unit)})`, start, end: this.reduced[u]! });
     }
+    if (order.length === 0) await this.thread.allReduce(scalars, op); // a model without parameters
     this.comm.transport.advanceClock!(pending.backwardEnd);
     this.timeline?.stepDone(this.step);
     this.step++;
