@@ -60,8 +60,10 @@ export interface Model {
    * Mean loss over the batch; writes `weight` x d(mean loss)/d(params) into `gradOut` (same length
    * as params). The weight (default 1) seeds the backward pass, so a data-parallel rank gets its
    * share of the global batch's mean gradient without another pass over the gradient.
+   * `onLayerReady(l)` is called during the backward pass once `layers[l]`'s gradients are in
+   * `gradOut` (the output side's first), once per layer with parameters.
    */
-  lossAndGrad(batch: Batch, gradOut: Float32Array, weight?: number): number;
+  lossAndGrad(batch: Batch, gradOut: Float32Array, weight?: number, onLayerReady?: (layer: number) => void): number;
   evaluate(batch: Batch): EvalSums;
   /** Raw outputs (logits) for a batch: `size x numClasses`, or `size x context x vocab` for sequences. */
   predict(inputs: Float32Array | Int32Array, size: number): Float32Array;

@@ -94,15 +94,20 @@ export class SequentialModel implements StagedModel {
     segments.forEach((s, i) => fillInit(this.params.subarray(s.offset, s.offset + s.size), specs[i].init, Rng.derive(o.seed, i)));
   }
 
-  lossAndGrad(batch: Batch, gradOut: Float32Array, weight = 1): number {
+  lossAndGrad(batch: Batch, gradOut: Float32Array, weight = 1, onLayerReady?: (layer: number) => void): number {
     this.checkGradOut(gradOut);
     const targets = this.targets(batch);
     return tf.tidy(() => {
       const x = this.inputTensor(batch.inputs, batch.size);
       const ps = this.paramTensors(0, this.stack.length);
-      const f = (...p: tf.Tensor[]) => this.head.loss(this.forwardLayers(0, this.stack.length, x, p), targets);
+      const taps = onLayerReady ? new GradientTaps(this.segments, this.layers, gradOut, onLayerReady) : null;
+      // Each layer's parameters are tapped just before the layer uses them, so that backpropagation
+      // (which runs the tape backwards) passes a layer's taps right after the layer's own gradient.
+      const tap = taps ? (t: tf.Tensor, i: number) => taps.tap(t, i) : undefined;
+      const f = (...p: tf.Tensor[]) => this.head.loss(this.forwardLayers(0, this.stack.length, x, p, undefined, tap), targets);
       const { value, grads } = tf.valueAndGrads(f)(ps, weight === 1 ? undefined : tf.scalar(weight));
-      this.segments.forEach((s, i) => readInto(grads[i], gradOut, s.offset));
+      if (taps) taps.finish(grads);
+      else this.segments.forEach((s, i) => readInto(grads[i], gradOut, s.offset));
       return value.dataSync()[0];
     });
   }
@@ -131,16 +136,19 @@ export class SequentialModel implements StagedModel {
   /**
    * Runs layers [from, to) on `x` (leading batch axis). `ps` are paramTensors(from, to), made from
    * the buffer when omitted. By default the input of layer 0 is taken to be data (no gradient).
-   * Call inside tf.tidy.
+   * `tap(t, k)` replaces the k-th parameter tensor just before its layer runs. Call inside tf.tidy.
    */
-  forwardLayers(from: number, to: number, x: tf.Tensor, ps?: readonly tf.Tensor[], ctx?: ApplyContext): tf.Tensor {
+  forwardLayers(from: number, to: number, x: tf.Tensor, ps?: readonly tf.Tensor[], ctx?: ApplyContext, tap?: (t: tf.Tensor, k: number) => tf.Tensor): tf.Tensor {
     this.checkRange(from, to);
     const tensors = ps ?? this.paramTensors(from, to);
     let k = 0;
     let h = x;
     for (let i = from; i < to; i++) {
       const named: Record<string, tf.Tensor> = {};
-      for (const spec of this.stack[i].params) named[spec.name] = tensors[k++];
+      for (const spec of this.stack[i].params) {
+        named[spec.name] = tap ? tap(tensors[k], k) : tensors[k];
+        k++;
+      }
       const needsGrad = i > from ? true : (ctx?.inputNeedsGrad ?? from > 0);
       h = this.stack[i].apply(named, h, { inputNeedsGrad: needsGrad });
     }
@@ -261,5 +269,55 @@ function readTidy(f: () => tf.Tensor): Float32Array {
     return out.dataSync() as Float32Array;
   } finally {
     out.dispose();
+  }
+}
+
+/**
+ * Reads each parameter's gradient the moment backpropagation produces it, through an identity
+ * with a custom gradient on the parameter, and reports a layer once all its tensors are read:
+ * the layer-by-layer readiness that wait-free backpropagation starts communication on.
+ */
+class GradientTaps {
+  private readonly read: Uint8Array;
+  /** Tensors of each layer not read yet (index: the layer's position in `layers`). */
+  private readonly unread: Int32Array;
+  private readonly layerOf: Int32Array;
+
+  constructor(
+    private readonly segments: readonly ParamSegment[],
+    layers: readonly LayerInfo[],
+    private readonly gradOut: Float32Array,
+    private readonly onLayerReady: (layer: number) => void,
+  ) {
+    this.read = new Uint8Array(segments.length);
+    const index = new Map(layers.map((l, i) => [l.name, i]));
+    this.layerOf = Int32Array.from(segments, (s) => index.get(s.layer)!);
+    this.unread = new Int32Array(layers.length);
+    for (const layer of this.layerOf) this.unread[layer]++;
+  }
+
+  /** Segment `i`'s tensor, unchanged forward; its gradient is read on its way back. */
+  tap(t: tf.Tensor, i: number): tf.Tensor {
+    return tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: (inputs[0] as tf.Tensor).clone(),
+      gradFunc: (dy: tf.Tensor) => {
+        this.take(i, dy);
+        return dy;
+      },
+    }))(t);
+  }
+
+  /** After backpropagation: what no tap saw (a parameter the loss does not reach) from `grads`. */
+  finish(grads: readonly tf.Tensor[]): void {
+    this.segments.forEach((_, i) => {
+      if (!this.read[i]) this.take(i, grads[i]!);
+    });
+  }
+
+  private take(i: number, gradient: tf.Tensor): void {
+    readInto(gradient, this.gradOut, this.segments[i]!.offset);
+    this.read[i] = 1;
+    const layer = this.layerOf[i]!;
+    if (--this.unread[layer]! === 0) this.onLayerReady(layer);
   }
 }

@@ -124,16 +124,17 @@ export class StepKit {
    * Writes `weight` x the mean gradient over `samples` into `into` and returns `weight` x their
    * mean loss. A rank's share of a global batch of T samples has weight samples.length / T, so
    * the shares sum to the global mean. `prepare` changes what is computed on (a Byzantine
-   * worker's relabelled targets).
+   * worker's relabelled targets). `onLayerReady(l)`: layer l's part of `into` is final (during the
+   * backward pass; with accumulation, every layer at the end).
    */
-  gradient(samples: Int32Array, into: Float32Array, weight: number, prepare?: (batch: Batch) => Batch): number {
+  gradient(samples: Int32Array, into: Float32Array, weight: number, prepare?: (batch: Batch) => Batch, onLayerReady?: (layer: number) => void): number {
     const { model } = this;
     const batchOf = (indices: Int32Array): Batch => {
       const batch = this.trainBatches.next(indices);
       return prepare ? prepare(batch) : batch;
     };
     if (this.accumulation === 1) {
-      const loss = model.lossAndGrad(batchOf(samples), into, weight);
+      const loss = model.lossAndGrad(batchOf(samples), into, weight, onLayerReady);
       return weight === 1 ? loss : loss * weight;
     }
     if (samples.length < this.accumulation) {
@@ -150,6 +151,7 @@ export class StepKit {
       loss += model.lossAndGrad(batchOf(part), micro) * partWeight;
       addScaled(into, micro, partWeight);
     }
+    if (onLayerReady) for (let l = model.layers.length - 1; l >= 0; l--) if (model.layers[l]!.params > 0) onLayerReady(l);
     return loss;
   }
 

@@ -125,7 +125,7 @@ export class Trainer {
       const computeStarted = performance.now();
       // A share of the global mean, summed over the group; or, stepping locally, this rank's own mean.
       const weight = stepsLocally ? 1 : local.length / globalBatch.length;
-      const localLoss = kit.gradient(local, this.grad, weight, group.prepareBatch?.bind(group));
+      const localLoss = kit.gradient(local, this.grad, weight, group.prepareBatch?.bind(group), group.layerReadiness?.(step) ?? undefined);
       const computeSec = group.computed((performance.now() - computeStarted) / 1000, local.length);
 
       const scalars = this.scalars;

@@ -39,6 +39,11 @@ export interface WorkerGroup {
   /** What this rank computes on in place of `batch` (e.g. a Byzantine worker's relabelled targets). */
   prepareBatch?(batch: Batch): Batch;
   /**
+   * A callback for the backward pass of `step`'s gradient, told each layer as its gradient becomes
+   * final (the output side's first); null when the group has no use for it at that step.
+   */
+  layerReadiness?(step: number): ((layer: number) => void) | null;
+  /**
    * True when this rank steps on its own gradient at `step` (local SGD, gossip): the gradient is
    * its share's mean, not summed over the group, and `afterStep` reconciles the models.
    */

@@ -21,6 +21,8 @@ export interface CommGroupOptions {
   readonly chargeCompute?: (measuredSeconds: number, samples: number) => number;
   /** Records each step's compute and each bucket's all-reduce (strategy.timelineSteps). */
   readonly timeline?: StepTimeline | null;
+  /** The model's layer names, for the timeline's spans. */
+  readonly layerNames?: readonly string[];
 }
 
 export class CommGroup implements WorkerGroup {
@@ -30,6 +32,8 @@ export class CommGroup implements WorkerGroup {
   private readonly wallClock = (): number => performance.now() / 1000;
   /** Steps summed so far (the timeline's step index). */
   private stepsSummed = 0;
+  /** Layers as the step's backward reported them, and when (wall-clock ms), for the timeline. */
+  private readonly readiness: { layer: number; at: number }[] = [];
 
   constructor(protected readonly comm: Communicator, private readonly options: CommGroupOptions) {
     this.rank = comm.rank;
@@ -41,11 +45,40 @@ export class CommGroup implements WorkerGroup {
     return (this.comm.transport.now ?? this.wallClock)();
   }
 
+  /** With a timeline, the backward's layers are timed as they finish. */
+  layerReadiness(): ((layer: number) => void) | null {
+    if (!this.options.timeline?.wants(this.stepsSummed)) return null;
+    this.readiness.length = 0;
+    return (layer) => this.readiness.push({ layer, at: performance.now() });
+  }
+
   computed(seconds: number, samples: number): number {
     const charged = this.options.chargeCompute ? this.options.chargeCompute(seconds, samples) : seconds;
-    const end = this.now();
-    this.options.timeline?.record({ step: this.stepsSummed, lane: 'compute', name: 'forward and backward', start: end - charged, end });
+    if (this.options.timeline?.wants(this.stepsSummed)) this.recordCompute(seconds, charged);
     return charged;
+  }
+
+  /**
+   * The step's compute on the timeline: up to the first layer's gradient (forward, loss and that
+   * layer's backward), then each layer's backward as it finished, placed by the share of the
+   * measured wall time at which it finished (so a simulated clock gets the same proportions).
+   */
+  private recordCompute(measuredSeconds: number, charged: number): void {
+    const timeline = this.options.timeline!;
+    const step = this.stepsSummed;
+    const end = this.now();
+    const start = end - charged;
+    const wallStart = performance.now() - measuredSeconds * 1000;
+    const at = (wall: number): number => start + Math.min(1, Math.max(0, (wall - wallStart) / (measuredSeconds * 1000))) * charged;
+    const name = (layer: number): string => this.options.layerNames?.[layer] ?? `layer ${layer}`;
+    let from = start;
+    this.readiness.forEach(({ layer, at: wall }, k) => {
+      const to = at(wall);
+      timeline.record({ step, lane: 'compute', name: k === 0 ? `forward, loss, backward ${name(layer)}` : `backward ${name(layer)}`, start: from, end: to });
+      from = to;
+    });
+    timeline.record({ step, lane: 'compute', name: this.readiness.length > 0 ? 'end of backward' : 'forward and backward', start: from, end });
+    this.readiness.length = 0;
   }
 
   async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {

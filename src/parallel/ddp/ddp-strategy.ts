@@ -68,7 +68,7 @@ export const ddpStrategy: Strategy<DdpOptions> = {
 function runRank(ctx: RankContext, ddp: DdpOptions, timeline: StepTimeline | null): Promise<TrainResult> {
   return runSynchronousRank(ctx, async (model, data, resumed) => {
     await startFromRankZero(ctx, model, false);
-    const options = { ...groupOptions(ctx, model), timeline };
+    const options = { ...groupOptions(ctx, model), timeline, layerNames: model.layers.map((l) => l.name) };
     if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options, ddp.compression ?? null, resumed);
     if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed);
     if (ddp.overlap) return new OverlapGroup({ comm: ctx.comm, model, group: options, computeSeconds: ctx.computeSeconds!, options: ddp.overlap });
