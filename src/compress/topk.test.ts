@@ -3,6 +3,7 @@ import { payloadBytes, sumOfDecoded } from './compressor.js';
 import { ErrorFeedback } from './error-feedback.js';
 import { topKIndices } from './select.js';
 import { createCompressor } from './registry.js';
+import { tensorGroups } from './tensor-groups.js';
 import { TopK, topkPlugin } from './topk.js';
 import { checkErrorFeedbackInvariant } from './test-support/error-feedback-invariant.js';
 
@@ -89,5 +90,23 @@ describe('sparse combine', () => {
     sumOfDecoded(topk, encodings, reference);
     expect(Buffer.from(combined.buffer).equals(Buffer.from(reference.buffer))).toBe(true);
     expect(combined.filter((v) => v !== 0).length).toBeGreaterThan(20);
+  });
+});
+
+describe('top-k per tensor', () => {
+  it('keeps ceil(ratio * size) in each tensor: a small tensor of small entries still sends its largest', () => {
+    // Tensor a = [0..4), b = [4..10); ratio 0.3: ceil(1.2) = 2 from a, ceil(1.8) = 2 from b.
+    const input = Float32Array.from([0.01, -0.03, 0.02, 0, 5, -6, 1, 7, -2, 0.5]);
+    const target = { length: 10, segments: [{ name: 'a', offset: 0, shape: [4], size: 4 }, { name: 'b', offset: 4, shape: [6], size: 6 }] };
+    const perTensor = new TopK(0.3, 10, tensorGroups(target));
+    expect(perTensor.k).toBe(4);
+    const encoding = perTensor.encode(input);
+    expect([...(encoding.parts[0]!.data as Int32Array)]).toEqual([1, 2, 5, 7]);
+    expect([...(encoding.parts[1]!.data as Float32Array)]).toEqual([input[1], input[2], -6, 7]);
+    // Over the whole vector the same ratio takes ceil(3) = 3 entries, all from b.
+    expect([...(new TopK(0.3, 10).encode(input).parts[0]!.data as Int32Array)]).toEqual([4, 5, 7]);
+    const out = new Float32Array(10);
+    perTensor.decode(encoding, out);
+    expect([...out]).toEqual([0, input[1], input[2], 0, 0, -6, 0, 7, 0, 0]);
   });
 });

@@ -38,6 +38,21 @@ describe('DDP with gradient compression', () => {
     expect(resumed).toEqual(whole);
   });
 
+  it('denseSteps: a warm-up of plain DDP, then compression', async () => {
+    const params = async (name: string, denseSteps: number) => {
+      const dir = join(root, name);
+      const strategy = { type: 'ddp', compression: { type: 'topk', ratio: 0.05, errorFeedback: true }, denseSteps };
+      await runDataParallel({ config: strategyConfig(dir, { workers: 4, mode: 'virtual', steps: 6 }, strategy), metrics: new MetricsStream() });
+      return checkpointParams(dir);
+    };
+    const plainDir = join(root, 'dense-plain');
+    await runDataParallel({ config: strategyConfig(plainDir, { workers: 4, mode: 'virtual', steps: 6 }, { type: 'ddp' }), metrics: new MetricsStream() });
+    expect(await params('dense-all', 6)).toEqual(checkpointParams(plainDir));
+    const warm = await params('dense-3', 3);
+    expect(relativeDifference(warm, checkpointParams(plainDir))).toBeGreaterThan(0);
+    expect(relativeDifference(warm, await params('dense-0', 0))).toBeGreaterThan(0);
+  });
+
   it('refuses an unknown compressor and a bad option before any worker starts, naming key and value', async () => {
     const refused = (compression: Record<string, unknown>) =>
       runDataParallel({ config: strategyConfig(join(root, 'bad'), { workers: 2, mode: 'virtual', steps: 2 }, { type: 'ddp', compression }), metrics: new MetricsStream() }).then(
@@ -49,5 +64,13 @@ describe('DDP with gradient compression', () => {
     expect(await refused({ type: 'powersgd', rank: 20 })).toBe("powersgd compressor option rank=20 is invalid: it exceeds fc3.weight's smaller side (4)");
     expect(await refused({ type: 'dgc' })).toBe('compression dgc keeps its own momentum, so the optimizer must be sgd with momentum 0, got sgd with momentum 0.9');
     expect(await refused({ type: 'signum' })).toMatch(/^compression signum keeps its own momentum/);
+    const denseAlone = await runDataParallel({
+      config: strategyConfig(join(root, 'bad'), { workers: 2, mode: 'virtual', steps: 2 }, { type: 'ddp', denseSteps: 5 }),
+      metrics: new MetricsStream(),
+    }).then(
+      () => 'ran',
+      (error: Error) => error.message,
+    );
+    expect(denseAlone).toBe('strategy.denseSteps (5) is a warm-up before compression: it needs strategy.compression and no robust section');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * DDP with gradient compression: each rank's gradient share is compressed and the shares are
  * summed by the collective the compressor allows (compressed-sum.ts); the step's scalars go
- * uncompressed beside it. A compressor's state (error residuals, PowerSGD's Q, DGC's momentum)
+ * uncompressed beside it. The first `denseSteps` steps, if any, are plain DDP's. A compressor's state (error residuals, PowerSGD's Q, DGC's momentum)
  * differs from rank to rank, so every rank's goes into the checkpoint and comes back on resume.
  */
 import type { Communicator } from '../../comm/index.js';
@@ -17,7 +17,15 @@ export class CompressedGroup extends CommGroup {
   private readonly compressed: CompressedSum;
   private step = 0;
 
-  constructor(comm: Communicator, options: CommGroupOptions, spec: CompressionSpec, target: Omit<CompressionTarget, 'rank' | 'size'>, resumed: RankState | null) {
+  /** `denseSteps`: steps before this one are summed uncompressed (a warm-up, as PyTorch's PowerSGD hook and DGC start). */
+  constructor(
+    comm: Communicator,
+    options: CommGroupOptions,
+    spec: CompressionSpec,
+    target: Omit<CompressionTarget, 'rank' | 'size'>,
+    resumed: RankState | null,
+    private readonly denseSteps = 0,
+  ) {
     super(comm, options);
     this.compressed = CompressedSum.create(comm, spec, target, resumed?.strategy?.[STATE_KEY], () => this.limits());
   }
@@ -27,6 +35,7 @@ export class CompressedGroup extends CommGroup {
   }
 
   override async sumGradients(grad: Float32Array, scalars: Float32Array): Promise<void> {
+    if (this.step < this.denseSteps) return super.sumGradients(grad, scalars);
     await Promise.all([this.compressed.sum(grad, grad, this.step), this.sumScalars(scalars)]);
   }
 

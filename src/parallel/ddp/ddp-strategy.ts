@@ -30,6 +30,11 @@ const ddpOptions = z.strictObject({
   compression: compressionSchema.optional(),
   /** Overlap of the all-reduces with backward and the next forward, FIFO or by priority (virtual mode). */
   overlap: overlapSchema.optional(),
+  /**
+   * With compression: the first N steps all-reduce the dense gradient, then compression starts (the
+   * warm-up PyTorch's PowerSGD hook runs by default, for any compressor).
+   */
+  denseSteps: z.number().int().nonnegative().default(0),
   /** Record rank 0's first N steps (compute, each unit's all-reduce) in output.dir/timeline.json; 0: none. */
   timelineSteps: z.number().int().nonnegative().default(0),
 });
@@ -48,6 +53,9 @@ export const ddpStrategy: Strategy<DdpOptions> = {
       checkCompressionFor(options.compression, config);
     }
     if (options.overlap) checkOverlap(options, config);
+    if (options.denseSteps > 0 && (!options.compression || config.robust)) {
+      throw new LoomError(`strategy.denseSteps (${options.denseSteps}) is a warm-up before compression: it needs strategy.compression and no robust section`);
+    }
     if (options.timelineSteps > 0) {
       if (!config.output.dir) throw new LoomError('strategy.timelineSteps writes output.dir/timeline.json: set output.dir');
       if (options.compression || config.robust) throw new LoomError('strategy.timelineSteps records plain or overlapped DDP, not compressed or robust steps');
@@ -70,7 +78,7 @@ function runRank(ctx: RankContext, ddp: DdpOptions, timeline: StepTimeline | nul
     await startFromRankZero(ctx, model, false);
     const options = { ...groupOptions(ctx, model), timeline, layerNames: model.layers.map((l) => l.name) };
     if (ctx.config.robust) return robustGroup(ctx.comm, ctx.config, model, data, options, ddp.compression ?? null, resumed);
-    if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed);
+    if (ddp.compression) return new CompressedGroup(ctx.comm, options, ddp.compression, compressionTarget(model, ctx.config), resumed, ddp.denseSteps);
     if (ddp.overlap) return new OverlapGroup({ comm: ctx.comm, model, group: options, computeSeconds: ctx.computeSeconds!, options: ddp.overlap });
     return new CommGroup(ctx.comm, options);
   });
