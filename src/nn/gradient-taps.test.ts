@@ -10,6 +10,7 @@ import type { SequentialModel } from './sequential.js';
 import { randomBatch } from './test-support/batches.js';
 
 const CASES: Record<string, () => SequentialModel> = {
+  logreg: () => createModel({ type: 'logreg' }, { inputShape: [4, 3, 1], numClasses: 3, seed: 3 }),
   mlp: () => createModel({ type: 'mlp', hidden: [5, 4] }, { inputShape: [12], numClasses: 3, seed: 3 }),
   cnn: () => createModel({ type: 'cnn', channels: [2, 3], hidden: [4] }, { inputShape: [12, 12, 1], numClasses: 3, seed: 3 }),
   resnet: () => createModel({ type: 'resnet', width: 4, groups: 2, stages: [1, 1] }, { inputShape: [8, 8, 1], numClasses: 3, seed: 4 }),
