@@ -8,7 +8,8 @@
  * layer by layer, each layer once its parameters' units are reduced (and updated); so it can start
  * before the whole all-reduce ends when the input side's units go first: priority scheduling of
  * partitions (TicTac, Hashemi et al., MLSys 2019; ByteScheduler, Peng et al., SOSP 2019). FIFO
- * sends DDP's buckets in the order they become ready.
+ * sends the units in the order they become ready. Units are DDP's buckets, per-layer partitions,
+ * or whole layers merged by MG-WFBP's rule (mg-wfbp.ts) or the optimum (optimal-merge.ts).
  *
  * The gradient values are those of plain DDP: each rank still computes its whole gradient, and
  * every unit is summed before the optimizer steps. What overlaps is the simulated time: the step's
