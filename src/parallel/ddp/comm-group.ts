@@ -107,12 +107,22 @@ export class CommGroup implements WorkerGroup {
 
   /** The timeout and cancellation every operation of this group runs with. */
   protected limits(): { timeoutMs?: number; signal?: AbortSignal } {
-    const { timeoutMs, signal } = this.options;
-    return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(signal ? { signal } : {}) };
+    return groupLimits(this.options);
   }
 
   private opOptions() {
-    const { algorithm } = this.options;
-    return { op: 'sum' as const, ...(algorithm ? { algorithm } : {}), ...this.limits() };
+    return sumOptions(this.options);
   }
+}
+
+/** The timeout and cancellation every operation of a group with these options runs with. */
+export function groupLimits(options: CommGroupOptions): { timeoutMs?: number; signal?: AbortSignal } {
+  const { timeoutMs, signal } = options;
+  return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(signal ? { signal } : {}) };
+}
+
+/** The options of a group's summing all-reduce: its algorithm, under the group's limits. */
+export function sumOptions(options: CommGroupOptions) {
+  const { algorithm } = options;
+  return { op: 'sum' as const, ...(algorithm ? { algorithm } : {}), ...groupLimits(options) };
 }

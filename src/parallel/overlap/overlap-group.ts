@@ -21,7 +21,7 @@ import { Communicator, predictAllReduceSeconds, SubTransport, type AllReduceAlgo
 import type { LayerInfo, Model } from '../../nn/model.js';
 import type { GroupTraffic, StepMoment, WorkerGroup } from '../../train/worker-group.js';
 import { LoomError } from '../../util/errors.js';
-import type { CommGroupOptions } from '../ddp/comm-group.js';
+import { groupLimits, sumOptions, type CommGroupOptions } from '../ddp/comm-group.js';
 import { mgWfbpMerge } from './mg-wfbp.js';
 import { optimalMerge } from './optimal-merge.js';
 import {
@@ -252,13 +252,11 @@ export class OverlapGroup implements WorkerGroup {
   }
 
   private limits(): { timeoutMs?: number; signal?: AbortSignal } {
-    const { timeoutMs, signal } = this.setup.group;
-    return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(signal ? { signal } : {}) };
+    return groupLimits(this.setup.group);
   }
 
   private opOptions() {
-    const { algorithm } = this.setup.group;
-    return { op: 'sum' as const, ...(algorithm ? { algorithm } : {}), ...this.limits() };
+    return sumOptions(this.setup.group);
   }
 }
 
