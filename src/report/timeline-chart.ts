@@ -43,9 +43,10 @@ function intersection(spans: readonly Span[], others: readonly Span[]): number {
 
 export function stepOverlaps(events: readonly TimelineEvent[]): StepOverlap[] {
   const steps = [...new Set(events.map((e) => e.step))].sort((a, b) => a - b);
+  // Every step's compute, once: the next step's counts too (priority scheduling overlaps it with this step's tail).
+  const busy = union(events.filter((e) => e.lane === 'compute' && !isWait(e)));
   return steps.map((step) => {
     const own = events.filter((e) => e.step === step);
-    const busy = union(events.filter((e) => e.lane === 'compute' && !isWait(e)));
     const comm = union(own.filter((e) => e.lane === 'comm'));
     const commSec = length(comm);
     return {
@@ -53,7 +54,6 @@ export function stepOverlaps(events: readonly TimelineEvent[]): StepOverlap[] {
       computeMs: 1e3 * length(union(own.filter((e) => e.lane === 'compute' && !isWait(e)))),
       waitMs: 1e3 * length(union(own.filter(isWait))),
       commMs: 1e3 * commSec,
-      // The next step's compute counts too: priority scheduling overlaps it with this step's tail.
       overlapped: commSec > 0 ? intersection(comm, busy) / commSec : 0,
     };
   });
