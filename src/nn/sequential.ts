@@ -100,7 +100,7 @@ export class SequentialModel implements StagedModel {
     return tf.tidy(() => {
       const x = this.inputTensor(batch.inputs, batch.size);
       const ps = this.paramTensors(0, this.stack.length);
-      const taps = onLayerReady ? new GradientTaps(this.segments, this.layers, gradOut, onLayerReady) : null;
+      const taps = onLayerReady ? new GradientTaps(this.layerSegments, gradOut, onLayerReady) : null;
       // Each layer's parameters are tapped just before the layer uses them, so that backpropagation
       // (which runs the tape backwards) passes a layer's taps right after the layer's own gradient.
       const tap = taps ? (t: tf.Tensor, i: number) => taps.tap(t, i) : undefined;
@@ -283,17 +283,18 @@ class GradientTaps {
   private readonly unread: Int32Array;
   private readonly layerOf: Int32Array;
 
+  private readonly segments: readonly ParamSegment[];
+
+  /** `layerSegments`: each layer's segments, in layer order (their concatenation is the model's segments). */
   constructor(
-    private readonly segments: readonly ParamSegment[],
-    layers: readonly LayerInfo[],
+    layerSegments: readonly (readonly ParamSegment[])[],
     private readonly gradOut: Float32Array,
     private readonly onLayerReady: (layer: number) => void,
   ) {
-    this.read = new Uint8Array(segments.length);
-    const index = new Map(layers.map((l, i) => [l.name, i]));
-    this.layerOf = Int32Array.from(segments, (s) => index.get(s.layer)!);
-    this.unread = new Int32Array(layers.length);
-    for (const layer of this.layerOf) this.unread[layer]++;
+    this.segments = layerSegments.flat();
+    this.read = new Uint8Array(this.segments.length);
+    this.layerOf = Int32Array.from(layerSegments.flatMap((own, layer) => own.map(() => layer)));
+    this.unread = Int32Array.from(layerSegments, (own) => own.length);
   }
 
   /** Segment `i`'s tensor, unchanged forward; its gradient is read on its way back. */
