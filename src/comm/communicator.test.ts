@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LoomError } from '../util/errors.js';
 import { Communicator } from './communicator.js';
 import { predictAllReduceSeconds } from './cost-model.js';
-import type { AllReduceAlgorithm } from './options.js';
+import type { MessageAllReduceAlgorithm } from './options.js';
 import { alphaBetaCost } from './transports/virtual/clock.js';
 import { createVirtualTransports, VirtualWorld } from './transports/virtual/virtual-transport.js';
 
@@ -28,7 +28,7 @@ describe('Communicator', () => {
   describe('on a virtual clock with an alpha-beta cost per message', () => {
     const alpha = 1e-5;
     const beta = 1e-9;
-    const cases: [AllReduceAlgorithm, number][] = [
+    const cases: [MessageAllReduceAlgorithm, number][] = [
       ['ring', 4],
       ['ring', 5],
       ['halving-doubling', 8],

@@ -13,13 +13,14 @@ import { LoomError, showValue } from '../util/errors.js';
 import { ringAllGatherInPlace } from './all-gather/ring.js';
 import { ringAllGatherVInPlace } from './all-gather/ring-v.js';
 import { ALL_REDUCE } from './allreduce/registry.js';
+import { sharedMemoryAllReduce } from './allreduce/shared-memory.js';
 import { disseminationBarrier } from './barrier/dissemination.js';
 import { binomialBroadcast } from './broadcast/binomial-tree.js';
 import { measureCostModel, type CalibrationOptions } from './calibrate.js';
 import { CombiningLink } from './combining-link.js';
 import { chooseAllReduceAlgorithm, DEFAULT_COST_MODEL, type CostModel } from './cost-model.js';
 import { arrayName, isCommArray, type CommArray, type ElementArray } from './element-types.js';
-import { divideBy } from './kernels/float-kernels.js';
+import { divideBy, sumInto } from './kernels/float-kernels.js';
 import { reducerFor, type Reducer } from './kernels/reductions.js';
 import type { ReducingLink } from './link.js';
 import { OpContext } from './op-context.js';
@@ -99,8 +100,13 @@ export class Communicator {
     return this.model;
   }
 
-  /** What `algorithm: 'auto'` runs for a vector of `bytes` bytes on this communicator. */
+  /**
+   * What `algorithm: 'auto'` runs for a vector of `bytes` bytes on this communicator: shared memory
+   * where the ranks share it (no message costs less than reading a peer's memory in place), else
+   * the message algorithm the cost model predicts fastest.
+   */
   chooseAllReduceAlgorithm(bytes: number): AllReduceAlgorithm {
+    if (this.transport.sharedArena && this.size > 1) return 'shared-memory';
     return chooseAllReduceAlgorithm(this.size, bytes, this.model);
   }
 
@@ -156,10 +162,22 @@ export class Communicator {
       throw new LoomError(`allReduce algorithm must be one of ${ALL_REDUCE_ALGORITHMS.join(', ')} or auto, got ${showValue(requested)}`);
     }
     const algorithm = requested === 'auto' ? this.chooseAllReduceAlgorithm(buf.byteLength) : requested;
+    const floatSum = buf instanceof Float32Array && isFloatSum(opts.op, opts.dtype);
+    if (algorithm === 'shared-memory') {
+      const arena = this.transport.sharedArena;
+      if (!arena) throw new LoomError(`allReduce algorithm shared-memory needs ranks that share memory (the threads transport); rank ${this.rank}'s transport has none`);
+      if (floatSum) {
+        const floats = buf as Float32Array;
+        const finish = opts.op === 'mean' ? (part: Float32Array): void => divideBy(part, this.size) : null;
+        return this.collective(`allReduce:${algorithm}`, opts, (ctx) => sharedMemoryAllReduce(arena, ctx, floats, sumInto, finish));
+      }
+      const reducer = reducerFor(`allReduce on rank ${this.rank}`, buf, opts.op, opts.dtype);
+      return this.collective(`allReduce:${algorithm}`, opts, (ctx) => sharedMemoryAllReduce(arena, ctx, buf, reducer.combine, this.finisher(reducer)));
+    }
     const run = ALL_REDUCE[algorithm];
-    if (buf instanceof Float32Array && isFloatSum(opts.op, opts.dtype)) {
+    if (floatSum) {
       const finish = opts.op === 'mean' ? (part: Float32Array): void => divideBy(part, this.size) : null;
-      return this.collective(`allReduce:${algorithm}`, opts, (ctx) => run(ctx, buf, finish));
+      return this.collective(`allReduce:${algorithm}`, opts, (ctx) => run(ctx, buf as Float32Array, finish));
     }
     const reducer = reducerFor(`allReduce on rank ${this.rank}`, buf, opts.op, opts.dtype);
     await this.collective(`allReduce:${algorithm}`, opts, (ctx) => run(new CombiningLink(ctx, reducer), buf, this.finisher(reducer)));

@@ -3,8 +3,8 @@
  * byte. `auto` all-reduce picks the algorithm with the smallest predicted time for the message
  * size, from the formulas in each algorithm's file (Thakur, Rabenseifner & Gropp 2005).
  */
-import type { AllReduceAlgorithm } from './options.js';
-import { ALL_REDUCE_ALGORITHMS } from './options.js';
+import type { MessageAllReduceAlgorithm } from './options.js';
+import { MESSAGE_ALL_REDUCE_ALGORITHMS } from './options.js';
 
 export interface CostModel {
   /** Seconds per message. */
@@ -18,7 +18,7 @@ export interface CostModel {
 /** Loopback-TCP-like guess, used until a measurement replaces it. */
 export const DEFAULT_COST_MODEL: CostModel = { alpha: 50e-6, beta: 1 / 1e9, source: 'default' };
 
-export function predictAllReduceSeconds(algorithm: AllReduceAlgorithm, size: number, bytes: number, model: CostModel): number {
+export function predictAllReduceSeconds(algorithm: MessageAllReduceAlgorithm, size: number, bytes: number, model: CostModel): number {
   if (size <= 1) return 0;
   const { alpha, beta } = model;
   switch (algorithm) {
@@ -35,10 +35,10 @@ export function predictAllReduceSeconds(algorithm: AllReduceAlgorithm, size: num
 }
 
 /** The algorithm with the smallest predicted time (ties go to the earlier of ring, halving-doubling, tree). */
-export function chooseAllReduceAlgorithm(size: number, bytes: number, model: CostModel): AllReduceAlgorithm {
-  let best: AllReduceAlgorithm = ALL_REDUCE_ALGORITHMS[0];
+export function chooseAllReduceAlgorithm(size: number, bytes: number, model: CostModel): MessageAllReduceAlgorithm {
+  let best: MessageAllReduceAlgorithm = MESSAGE_ALL_REDUCE_ALGORITHMS[0];
   let bestSeconds = Infinity;
-  for (const algorithm of ALL_REDUCE_ALGORITHMS) {
+  for (const algorithm of MESSAGE_ALL_REDUCE_ALGORITHMS) {
     const seconds = predictAllReduceSeconds(algorithm, size, bytes, model);
     if (seconds < bestSeconds) {
       best = algorithm;

@@ -4,8 +4,8 @@
  */
 export type { Payload, RecvOptions, TransferOptions, Transport } from './transport.js';
 export { Communicator, type CommunicatorOptions, type CreateCommunicatorOptions } from './communicator.js';
-export type { AllReduceAlgorithm, AllReduceOptions, CustomReduce, OpOptions, PointToPointOptions, ReduceOp, ReduceOptions } from './options.js';
-export { ALL_REDUCE_ALGORITHMS, DEFAULT_TIMEOUT_MS, REDUCE_OPS } from './options.js';
+export type { AllReduceAlgorithm, MessageAllReduceAlgorithm, AllReduceOptions, CustomReduce, OpOptions, PointToPointOptions, ReduceOp, ReduceOptions } from './options.js';
+export { ALL_REDUCE_ALGORITHMS, MESSAGE_ALL_REDUCE_ALGORITHMS, DEFAULT_TIMEOUT_MS, REDUCE_OPS } from './options.js';
 export { HALF_FORMATS, type CommArray, type ElementArray, type HalfFormat } from './element-types.js';
 export { decodeHalf, encodeHalf } from '../util/half-float.js';
 export { CommStats, type CommStatsSnapshot, type TrafficStats } from './stats.js';

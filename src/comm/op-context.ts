@@ -65,6 +65,22 @@ export class OpContext implements ReducingLink {
     return bytes;
   }
 
+  /** Traffic of a collective that reads its peers' memory in place (shared-memory algorithms). */
+  countInPlace(sentBytes: number, receivedBytes: number): void {
+    this.traffic.sent(sentBytes);
+    this.traffic.received(receivedBytes);
+  }
+
+  /** Runs `work` while naming what it waits for, so that a timeout says whom this rank waited on. */
+  async waitingFor<T>(description: string, work: Promise<T>): Promise<T> {
+    const id = this.wait(description);
+    try {
+      return await work;
+    } finally {
+      this.waits.delete(id);
+    }
+  }
+
   private async receiveExactly(from: number, into: Float32Array | Uint8Array, accumulate: boolean): Promise<void> {
     const bytes = await this.receive(from, into, accumulate);
     if (bytes !== into.byteLength) {

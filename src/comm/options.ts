@@ -10,7 +10,10 @@ export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'mean', 'max', 'min', 'pr
  * every rank: each algorithm groups partial results differently on different ranks.
  */
 export type CustomReduce<T> = (into: T, from: T) => void;
-export type AllReduceAlgorithm = 'ring' | 'halving-doubling' | 'tree';
+/** All-reduce algorithms that exchange messages, over any transport (priced by cost-model.ts). */
+export type MessageAllReduceAlgorithm = 'ring' | 'halving-doubling' | 'tree';
+/** ... and 'shared-memory', for ranks that share memory (the threads transport's arena). */
+export type AllReduceAlgorithm = MessageAllReduceAlgorithm | 'shared-memory';
 
 export interface OpOptions {
   /** Reject with a LoomError after this many milliseconds (default: the communicator's, 60 s). */
@@ -26,7 +29,10 @@ export interface ReduceOptions<T extends CommArray = Float32Array> extends OpOpt
 }
 
 export interface AllReduceOptions<T extends CommArray = Float32Array> extends ReduceOptions<T> {
-  /** 'auto' (default) picks by message size from the communicator's alpha-beta cost model. */
+  /**
+   * 'auto' (default): 'shared-memory' where the transport has an arena (threads), else the message
+   * algorithm the communicator's alpha-beta cost model predicts fastest for the size.
+   */
   algorithm?: AllReduceAlgorithm | 'auto';
 }
 
@@ -38,4 +44,5 @@ export interface PointToPointOptions extends OpOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
-export const ALL_REDUCE_ALGORITHMS: readonly AllReduceAlgorithm[] = ['ring', 'halving-doubling', 'tree'];
+export const MESSAGE_ALL_REDUCE_ALGORITHMS: readonly MessageAllReduceAlgorithm[] = ['ring', 'halving-doubling', 'tree'];
+export const ALL_REDUCE_ALGORITHMS: readonly AllReduceAlgorithm[] = [...MESSAGE_ALL_REDUCE_ALGORITHMS, 'shared-memory'];

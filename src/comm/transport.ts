@@ -8,6 +8,8 @@
  * tens of KiB). Post the send and the recv of an exchange together (`Promise.all`), never
  * `await send` before posting the recv that the peer's send needs.
  */
+import type { SharedArena } from './shared-arena.js';
+
 export type Payload = Uint8Array | Float32Array;
 
 export interface TransferOptions {
@@ -49,6 +51,8 @@ export interface Transport {
    * protocols order their actions on shared state by it (virtual/event-queue.ts).
    */
   readonly waitUntil?: (seconds: number) => Promise<void>;
+  /** Ranks that share memory (threads of one process): the world's arena, for shared-memory collectives. */
+  readonly sharedArena?: SharedArena;
 }
 
 /** Tags are unsigned 32-bit; the top bit is reserved for collectives (see tags.ts). */

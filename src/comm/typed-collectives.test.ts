@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Communicator } from './communicator.js';
-import { ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm } from './options.js';
+import { allReduceAlgorithms } from './test-support/collective-suite.js';
 import { threadsHarness, virtualHarness, type WorldHarness } from './test-support/harnesses.js';
 import { maxAbs, type ElementKind, type TypedCase, type TypedOp } from './test-support/typed-cases.js';
 import { createVirtualTransports } from './transports/virtual/virtual-transport.js';
@@ -23,9 +23,9 @@ const OPS: Readonly<Record<ElementKind, readonly TypedOp[]>> = {
   f16: ['sum', 'mean', 'max', 'min'],
   bf16: ['sum', 'mean', 'max', 'min'],
 };
-const ALGORITHMS: readonly (AllReduceAlgorithm | 'auto')[] = [...ALL_REDUCE_ALGORITHMS, 'auto'];
 
-function reductionCases(size: number): TypedCase[] {
+function reductionCases(size: number, sharedMemory: boolean): TypedCase[] {
+  const ALGORITHMS = [...allReduceAlgorithms(sharedMemory), 'auto' as const];
   const cases: TypedCase[] = [];
   let rotate = 0;
   for (const type of TYPES) {
@@ -58,7 +58,7 @@ function movingCases(size: number): TypedCase[] {
   return cases;
 }
 
-function defineTypedSuite(createHarness: () => WorldHarness): void {
+function defineTypedSuite(createHarness: () => WorldHarness, sharedMemory: boolean): void {
   let harness: WorldHarness;
   beforeAll(() => {
     harness = createHarness();
@@ -71,14 +71,14 @@ function defineTypedSuite(createHarness: () => WorldHarness): void {
   };
   for (const size of SIZES) {
     describe(`world size ${size}`, () => {
-      it('allReduce, reduce and reduceScatter: every type, every op, every algorithm', () => runAll(size, reductionCases(size)));
+      it('allReduce, reduce and reduceScatter: every type, every op, every algorithm', () => runAll(size, reductionCases(size, sharedMemory)));
       it('broadcast, allGather and allGatherV move every type exactly', () => runAll(size, movingCases(size)));
     });
   }
 }
 
-describe('typed collectives over the virtual transport', () => defineTypedSuite(virtualHarness));
-describe('typed collectives over the threads transport (one worker_thread per rank)', () => defineTypedSuite(threadsHarness));
+describe('typed collectives over the virtual transport', () => defineTypedSuite(virtualHarness, false));
+describe('typed collectives over the threads transport (one worker_thread per rank)', () => defineTypedSuite(threadsHarness, true));
 
 const world = (size: number): Communicator[] => createVirtualTransports(size).map((t) => new Communicator(t, { timeoutMs: 2_000 }));
 

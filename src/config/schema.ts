@@ -190,8 +190,11 @@ export const distributedSchema = z.strictObject({
   /** Gradient bucket size in MB (PyTorch DDP: 25) and the first, smaller bucket (PyTorch: 1). */
   bucketMB: z.number().positive().default(25),
   firstBucketMB: z.number().positive().default(1),
-  /** All-reduce algorithm; auto picks by message size from the measured alpha-beta model. */
-  allreduce: z.enum(['auto', 'ring', 'halving-doubling', 'tree']).default('auto'),
+  /**
+   * All-reduce algorithm. auto: shared-memory in threads mode (ranks read each other's gradients in
+   * place), else by message size from the measured alpha-beta model.
+   */
+  allreduce: z.enum(['auto', 'ring', 'halving-doubling', 'tree', 'shared-memory']).default('auto'),
   /** Timeout of one collective, seconds. */
   timeoutSec: z.number().positive().default(60),
   /**
@@ -220,6 +223,10 @@ export const distributedSchema = z.strictObject({
   network: networkSchema.default({ latencyUs: 50, bandwidthGbps: 10 }),
   /** Injected stragglers: slower compute on some ranks, charged to the clock in virtual mode and slept for real elsewhere. */
   stragglers: stragglersSchema.optional(),
+}).superRefine((d, ctx) => {
+  if (d.allreduce === 'shared-memory' && d.mode !== 'threads') {
+    ctx.addIssue({ code: 'custom', path: ['allreduce'], message: `allreduce shared-memory needs ranks that share memory (mode threads), got mode ${d.mode}` });
+  }
 });
 
 /** A robust-aggregation component as configs name it: `{ type: krum, neighbours: n-f-1 }` (options checked by robust/). */

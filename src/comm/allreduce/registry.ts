@@ -1,7 +1,7 @@
-/** The all-reduce algorithms by name (an explicit table, no global registration). */
+/** The message-passing all-reduce algorithms by name (an explicit table, no global registration); shared-memory.ts is called directly. */
 import type { ElementArray } from '../element-types.js';
 import type { ReducingLink } from '../link.js';
-import type { AllReduceAlgorithm } from '../options.js';
+import type { MessageAllReduceAlgorithm } from '../options.js';
 import { halvingDoublingAllReduce } from './halving-doubling.js';
 import { ringAllReduce } from './ring.js';
 import { treeAllReduce } from './tree.js';
@@ -12,7 +12,7 @@ import { treeAllReduce } from './tree.js';
  */
 export type AllReduceFn = <T extends ElementArray<T>>(link: ReducingLink<T>, buf: T, finish: ((part: T) => void) | null) => Promise<void>;
 
-export const ALL_REDUCE: Readonly<Record<AllReduceAlgorithm, AllReduceFn>> = {
+export const ALL_REDUCE: Readonly<Record<MessageAllReduceAlgorithm, AllReduceFn>> = {
   ring: ringAllReduce,
   'halving-doubling': halvingDoublingAllReduce,
   tree: treeAllReduce,

@@ -6,7 +6,7 @@
  * reduce-scatter layouts, barrier, concurrent collectives, tagged point-to-point, timeouts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_REDUCE_ALGORITHMS, type ReduceOp } from '../options.js';
+import { ALL_REDUCE_ALGORITHMS, MESSAGE_ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm, type ReduceOp } from '../options.js';
 import type { CollectiveCase } from './collective-cases.js';
 import type { WorldHarness } from './harnesses.js';
 
@@ -20,17 +20,22 @@ export function smallCounts(size: number): number[] {
   return [0, 1, 7, 13, 1021, size * 4 + 1, size * 6];
 }
 
-export function allReduceCases(size: number): CollectiveCase[] {
+/** The all-reduce algorithms a transport runs: the message algorithms, and shared-memory where ranks share memory. */
+export function allReduceAlgorithms(sharedMemory: boolean): readonly AllReduceAlgorithm[] {
+  return sharedMemory ? ALL_REDUCE_ALGORITHMS : MESSAGE_ALL_REDUCE_ALGORITHMS;
+}
+
+export function allReduceCases(size: number, algorithms: readonly AllReduceAlgorithm[]): CollectiveCase[] {
   const cases: CollectiveCase[] = [];
-  for (const algorithm of [...ALL_REDUCE_ALGORITHMS, 'auto' as const]) {
+  for (const algorithm of [...algorithms, 'auto' as const]) {
     for (const op of OPS) for (const count of smallCounts(size)) cases.push({ kind: 'allReduce', count, op, algorithm });
   }
   return cases;
 }
 
-export function largeCases(): CollectiveCase[] {
+export function largeCases(algorithms: readonly AllReduceAlgorithm[]): CollectiveCase[] {
   return [
-    ...ALL_REDUCE_ALGORITHMS.map((algorithm): CollectiveCase => ({ kind: 'allReduce', count: LARGE_COUNT, op: 'sum', algorithm })),
+    ...algorithms.map((algorithm): CollectiveCase => ({ kind: 'allReduce', count: LARGE_COUNT, op: 'sum', algorithm })),
     { kind: 'allReduce', count: LARGE_COUNT, op: 'mean', algorithm: 'ring' },
     { kind: 'broadcast', count: LARGE_COUNT, root: 1 },
     { kind: 'allGather', count: LARGE_COUNT },
@@ -57,7 +62,9 @@ export function layoutCases(size: number): CollectiveCase[] {
   return cases;
 }
 
-export function defineCollectiveSuite(createHarness: () => WorldHarness | Promise<WorldHarness>): void {
+/** `sharedMemory`: the transport's ranks share memory (threads), so shared-memory all-reduce runs too. */
+export function defineCollectiveSuite(createHarness: () => WorldHarness | Promise<WorldHarness>, { sharedMemory = false } = {}): void {
+  const algorithms = allReduceAlgorithms(sharedMemory);
   let harness: WorldHarness;
   beforeAll(async () => {
     harness = await createHarness();
@@ -73,11 +80,11 @@ export function defineCollectiveSuite(createHarness: () => WorldHarness | Promis
 
   for (const size of WORLD_SIZES) {
     describe(`world size ${size}`, () => {
-      it('allReduce: every algorithm, sum and mean, small counts', () => runAll(size, allReduceCases(size)));
+      it('allReduce: every algorithm, sum and mean, small counts', () => runAll(size, allReduceCases(size, algorithms)));
       it('broadcast and reduce from every root', () => runAll(size, rootedCases(size)));
       it('allGather and reduceScatter layouts, barrier, concurrent ops, tagged send/recv', () => runAll(size, layoutCases(size)));
       if (LARGE_VECTOR_SIZES.includes(size)) {
-        it(`${LARGE_COUNT} floats: every collective`, () => runAll(size, largeCases()));
+        it(`${LARGE_COUNT} floats: every collective`, () => runAll(size, largeCases(algorithms)));
       }
     });
   }

@@ -64,7 +64,8 @@ export function threadsHarness(): WorldHarness {
   if (import.meta.url.endsWith('.ts')) module.pathname = module.pathname.replace(/\.js$/, '.ts');
   return {
     name: 'threads',
-    run: (size, program, data) => pool.run(size, { module, exportName: program }, data, { ringBytes: 1 << 20 }),
+    // Small arena slots: the large vectors cross the arena in hundreds of chunks, both parities many times.
+    run: (size, program, data) => pool.run(size, { module, exportName: program }, data, { ringBytes: 1 << 20, arenaSlotBytes: 16 << 10 }),
     close: () => pool.close(),
   };
 }

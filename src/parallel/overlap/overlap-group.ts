@@ -17,7 +17,7 @@
  * ready, and forward waits are charged to the compute lane.
  */
 import { z } from 'zod';
-import { Communicator, predictAllReduceSeconds, SubTransport, type AllReduceAlgorithm } from '../../comm/index.js';
+import { chooseAllReduceAlgorithm, Communicator, predictAllReduceSeconds, SubTransport, type MessageAllReduceAlgorithm } from '../../comm/index.js';
 import type { LayerInfo, Model } from '../../nn/model.js';
 import type { GroupTraffic, StepMoment, WorkerGroup } from '../../train/worker-group.js';
 import { LoomError } from '../../util/errors.js';
@@ -228,7 +228,8 @@ export class OverlapGroup implements WorkerGroup {
   /** Predicted seconds of an all-reduce of `bytes` by the algorithm chosen for `chosenFor` bytes (default: the same). */
   private predictSeconds(bytes: number, chosenFor = bytes): number {
     const { algorithm } = this.setup.group;
-    const chosen: AllReduceAlgorithm = !algorithm || algorithm === 'auto' ? this.comm.chooseAllReduceAlgorithm(chosenFor) : algorithm;
+    // Virtual mode has no shared memory: the choice is among the message algorithms.
+    const chosen: MessageAllReduceAlgorithm = !algorithm || algorithm === 'auto' || algorithm === 'shared-memory' ? chooseAllReduceAlgorithm(this.size, chosenFor, this.comm.costModel) : algorithm;
     return predictAllReduceSeconds(chosen, this.size, bytes, this.comm.costModel);
   }
 

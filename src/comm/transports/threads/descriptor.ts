@@ -1,10 +1,11 @@
 /**
  * The shared state of a threads world, created once on the main thread and handed to each worker
  * (via workerData or postMessage: SharedArrayBuffers are shared, not copied). It holds one SPSC
- * ring per ordered pair of ranks.
+ * ring per ordered pair of ranks, and the arena that shared-memory collectives read in place.
  */
 import { availableParallelism } from 'node:os';
 import { LoomError } from '../../../util/errors.js';
+import { arenaBufferBytes, checkArenaSlotBytes } from './arena.js';
 import { checkRingCapacity, ringBufferBytes } from './spsc-ring.js';
 
 export interface ThreadsTransportDescriptor {
@@ -18,6 +19,11 @@ export interface ThreadsTransportDescriptor {
   readonly spinMicros: number;
   /** rings[from * size + to]; null on the diagonal. */
   readonly rings: readonly (SharedArrayBuffer | null)[];
+  /** The shared-memory arena (arena.ts) and the bytes of each of its slots. */
+  readonly arena: SharedArrayBuffer;
+  readonly arenaSlotBytes: number;
+  /** Microseconds a rank waiting on the arena spins before it yields to its event loop. */
+  readonly arenaSpinMicros: number;
 }
 
 export interface ThreadsWorldOptions {
@@ -26,6 +32,14 @@ export interface ThreadsWorldOptions {
   chunkBytes?: number;
   /** Default: 20 when every rank can have its own core (size <= availableParallelism()), else 0. */
   spinMicros?: number;
+  /** Bytes of each arena slot, the grain of shared-memory collectives (default 1 MiB; 2 x size + 2 slots). */
+  arenaSlotBytes?: number;
+  /**
+   * Default: 1000 when every rank can have its own core, else 0. A rank waiting for its peers in a
+   * shared-memory collective spins this long, because a wake-up through the event loop costs tens
+   * to hundreds of microseconds on a loaded machine, more than the whole exchange of a small vector.
+   */
+  arenaSpinMicros?: number;
 }
 
 export function createThreadsDescriptor(size: number, options: ThreadsWorldOptions = {}): ThreadsTransportDescriptor {
@@ -40,13 +54,18 @@ export function createThreadsDescriptor(size: number, options: ThreadsWorldOptio
   for (let from = 0; from < size; from++) {
     for (let to = 0; to < size; to++) rings.push(from === to ? null : new SharedArrayBuffer(ringBufferBytes(ringBytes)));
   }
-  const spinMicros = options.spinMicros ?? (size <= availableParallelism() ? 20 : 0);
-  return { kind: 'loom-threads-transport', version: 1, size, ringBytes, chunkBytes, spinMicros, rings };
+  const everyRankHasACore = size <= availableParallelism();
+  const spinMicros = options.spinMicros ?? (everyRankHasACore ? 20 : 0);
+  const arenaSlotBytes = options.arenaSlotBytes ?? 1 << 20;
+  checkArenaSlotBytes(arenaSlotBytes);
+  const arenaSpinMicros = options.arenaSpinMicros ?? (everyRankHasACore ? 1000 : 0);
+  const arena = new SharedArrayBuffer(arenaBufferBytes(size, arenaSlotBytes));
+  return { kind: 'loom-threads-transport', version: 1, size, ringBytes, chunkBytes, spinMicros, rings, arena, arenaSlotBytes, arenaSpinMicros };
 }
 
 export function checkDescriptor(value: unknown, rank: number): ThreadsTransportDescriptor {
   const d = value as ThreadsTransportDescriptor | null;
-  if (!d || d.kind !== 'loom-threads-transport' || d.version !== 1 || d.rings.length !== d.size * d.size) {
+  if (!d || d.kind !== 'loom-threads-transport' || d.version !== 1 || d.rings.length !== d.size * d.size || !(d.arena instanceof SharedArrayBuffer)) {
     throw new LoomError('not a threads transport descriptor (create it with createThreadsDescriptor on the main thread)');
   }
   if (!Number.isInteger(rank) || rank < 0 || rank >= d.size) throw new LoomError(`threads transport rank ${rank} is outside world size ${d.size}`);

@@ -2,17 +2,20 @@
  * Transport between worker_threads of one process through SharedArrayBuffer rings. A send copies
  * the payload into the pair's ring once; the receiver copies (or adds) straight from the ring into
  * the receive buffer. One pump per source reads that ring while receives from it are waiting.
+ * Shared-memory collectives use the world's arena instead (`sharedArena`).
  */
 import { LoomError } from '../../../util/errors.js';
 import { bytesOf, type Payload, type RecvOptions, type TransferOptions, type Transport } from '../../transport.js';
 import { checkPeer, checkTag } from '../checks.js';
 import { abortError, Inbox } from '../inbox.js';
 import { checkDescriptor, type ThreadsTransportDescriptor } from './descriptor.js';
+import { ThreadsArena } from './arena.js';
 import { RingReader, RingWriter } from './spsc-ring.js';
 import type { WaitControl } from './wait.js';
 
 export class ThreadsTransport implements Transport {
   readonly size: number;
+  readonly sharedArena: ThreadsArena;
   private readonly writers: (RingWriter | null)[] = [];
   private readonly readers: (RingReader | null)[] = [];
   private readonly inboxes: Inbox[] = [];
@@ -27,6 +30,7 @@ export class ThreadsTransport implements Transport {
     const d = checkDescriptor(descriptor, rank);
     this.size = d.size;
     this.spinMicros = d.spinMicros;
+    this.sharedArena = new ThreadsArena(d.arena, rank, d.size, d.arenaSlotBytes, d.arenaSpinMicros);
     for (let peer = 0; peer < d.size; peer++) {
       const out = d.rings[rank * d.size + peer];
       const incoming = d.rings[peer * d.size + rank];
@@ -72,6 +76,7 @@ export class ThreadsTransport implements Transport {
   async close(): Promise<void> {
     if (this.closedError) return;
     this.closedError = new LoomError(`threads transport of rank ${this.rank} is closed`);
+    this.sharedArena.close();
     for (let peer = 0; peer < this.size; peer++) {
       this.inboxes[peer].failAll(this.closedError);
       this.writers[peer]?.close();
