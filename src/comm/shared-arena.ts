@@ -3,8 +3,8 @@
  * counterpart of MPI-3's shared-memory windows (MPI_Win_allocate_shared). Collectives that use it
  * read their peers' data in place instead of sending it (allreduce/shared-memory.ts).
  *
- * Layout: each rank owns two staging slots (double buffering: a rank may stage chunk g+1 while
- * slower peers still read chunk g), and the world shares two result slots, each `slotBytes` long.
+ * Layout: each rank owns two staging slots of `slotBytes` (double buffering: a rank may stage
+ * chunk g+1 while slower peers still read chunk g).
  * Progress is published per rank and per phase as a chunk counter that only grows; a rank waits
  * for every rank's counter to reach a chunk before it touches what that phase produced.
  */
@@ -19,8 +19,6 @@ export interface SharedArena {
   readonly slotBytes: number;
   /** Byte offset in `memory` of rank `rank`'s staging slot `parity` (0 or 1). */
   stagingOffset(rank: number, parity: number): number;
-  /** Byte offset in `memory` of the shared result slot `parity`. */
-  resultOffset(parity: number): number;
   /**
    * Runs `body` once every collective this rank started on the arena earlier has settled, so that
    * collectives in flight at once (DDP's buckets) use it one after another, in call order. Every

@@ -7,13 +7,16 @@
  * Shared-Memory Collective Communication for MPI", HPDC 2013.
  *
  * The vector goes through the arena in chunks of one slot. Per chunk g, every rank:
- *   1. waits until every rank has copied chunk g-2's result out (the slots of g's parity are free),
+ *   1. waits until every rank has copied chunk g-2 out (the slots of g's parity are free again),
  *      copies its chunk into its staging slot and publishes 'staged';
- *   2. waits for every rank's 'staged', reduces segment `rank` of all staging slots, in rank order,
- *      into the shared result slot, finishes it ('mean': divides) and publishes 'reduced';
- *   3. waits for every rank's 'reduced' and copies the whole result into its vector ('copied').
- * Each rank moves about three chunk lengths through memory plus its share of the reduction, and
- * waits three times per chunk; every rank copies the same result, so results are bit-identical.
+ *   2. waits for every rank's 'staged' and adds segment `rank` of every other rank's slot into
+ *      segment `rank` of its own slot (no rank but this one reads that segment), then finishes it
+ *      ('mean': divides) and publishes 'reduced';
+ *   3. waits for every rank's 'reduced' and copies each rank's reduced segment into its vector.
+ * Each rank moves about two chunk lengths through memory plus its share of the reduction, and
+ * waits three times per chunk. Each segment is reduced once, by its owner, in a fixed order (its
+ * own values, then the others' by rank), and every rank copies those same values: results are
+ * bit-identical on every rank.
  */
 import type { ElementArray } from '../element-types.js';
 import type { OpContext } from '../op-context.js';
@@ -56,17 +59,18 @@ export async function sharedMemoryAllReduce<T extends ElementArray<T> & { readon
         arena.publish('staged', chunk, op);
 
         await everyRank('staged', chunk);
-        const from = segmentStart(length, size, rank);
+        const offset = segmentStart(length, size, rank) * bytesPerElement;
         const count = segmentLength(length, size, rank);
-        const offset = from * bytesPerElement;
-        const reduced = view(arena.resultOffset(parity) + offset, count);
-        reduced.set(view(arena.stagingOffset(0, parity) + offset, count));
-        for (let peer = 1; peer < size; peer++) combine(reduced, view(arena.stagingOffset(peer, parity) + offset, count));
-        finish?.(reduced);
+        const own = view(arena.stagingOffset(rank, parity) + offset, count);
+        for (let peer = 0; peer < size; peer++) if (peer !== rank) combine(own, view(arena.stagingOffset(peer, parity) + offset, count));
+        finish?.(own);
         arena.publish('reduced', chunk, op);
 
         await everyRank('reduced', chunk);
-        buf.set(view(arena.resultOffset(parity), length), start);
+        for (let owner = 0; owner < size; owner++) {
+          const from = segmentStart(length, size, owner);
+          buf.set(view(arena.stagingOffset(owner, parity) + from * bytesPerElement, segmentLength(length, size, owner)), start + from);
+        }
         arena.publish('copied', chunk, op);
       }
     } catch (error) {

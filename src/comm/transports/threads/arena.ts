@@ -2,7 +2,7 @@
  * The threads transport's SharedArena (../../shared-arena.ts): one SharedArrayBuffer created with
  * the world's descriptor. Control words first, one 256-byte block per rank (each phase counter on a
  * cache line of its own, so that ranks polling one counter do not slow the rank writing another),
- * then 2 staging slots per rank and 2 result slots.
+ * then 2 staging slots per rank.
  */
 import { LoomError, PeerGoneError } from '../../../util/errors.js';
 import type { ArenaOp, ArenaPhase, SharedArena } from '../../shared-arena.js';
@@ -16,7 +16,7 @@ const STAGED_BYTES = 2;
 const CLOSED = 48;
 
 export function arenaBufferBytes(size: number, slotBytes: number): number {
-  return controlBytes(size) + (2 * size + 2) * slotBytes;
+  return controlBytes(size) + 2 * size * slotBytes;
 }
 
 export function checkArenaSlotBytes(slotBytes: number): void {
@@ -50,10 +50,6 @@ export class ThreadsArena implements SharedArena {
 
   stagingOffset(rank: number, parity: number): number {
     return this.dataStart + (2 * rank + parity) * this.slotBytes;
-  }
-
-  resultOffset(parity: number): number {
-    return this.dataStart + (2 * this.size + parity) * this.slotBytes;
   }
 
   exclusive<T>(body: () => Promise<T>): Promise<T> {

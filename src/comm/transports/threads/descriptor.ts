@@ -32,7 +32,7 @@ export interface ThreadsWorldOptions {
   chunkBytes?: number;
   /** Default: 20 when every rank can have its own core (size <= availableParallelism()), else 0. */
   spinMicros?: number;
-  /** Bytes of each arena slot, the grain of shared-memory collectives (default 1 MiB; 2 x size + 2 slots). */
+  /** Bytes of each arena slot, the grain of shared-memory collectives (default 1 MiB; 2 slots per rank). */
   arenaSlotBytes?: number;
   /**
    * Default: 1000 when every rank can have its own core, else 0. A rank waiting for its peers in a
