@@ -14,6 +14,8 @@ const WORD: Readonly<Record<ArenaPhase, number>> = { staged: 0, reduced: 16, cop
 const STAGED_TAG = 1;
 const STAGED_BYTES = 2;
 const CLOSED = 48;
+/** The least a wait spins once spinning is allowed at all (what the message rings spin). */
+const MIN_SPIN_MICROS = 20;
 
 export function arenaBufferBytes(size: number, slotBytes: number): number {
   return controlBytes(size) + 2 * size * slotBytes;
@@ -35,15 +37,18 @@ export class ThreadsArena implements SharedArena {
   private chunk = 0;
   private tail: Promise<unknown> = Promise.resolve();
   private poisoned: Error | null = null;
+  /** The spin of the next wait, microseconds: adapted between MIN_SPIN_MICROS and maxSpinMicros. */
+  private spinMicros: number;
 
   constructor(
     readonly memory: SharedArrayBuffer,
     readonly rank: number,
     readonly size: number,
     readonly slotBytes: number,
-    /** Microseconds a wait spins before it yields to the event loop. */
-    private readonly spinMicros: number,
+    /** The most microseconds a wait spins before it yields to the event loop (0: never spin). */
+    private readonly maxSpinMicros: number,
   ) {
+    this.spinMicros = maxSpinMicros;
     this.words = new Int32Array(memory, 0, controlBytes(size) / 4);
     this.dataStart = controlBytes(size);
   }
@@ -79,9 +84,10 @@ export class ThreadsArena implements SharedArena {
 
   async awaitRank(peer: number, phase: ArenaPhase, chunk: number, op: ArenaOp, signal: AbortSignal): Promise<void> {
     const index = peer * RANK_WORDS + WORD[phase];
-    const control: WaitControl = { spinMicros: this.spinMicros, stopped: () => this.stopped(), signal, aborted: () => signal.reason as Error };
+    const control = { spinMicros: 0, stopped: () => this.stopped(), signal, aborted: () => signal.reason as Error } satisfies WaitControl;
     for (let seen = Atomics.load(this.words, index); ((seen - chunk) | 0) < 0; seen = Atomics.load(this.words, index)) {
-      await waitForChange(this.words, index, seen, control);
+      control.spinMicros = this.spinMicros;
+      this.adaptSpin(await waitForChange(this.words, index, seen, control));
     }
     // A peer at this chunk cannot be past it here (it waits for this rank's next phase first), so
     // the words beside its counter describe this chunk's collective.
@@ -96,6 +102,17 @@ export class ThreadsArena implements SharedArena {
   close(): void {
     Atomics.store(this.words, this.rank * RANK_WORDS + CLOSED, 1);
     for (let r = 0; r < this.size; r++) for (const word of Object.values(WORD)) Atomics.notify(this.words, r * RANK_WORDS + word);
+  }
+
+  /**
+   * Spin longer after a wait that spinning ended, shorter after one that had to yield, as an
+   * adaptive mutex does: where the peers run on cores of their own a spin catches them within
+   * microseconds, but where the machine time-slices this rank's core with a peer's, spinning only
+   * delays the peer it waits for, and the spin falls to its floor within a few waits.
+   */
+  private adaptSpin(caughtWhileSpinning: boolean): void {
+    if (this.maxSpinMicros === 0) return;
+    this.spinMicros = caughtWhileSpinning ? Math.min(this.maxSpinMicros, this.spinMicros * 2) : Math.max(MIN_SPIN_MICROS, this.spinMicros / 2);
   }
 
   private stopped(): Error | null {

@@ -24,22 +24,23 @@ export interface WaitControl {
   aborted?: () => Error;
 }
 
-export async function waitForChange(words: Int32Array, index: number, seen: number, control: WaitControl): Promise<void> {
+/** Resolves with whether the change came while spinning (true) or after yielding (false). */
+export async function waitForChange(words: Int32Array, index: number, seen: number, control: WaitControl): Promise<boolean> {
   if (control.spinMicros > 0) {
     const until = performance.now() + control.spinMicros / 1000;
     do {
-      for (let i = 0; i < 64; i++) if (Atomics.load(words, index) !== seen) return;
+      for (let i = 0; i < 64; i++) if (Atomics.load(words, index) !== seen) return true;
     } while (performance.now() < until);
   }
   for (;;) {
     // What the other end published before it closed is still read: look at the word before the flags.
-    if (Atomics.load(words, index) !== seen) return;
+    if (Atomics.load(words, index) !== seen) return false;
     const stop = control.stopped();
     if (stop) throw stop;
     const signal = control.signal;
     if (signal?.aborted) throw control.aborted ? control.aborted() : new Error('aborted');
     const waiting = waitAsync(words, index, seen);
-    if (!waiting.async) return;
+    if (!waiting.async) return false;
     if (pendingWaits++ === 0) keeper.ref();
     try {
       if (signal) await raceAbort(waiting.value, signal);
@@ -47,7 +48,7 @@ export async function waitForChange(words: Int32Array, index: number, seen: numb
     } finally {
       if (--pendingWaits === 0) keeper.unref();
     }
-    if (Atomics.load(words, index) !== seen) return;
+    if (Atomics.load(words, index) !== seen) return false;
   }
 }
 
