@@ -36,7 +36,7 @@ export interface ThreadsWorldOptions {
   arenaSlotBytes?: number;
   /**
    * Default: 1000 when every rank can have its own core, else 0. A rank waiting for its peers in a
-   * shared-memory collective spins this long, because a wake-up through the event loop costs tens
+   * shared-memory collective spins up to this long (adaptively, see arena.ts), because a wake-up through the event loop costs tens
    * to hundreds of microseconds on a loaded machine, more than the whole exchange of a small vector.
    */
   arenaSpinMicros?: number;
