@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <string>
 
+#include "checksum_binding.h"
 #include "conv_binding.h"
 #include "elementwise_binding.h"
 #include "gather_binding.h"
@@ -155,6 +156,7 @@ napi_value Init(napi_env env, napi_value exports) {
   loom_napi::export_peak(env, exports);
   loom_napi::export_norm(env, exports);
   loom_napi::export_half(env, exports);
+  loom_napi::export_checksum(env, exports);
   return exports;
 }
 

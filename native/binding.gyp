@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "loom_native",
-      "sources": ["binding.cc", "napi_args.cc", "gemm.cc", "conv.cc", "conv_direct.cc", "conv_direct_input.cc", "conv_binding.cc", "optim.cc", "optim_binding.cc", "pool.cc", "pool_binding.cc", "elementwise.cc", "elementwise_binding.cc", "gather.cc", "gather_binding.cc", "robust_order.cc", "robust_distances.cc", "weiszfeld.cc", "row_average.cc", "robust_binding.cc", "peak.cc", "peak_binding.cc", "norm.cc", "norm_binding.cc", "half.cc", "half_binding.cc", "kernel_choice.cc"],
+      "sources": ["binding.cc", "napi_args.cc", "gemm.cc", "conv.cc", "conv_direct.cc", "conv_direct_input.cc", "conv_binding.cc", "optim.cc", "optim_binding.cc", "pool.cc", "pool_binding.cc", "elementwise.cc", "elementwise_binding.cc", "gather.cc", "gather_binding.cc", "robust_order.cc", "robust_distances.cc", "weiszfeld.cc", "row_average.cc", "robust_binding.cc", "peak.cc", "peak_binding.cc", "norm.cc", "norm_binding.cc", "half.cc", "half_binding.cc", "checksum.cc", "checksum_binding.cc", "kernel_choice.cc"],
       "cflags!": ["-fno-exceptions", "-O2", "-O0"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-O2", "-O0"],
       "cflags": ["-O3", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unused-parameter"],

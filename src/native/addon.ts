@@ -80,6 +80,8 @@ export interface NativeBinding {
   columnSums(memory: ArrayBuffer | ArrayBufferView, xOffset: number, outOffset: number, rows: number, cols: number): void;
   reluGrad(memory: ArrayBuffer | ArrayBufferView, dyOffset: number, xOffset: number, dxOffset: number, n: number): void;
   addInto(dst: Float32Array, src: Float32Array): void;
+  /** Absent from builds that predate native/checksum.cc. */
+  fletcher4Mix?(state: Uint8Array, data: Uint8Array): void;
   gatherScaledBytes(pixels: Uint8Array, sampleLength: number, indices: Int32Array, out: Float32Array): void;
   maxPoolGrad(memory: ArrayBuffer | ArrayBufferView, xOffset: number, dyOffset: number, dxOffset: number, ...geometry: number[]): void;
   sgdUpdate(
@@ -241,6 +243,12 @@ export interface NativeKernels {
   /** dst += src in float32 (the collectives' reduction); equal lengths; dst may be src but not overlap it otherwise; either may be shared memory. */
   addInto(dst: Float32Array, src: Float32Array): void;
   /**
+   * The TCP frame checksum's lane sums (comm/kernels/fletcher4.ts): runs `data`'s whole 16-byte
+   * blocks into `state`, 128 bytes of 16 little-endian u64 accumulators (state[4 * level + lane]).
+   * Null in builds that predate native/checksum.cc (the WebAssembly path runs instead).
+   */
+  fletcher4Mix: ((state: Uint8Array, data: Uint8Array) => void) | null;
+  /**
    * out[b * len + k] = pixels[indices[b] * len + k] / 255 in float32 (the bits of the JavaScript
    * division) for an image batch; out holds indices.length * len floats; every index is checked.
    */
@@ -369,6 +377,7 @@ function wrapHalf(binding: NativeBinding): NativeHalfKernels | null {
 function wrap(binding: NativeBinding, path: string): NativeKernels {
   const current = () => binding.info();
   const norm = binding.affineNorm?.bind(binding);
+  const fletcher4Mix = binding.fletcher4Mix?.bind(binding);
   const normGrad = binding.affineNormGrad?.bind(binding);
   return {
     get kernel() {
@@ -388,6 +397,7 @@ function wrap(binding: NativeBinding, path: string): NativeKernels {
     columnSums: (memory, o) => binding.columnSums(asBindingMemory(memory), o.x, o.out, o.rows, o.cols),
     reluGrad: (memory, o) => binding.reluGrad(asBindingMemory(memory), o.dy, o.x, o.dx, o.n),
     addInto: (dst, src) => binding.addInto(dst, src),
+    fletcher4Mix: fletcher4Mix === undefined ? null : (state, data) => fletcher4Mix(state, data),
     gatherScaledBytes: (pixels, sampleLength, indices, out) => binding.gatherScaledBytes(pixels, sampleLength, indices, out),
     maxPoolGrad: (memory, g, o) =>
       binding.maxPoolGrad(

@@ -222,6 +222,7 @@ describe('native loader and the norm', () => {
       const { kernels, status } = loadNative({ ...env, LOOM_NATIVE_ADDON: file });
       expect(status.reason).toBe('native kernels loaded');
       expect(kernels?.affineNorm).toBeNull();
+      expect(kernels?.fletcher4Mix).toBeNull(); // nor native/checksum.cc
       expect(kernels?.affineNormGrad).toBeNull();
       expect(kernels?.peakFma).toBeNull();
     } finally {

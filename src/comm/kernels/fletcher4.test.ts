@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng.js';
-import { Fletcher4, fletcher4, fletcher4Simd } from './fletcher4.js';
+import { nativeKernels } from '../../native/index.js';
+import { defaultChecksumPath, Fletcher4, fletcher4, fletcher4Simd, type ChecksumPath } from './fletcher4.js';
 
 function randomBytes(n: number, seed: number): Uint8Array {
   const rng = new Rng(seed);
@@ -12,10 +13,17 @@ describe('Fletcher-4 frame checksum', () => {
     expect(fletcher4Simd).toBe(true);
   });
 
-  it('SIMD and scalar paths agree, for every length around block edges and beyond 64 KiB blocks', () => {
+  it('takes the native path where the addon is built', () => {
+    expect(defaultChecksumPath()).toBe(nativeKernels()?.fletcher4Mix ? 'native' : 'wasm');
+  });
+
+  it('native, SIMD and scalar paths agree, for every length around block edges and beyond 64 KiB blocks, at any alignment', () => {
+    const paths: ChecksumPath[] = nativeKernels()?.fletcher4Mix ? ['native', 'wasm'] : ['wasm'];
     for (const n of [0, 1, 3, 4, 15, 16, 17, 31, 32, 33, 255, 4096, 65535, 65536, 65537, 200_003]) {
-      const bytes = randomBytes(n, n);
-      expect(new Fletcher4(true).update(bytes).digest()).toBe(new Fletcher4(false).update(bytes).digest());
+      // Starting one byte into a buffer: payloads arrive at any offset of a socket's chunk.
+      const bytes = randomBytes(n + 1, n).subarray(1);
+      const scalar = new Fletcher4('scalar').update(bytes).digest();
+      for (const path of paths) expect(new Fletcher4(path).update(bytes).digest(), `${path}, ${n} bytes`).toBe(scalar);
     }
   });
 
@@ -54,5 +62,14 @@ describe('Fletcher-4 frame checksum', () => {
     flipped[3] ^= 0x80; // word 0, bit 31
     flipped[16 * 2 + 3] ^= 0x80; // word 8 (same lane), bit 31
     expect(fletcher4(flipped)).not.toBe(fletcher4(bytes));
+  });
+});
+
+const nativeMix = nativeKernels()?.fletcher4Mix ?? null;
+if (!nativeMix) console.warn('native Fletcher-4 argument test skipped: the native addon with checksum.cc is not loaded');
+describe.skipIf(!nativeMix)('native Fletcher-4 lane sums', () => {
+  it('refuses a state of another size and data that is not whole blocks, in one line', () => {
+    expect(() => nativeMix!(new Uint8Array(64), new Uint8Array(16))).toThrow(/^fletcher4Mix: state must be 128 bytes, got 64$/);
+    expect(() => nativeMix!(new Uint8Array(128), new Uint8Array(17))).toThrow(/^fletcher4Mix: data must be whole 16-byte blocks, got 17 bytes$/);
   });
 });
