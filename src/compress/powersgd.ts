@@ -41,6 +41,7 @@ import { LoomError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { checkStateLength, type CompressionTarget, type RoundCollectives, type RoundCompressor } from './compressor.js';
 import type { CompressorPlugin } from './plugin.js';
+import { LowRankProducts } from './low-rank-products.js';
 
 /** Added to a column's norm before dividing by it (PyTorch's orthogonalization_epsilon). */
 const ORTHO_EPSILON = 1e-8;
@@ -92,7 +93,11 @@ export class PowerSgd implements RoundCompressor {
   /** Second round, and warm start's memory: every Q. */
   private readonly qs: Float32Array;
   private readonly residuals: Float32Array | null;
-  private readonly accumulator: Float64Array;
+  /** Native products without error feedback: each M copied here, into the products' workspace. */
+  private readonly copies: Float32Array | null;
+  /** Native products: P Q^T of one matrix, before it goes to `out` (which is not on the workspace). */
+  private readonly expanded: Float32Array | null;
+  private readonly products: LowRankProducts;
   private exact: Float32Array | null = null;
 
   constructor(options: PowerSgdOptions, target: CompressionTarget, errorFeedback: boolean) {
@@ -137,10 +142,18 @@ export class PowerSgd implements RoundCompressor {
       residual += matrix.rows * matrix.cols;
       widest = Math.max(widest, matrix.cols * rank);
     }
-    this.round1 = new Float32Array(p);
-    this.qs = new Float32Array(q);
-    this.residuals = errorFeedback ? new Float32Array(residual) : null;
-    this.accumulator = new Float64Array(widest);
+    // One workspace for every operand of the products, as the native SGEMM reads one memory.
+    const native = LowRankProducts.nativeAvailable();
+    const largest = Math.max(0, ...this.matrices.map((m) => m.rows * m.cols));
+    const lengths = [p, q, errorFeedback ? residual : 0, native && !errorFeedback ? residual : 0, native ? largest : 0];
+    const workspace = new ArrayBuffer(lengths.reduce((a, b) => a + b, 0) * 4);
+    const views: Float32Array[] = [];
+    lengths.reduce((at, length) => (views.push(new Float32Array(workspace, at * 4, length)), at + length), 0);
+    [this.round1, this.qs] = views as [Float32Array, Float32Array];
+    this.residuals = errorFeedback ? views[2]! : null;
+    this.copies = native && !errorFeedback ? views[3]! : null;
+    this.expanded = native ? views[4]! : null;
+    this.products = new LowRankProducts(workspace, widest, native);
     this.matrices.forEach((matrix, index) => this.drawQ(matrix, Rng.derive(this.seed, index)));
   }
 
@@ -184,7 +197,7 @@ export class PowerSgd implements RoundCompressor {
       if (!this.warmStart) this.drawQ(matrix, Rng.derive(this.seed, index, step));
       const q = qs.subarray(matrix.q, matrix.q + matrix.cols * rank);
       orthonormalize(q, matrix.cols, rank);
-      multiply(m, matrix.rows, matrix.cols, q, rank, round1.subarray(matrix.p, matrix.p + matrix.rows * rank));
+      this.products.project(m, matrix.rows, matrix.cols, q, rank, round1.subarray(matrix.p, matrix.p + matrix.rows * rank));
     });
     return ms;
   }
@@ -200,7 +213,7 @@ export class PowerSgd implements RoundCompressor {
     matrices.forEach((matrix, index) => {
       const p = round1.subarray(matrix.p, matrix.p + matrix.rows * rank);
       orthonormalize(p, matrix.rows, rank);
-      multiplyTransposed(ms[index], matrix.rows, matrix.cols, p, rank, qs.subarray(matrix.q, matrix.q + matrix.cols * rank), this.accumulator);
+      this.products.projectBack(ms[index]!, matrix.rows, matrix.cols, p, rank, qs.subarray(matrix.q, matrix.q + matrix.cols * rank));
     });
   }
 
@@ -209,12 +222,22 @@ export class PowerSgd implements RoundCompressor {
     const { round1, qs, rank, matrices, residuals } = this;
     const invSize = 1 / this.size;
     matrices.forEach((matrix, index) => {
-      const size = matrix.rows * matrix.cols;
+      const { rows, cols } = matrix;
+      const size = rows * cols;
+      const p = round1.subarray(matrix.p, matrix.p + rows * rank);
+      const q = qs.subarray(matrix.q, matrix.q + cols * rank);
       const approximation = out.subarray(matrix.offset, matrix.offset + size);
-      outerProduct(round1.subarray(matrix.p, matrix.p + matrix.rows * rank), qs.subarray(matrix.q, matrix.q + matrix.cols * rank), matrix.rows, matrix.cols, rank, approximation);
+      if (this.expanded) {
+        const expanded = this.expanded.subarray(0, size);
+        this.products.expand(p, q, rows, cols, rank, expanded);
+        approximation.set(expanded);
+        if (residuals) this.products.expand(p, q, rows, cols, rank, ms[index]!, -invSize, 1);
+        return;
+      }
+      this.products.expand(p, q, rows, cols, rank, approximation);
       if (residuals) {
-        const residual = ms[index];
-        for (let i = 0; i < size; i++) residual[i] -= approximation[i] * invSize;
+        const residual = ms[index]!;
+        for (let i = 0; i < size; i++) residual[i] -= approximation[i]! * invSize;
       }
     });
   }
@@ -223,9 +246,14 @@ export class PowerSgd implements RoundCompressor {
   private corrected(matrix: Matrix, input: Float32Array): Float32Array {
     const size = matrix.rows * matrix.cols;
     const grad = input.subarray(matrix.offset, matrix.offset + size);
-    if (!this.residuals) return grad;
+    if (!this.residuals) {
+      if (!this.copies) return grad;
+      const copy = this.copies.subarray(matrix.residual, matrix.residual + size);
+      copy.set(grad);
+      return copy;
+    }
     const m = this.residuals.subarray(matrix.residual, matrix.residual + size);
-    for (let i = 0; i < size; i++) m[i] += grad[i];
+    for (let i = 0; i < size; i++) m[i] += grad[i]!;
     return m;
   }
 
@@ -264,84 +292,6 @@ export function orthonormalize(a: Float32Array, rows: number, cols: number): voi
       let dot = 0;
       for (let i = 0; i < rows; i++) dot += a[kb + i] * a[lb + i];
       for (let i = 0; i < rows; i++) a[lb + i] -= dot * a[kb + i];
-    }
-  }
-}
-
-/**
- * p = m q: m row-major rows x cols, q and p column-major (cols x r, rows x r). Row dot products,
- * two columns of q per pass over a row.
- */
-function multiply(m: Float32Array, rows: number, cols: number, q: Float32Array, r: number, p: Float32Array): void {
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    let k = 0;
-    for (; k + 1 < r; k += 2) {
-      const q0 = k * cols;
-      const q1 = q0 + cols;
-      let s0 = 0;
-      let s1 = 0;
-      for (let j = 0; j < cols; j++) {
-        const x = m[base + j];
-        s0 += x * q[q0 + j];
-        s1 += x * q[q1 + j];
-      }
-      p[k * rows + i] = s0;
-      p[(k + 1) * rows + i] = s1;
-    }
-    if (k < r) {
-      const q0 = k * cols;
-      let s0 = 0;
-      for (let j = 0; j < cols; j++) s0 += m[base + j] * q[q0 + j];
-      p[k * rows + i] = s0;
-    }
-  }
-}
-
-/** q = m^T p, accumulated row by row of m in float64, two columns of p per pass. */
-function multiplyTransposed(m: Float32Array, rows: number, cols: number, p: Float32Array, r: number, q: Float32Array, acc: Float64Array): void {
-  acc.fill(0, 0, cols * r);
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    let k = 0;
-    for (; k + 1 < r; k += 2) {
-      const a0 = k * cols;
-      const a1 = a0 + cols;
-      const p0 = p[k * rows + i];
-      const p1 = p[(k + 1) * rows + i];
-      for (let j = 0; j < cols; j++) {
-        const x = m[base + j];
-        acc[a0 + j] += p0 * x;
-        acc[a1 + j] += p1 * x;
-      }
-    }
-    if (k < r) {
-      const a0 = k * cols;
-      const p0 = p[k * rows + i];
-      for (let j = 0; j < cols; j++) acc[a0 + j] += p0 * m[base + j];
-    }
-  }
-  for (let x = 0; x < cols * r; x++) q[x] = acc[x];
-}
-
-/** out = p q^T (rows x cols, row-major), two columns at a time. */
-function outerProduct(p: Float32Array, q: Float32Array, rows: number, cols: number, r: number, out: Float32Array): void {
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    let k = 0;
-    if (r % 2 === 1) {
-      const p0 = p[i];
-      for (let j = 0; j < cols; j++) out[base + j] = p0 * q[j];
-      k = 1;
-    } else {
-      out.fill(0, base, base + cols);
-    }
-    for (; k + 1 < r; k += 2) {
-      const q0 = k * cols;
-      const q1 = q0 + cols;
-      const p0 = p[k * rows + i];
-      const p1 = p[(k + 1) * rows + i];
-      for (let j = 0; j < cols; j++) out[base + j] += p0 * q[q0 + j] + p1 * q[q1 + j];
     }
   }
 }
