@@ -33,10 +33,15 @@ export async function waitForChange(words: Int32Array, index: number, seen: numb
     } while (performance.now() < until);
   }
   for (;;) {
-    // What the other end published before it closed is still read: look at the word before the flags.
+    // What the other end published before it closed is still read: look at the word before the
+    // flags, and once more after a flag says stop (the word may have changed in between, then the
+    // flag was set: a rank that closes after its peers have published what this one waits for).
     if (Atomics.load(words, index) !== seen) return false;
     const stop = control.stopped();
-    if (stop) throw stop;
+    if (stop) {
+      if (Atomics.load(words, index) !== seen) return false;
+      throw stop;
+    }
     const signal = control.signal;
     if (signal?.aborted) throw control.aborted ? control.aborted() : new Error('aborted');
     const waiting = waitAsync(words, index, seen);
