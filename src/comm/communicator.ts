@@ -29,6 +29,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type AllReduceAlgorithm,
   type AllReduceOptions,
+  type MessageAllReduceAlgorithm,
   type OpOptions,
   type PointToPointOptions,
   type ReduceOp,
@@ -37,6 +38,7 @@ import {
 import { binomialReduce } from './reduce/binomial-tree.js';
 import { ringReduceScatter } from './reduce-scatter/ring.js';
 import { segmentLength, segmentStart } from './segments.js';
+import type { SharedArena } from './shared-arena.js';
 import { CommStats } from './stats.js';
 import { collectiveTag, MAX_USER_TAG } from './tags.js';
 import type { Transport } from './transport.js';
@@ -162,25 +164,19 @@ export class Communicator {
       throw new LoomError(`allReduce algorithm must be one of ${ALL_REDUCE_ALGORITHMS.join(', ')} or auto, got ${showValue(requested)}`);
     }
     const algorithm = requested === 'auto' ? this.chooseAllReduceAlgorithm(buf.byteLength) : requested;
-    const floatSum = buf instanceof Float32Array && isFloatSum(opts.op, opts.dtype);
-    if (algorithm === 'shared-memory') {
-      const arena = this.transport.sharedArena;
-      if (!arena) throw new LoomError(`allReduce algorithm shared-memory needs ranks that share memory (the threads transport); rank ${this.rank}'s transport has none`);
-      if (floatSum) {
-        const floats = buf as Float32Array;
-        const finish = opts.op === 'mean' ? (part: Float32Array): void => divideBy(part, this.size) : null;
-        return this.collective(`allReduce:${algorithm}`, opts, (ctx) => sharedMemoryAllReduce(arena, ctx, floats, sumInto, finish));
-      }
-      const reducer = reducerFor(`allReduce on rank ${this.rank}`, buf, opts.op, opts.dtype);
-      return this.collective(`allReduce:${algorithm}`, opts, (ctx) => sharedMemoryAllReduce(arena, ctx, buf, reducer.combine, this.finisher(reducer)));
-    }
-    const run = ALL_REDUCE[algorithm];
-    if (floatSum) {
+    const name = `allReduce:${algorithm}`;
+    const arena = algorithm === 'shared-memory' ? this.sharedArena() : null;
+    if (buf instanceof Float32Array && isFloatSum(opts.op, opts.dtype)) {
+      const floats: Float32Array = buf;
       const finish = opts.op === 'mean' ? (part: Float32Array): void => divideBy(part, this.size) : null;
-      return this.collective(`allReduce:${algorithm}`, opts, (ctx) => run(ctx, buf as Float32Array, finish));
+      if (arena) return this.collective(name, opts, (ctx) => sharedMemoryAllReduce(arena, ctx, floats, sumInto, finish));
+      const run = ALL_REDUCE[algorithm as MessageAllReduceAlgorithm];
+      return this.collective(name, opts, (ctx) => run(ctx, floats, finish));
     }
     const reducer = reducerFor(`allReduce on rank ${this.rank}`, buf, opts.op, opts.dtype);
-    await this.collective(`allReduce:${algorithm}`, opts, (ctx) => run(new CombiningLink(ctx, reducer), buf, this.finisher(reducer)));
+    if (arena) return this.collective(name, opts, (ctx) => sharedMemoryAllReduce(arena, ctx, buf, reducer.combine, this.finisher(reducer)));
+    const run = ALL_REDUCE[algorithm as MessageAllReduceAlgorithm];
+    await this.collective(name, opts, (ctx) => run(new CombiningLink(ctx, reducer), buf, this.finisher(reducer)));
   }
 
   /**
@@ -281,6 +277,13 @@ export class Communicator {
       options.signal?.removeEventListener('abort', onCancel);
       traffic.finished(this.clock() - started);
     }
+  }
+
+  /** The transport's shared-memory arena, or a one-line refusal where ranks share no memory. */
+  private sharedArena(): SharedArena {
+    const arena = this.transport.sharedArena;
+    if (!arena) throw new LoomError(`allReduce algorithm shared-memory needs ranks that share memory (the threads transport); rank ${this.rank}'s transport has none`);
+    return arena;
   }
 
   private checkRoot(root: number, op: string): void {
