@@ -148,7 +148,11 @@ export class PowerSgd implements RoundCompressor {
     const lengths = [p, q, errorFeedback ? residual : 0, native && !errorFeedback ? residual : 0, native ? largest : 0];
     const workspace = new ArrayBuffer(lengths.reduce((a, b) => a + b, 0) * 4);
     const views: Float32Array[] = [];
-    lengths.reduce((at, length) => (views.push(new Float32Array(workspace, at * 4, length)), at + length), 0);
+    let viewStart = 0;
+    for (const length of lengths) {
+      views.push(new Float32Array(workspace, viewStart * 4, length));
+      viewStart += length;
+    }
     [this.round1, this.qs] = views as [Float32Array, Float32Array];
     this.residuals = errorFeedback ? views[2]! : null;
     this.copies = native && !errorFeedback ? views[3]! : null;
@@ -227,18 +231,11 @@ export class PowerSgd implements RoundCompressor {
       const p = round1.subarray(matrix.p, matrix.p + rows * rank);
       const q = qs.subarray(matrix.q, matrix.q + cols * rank);
       const approximation = out.subarray(matrix.offset, matrix.offset + size);
-      if (this.expanded) {
-        const expanded = this.expanded.subarray(0, size);
-        this.products.expand(p, q, rows, cols, rank, expanded);
-        approximation.set(expanded);
-        if (residuals) this.products.expand(p, q, rows, cols, rank, ms[index]!, -invSize, 1);
-        return;
-      }
-      this.products.expand(p, q, rows, cols, rank, approximation);
-      if (residuals) {
-        const residual = ms[index]!;
-        for (let i = 0; i < size; i++) residual[i] -= approximation[i]! * invSize;
-      }
+      // The native products write only on their workspace: expand there, then copy out.
+      const expanded = this.expanded?.subarray(0, size) ?? approximation;
+      this.products.expand(p, q, rows, cols, rank, expanded);
+      if (expanded !== approximation) approximation.set(expanded);
+      if (residuals) this.products.expand(p, q, rows, cols, rank, ms[index]!, -invSize, 1);
     });
   }
 
